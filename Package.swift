@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+//
+// TheoryCheck — checks the predictions of the feature-learning theory of adversarial robustness.
+//
+// Layers point downward only: CGMP ← Exact ← Engine ← Claims ← Reports ← theorycheck (CLI).
+// Each target may import only the targets before it.
+import PackageDescription
+
+let package = Package(
+    name: "TheoryCheck",
+    products: [
+        .library(name: "Exact", targets: ["Exact"]),
+        .executable(name: "theorycheck", targets: ["theorycheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // GMP, the one system dependency (libgmp-dev).
+        .systemLibrary(
+            name: "CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"])]
+        ),
+        // Exact and high-precision arithmetic: BigInt, Rational, BigFloat, rational linear algebra.
+        .target(
+            name: "Exact",
+            dependencies: ["CGMP"]
+        ),
+        .executableTarget(
+            name: "theorycheck",
+            dependencies: [
+                "Exact",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ExactTests",
+            dependencies: [
+                "Exact",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+    ]
+)

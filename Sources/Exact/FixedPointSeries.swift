@@ -1,0 +1,58 @@
+/// Power series evaluated in fixed point: a real r is held as the integer R = r·2^W ("scale W").
+///
+/// Each product and quotient truncates toward zero, so every operation adds at most one unit
+/// (2^−W) of absolute error; the error bounds below count those units. The elementary functions of
+/// `BigFloat` choose W with enough guard bits that these bounds sit far below half an ulp.
+enum FixedPointSeries {
+    /// round(x·2^W) for an exact value m·2^e (|error| ≤ 1 unit).
+    static func fixed(_ m: BigInt, _ e: Int, scale w: Int) -> BigInt {
+        let shift = e + w
+        return shift >= 0 ? try! m.shiftedLeft(shift) : m.shiftedRightFloor(-shift)
+    }
+
+    /// ⌊p·2^W / q⌋ for q > 0 (|error| ≤ 1 unit).
+    static func fixed(_ p: BigInt, over q: BigInt, scale w: Int) -> BigInt {
+        try! (p.shiftedLeft(w) / q)
+    }
+
+    /// atanh(z)·2^W for z = Z/2^W with |z| ≤ 1/2, by the series Σ z^(2k+1)/(2k+1).
+    ///
+    /// Error: the K = ⌈W / log₂(1/z²)⌉ terms each carry ≤ 2 units of truncation and the tail after
+    /// the first zero term is < 1 unit, so |error| ≤ 2K + 1 units ≤ 2W + 1 units.
+    static func atanh(_ z: BigInt, scale w: Int) -> BigInt {
+        let z2 = (z * z).shiftedRightFloor(w)
+        var term = z, sum = z, k = 1
+        while true {
+            term = try! (term * z2) / BigInt(1).shiftedLeft(w)
+            if term.isZero { return sum }
+            sum += try! term / BigInt(2 * k + 1)
+            k += 1
+        }
+    }
+
+    /// ln 2 · 2^W = 2·atanh(1/3)·2^W, with |error| ≤ 4W + 4 units.
+    static func ln2(scale w: Int) -> BigInt {
+        try! atanh(BigInt(1).shiftedLeft(w) / BigInt(3), scale: w).shiftedLeft(1)
+    }
+
+    /// expm1(r)·2^(W+j) for r = R/2^W with |r| ≤ 1: the Taylor series of expm1 at r/2^j, then j
+    /// doublings expm1(2a) = expm1(a)·(expm1(a) + 2).
+    ///
+    /// Error: with K Taylor terms (each ≤ 1 unit) the series is within K + 1 units at scale W + j;
+    /// each doubling at most multiplies the error by (2·e^|a| + 1)/1 ≤ 2.3 (for |a| ≤ 1/2) and adds one
+    /// unit, so the result is within (K + 2)·2.3^j units of 2^−(W+j). Callers add 2j + 8 guard bits.
+    static func expm1(_ r: BigInt, scale w: Int, halvings j: Int) -> (value: BigInt, scale: Int) {
+        let w2 = w + j  // the same integer R now reads r/2^j
+        let one = try! BigInt(1).shiftedLeft(w2)
+        var term = r, sum = r, n = 2
+        while true {
+            term = try! (term * r) / (one * BigInt(n))
+            if term.isZero { break }
+            sum += term
+            n += 1
+        }
+        let two = try! one.shiftedLeft(1)
+        for _ in 0..<j { sum = try! (sum * (sum + two)) / one }
+        return (sum, w2)
+    }
+}
