@@ -168,6 +168,13 @@ extension BigInt {
         return withMPZ { a in d.withMPZ { b in BigInt.make { __gmpz_fdiv_q($0, a, b) } } }
     }
 
+    /// self / d for a divisor known to divide self (GMP's fast `mpz_divexact`); checked in debug builds
+    /// (the tests) — callers use it only where exactness is a theorem.
+    func dividedExactly(by d: BigInt) -> BigInt {
+        assert(!d.isZero && isDivisible(by: d), "dividedExactly: \(d) does not divide \(self)")
+        return withMPZ { a in d.withMPZ { b in BigInt.make { __gmpz_divexact($0, a, b) } } }
+    }
+
     /// Whether `d` divides self exactly (0 divides only 0).
     public func isDivisible(by d: BigInt) -> Bool {
         withMPZ { a in d.withMPZ { __gmpz_divisible_p(a, $0) != 0 } }

@@ -1,0 +1,116 @@
+/// Exact linear systems by Bareiss' fraction-free elimination.
+///
+/// Rows are first scaled to integers (multiplying an equation by a nonzero constant keeps its
+/// solutions). Bareiss' update a_ij ← (a_kk·a_ij − a_ik·a_kj) / p, with p the previous pivot, keeps
+/// every entry an integer (a minor of the original matrix, Sylvester's identity), so the division
+/// is exact and entry sizes grow only linearly in the elimination step — no rationals and no gcds
+/// inside the elimination. Singular systems are reported as `ExactError.singular`, never divided by
+/// zero.
+public enum Bareiss {
+    /// The row-echelon form of an integer matrix (row-major, `columns` wide) by fraction-free
+    /// elimination with row pivoting; returns the pivot columns, in order. Rank = pivots.count.
+    static func eliminate(_ a: inout [[BigInt]], columns: Int) -> [Int] {
+        eliminateCountingSwaps(&a, columns: columns).pivots
+    }
+
+    /// `eliminate`, also returning the number of row swaps (the sign of the row permutation).
+    static func eliminateCountingSwaps(_ a: inout [[BigInt]], columns: Int) -> (pivots: [Int], swaps: Int) {
+        var pivots: [Int] = [], swaps = 0
+        var previous = BigInt(1)
+        var r = 0
+        for c in 0..<columns where r < a.count {
+            guard let p = (r..<a.count).first(where: { !a[$0][c].isZero }) else { continue }
+            if p != r { a.swapAt(p, r); swaps += 1 }
+            let pivot = a[r][c]
+            for i in (r + 1)..<a.count {
+                let factor = a[i][c]
+                for j in c..<columns {
+                    var v = pivot * a[i][j]
+                    v -= factor * a[r][j]
+                    a[i][j] = v.dividedExactly(by: previous)  // exact by Sylvester's identity
+                }
+            }
+            previous = pivot
+            pivots.append(c)
+            r += 1
+        }
+        return (pivots, swaps)
+    }
+
+    /// Each row multiplied by the lcm of its denominators, giving integer rows; also the factors.
+    static func integerRows(_ m: RationalMatrix) -> (rows: [[BigInt]], factors: [BigInt]) {
+        var rows: [[BigInt]] = [], factors: [BigInt] = []
+        for i in 0..<m.rows {
+            let row = m.row(i)
+            let l = row.reduce(BigInt(1)) { BigInt.lcm($0, $1.denominator) }
+            rows.append(row.map { ($0.numerator * l).dividedExactly(by: $0.denominator) })
+            factors.append(l)
+        }
+        return (rows, factors)
+    }
+
+    /// The rank of `m`, exactly.
+    public static func rank(_ m: RationalMatrix) -> Int {
+        var a = integerRows(m).rows
+        return eliminate(&a, columns: m.columns).count
+    }
+
+    /// The determinant of a square matrix, exactly.
+    public static func determinant(_ m: RationalMatrix) throws -> Rational {
+        guard m.rows == m.columns else {
+            throw ExactError.dimensionMismatch(operation: "determinant", lhs: m.shape, rhs: "a square matrix")
+        }
+        if m.rows == 0 { return 1 }
+        var (a, factors) = integerRows(m)
+        // det(A) = det(integer rows) / Π factors.
+        let scale = try Rational(1) / Rational(factors.reduce(BigInt(1), *))
+        let (pivots, swaps) = eliminateCountingSwaps(&a, columns: m.columns)
+        guard pivots.count == m.rows else { return .zero }
+        // The last Bareiss pivot is the determinant of the row-permuted integer matrix.
+        let last = a[m.rows - 1][m.columns - 1]
+        return Rational(swaps % 2 == 0 ? last : -last) * scale
+    }
+
+    /// The unique x with A·x = b for square A; throws `ExactError.singular` when A is singular.
+    public static func solve(_ a: RationalMatrix, _ b: [Rational]) throws -> [Rational] {
+        guard a.rows == a.columns, b.count == a.rows else {
+            throw ExactError.dimensionMismatch(operation: "solve", lhs: a.shape, rhs: "[\(b.count)]")
+        }
+        let n = a.rows
+        var augmented = RationalMatrix(zeros: n, n + 1)
+        for i in 0..<n {
+            for j in 0..<n { augmented[i, j] = a[i, j] }
+            augmented[i, n] = b[i]
+        }
+        var m = integerRows(augmented).rows
+        let pivots = eliminate(&m, columns: n + 1)
+        guard pivots.count == n, pivots.last! < n else {
+            throw ExactError.singular(rows: n, columns: n, rank: rank(a))
+        }
+        // Back substitution on the integer echelon form.
+        var x = [Rational](repeating: .zero, count: n)
+        var acc = RationalAccumulator()
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            acc.reset()
+            acc.add(Rational(m[i][n]))
+            for j in (i + 1)..<n { acc.subtractProduct(Rational(m[i][j]), x[j]) }
+            x[i] = try acc.value / Rational(m[i][i])
+        }
+        return x
+    }
+
+    /// The least-squares solution of A·x ≈ b for A with full column rank, from the normal equations
+    /// AᵀA·x = Aᵀb (exact, so there is no conditioning loss). Throws `ExactError.singular` when the
+    /// columns of A are dependent (the minimiser is then not unique).
+    public static func leastSquares(_ a: RationalMatrix, _ b: [Rational]) throws -> [Rational] {
+        guard b.count == a.rows else {
+            throw ExactError.dimensionMismatch(operation: "leastSquares", lhs: a.shape, rhs: "[\(b.count)]")
+        }
+        let t = a.transposed
+        do {
+            return try solve(t.rowGram, try t * b)
+        } catch ExactError.singular {
+            throw ExactError.singular(rows: a.rows, columns: a.columns, rank: rank(a))
+        }
+    }
+}
