@@ -28,9 +28,19 @@ public enum OrthogonalFeatures {
         }
     }
 
-    /// The Gram matrix ⟨v_i, v_j⟩ of Double vectors, computed exactly (no rounding).
+    /// The Gram matrix ⟨v_i, v_j⟩ of Double vectors, computed exactly (no rounding) with
+    /// `ExactDoubleAccumulator`; throws for vectors of unequal length or non-finite entries.
     public static func exactGram(_ vectors: [[Double]]) throws -> RationalMatrix {
-        try RationalMatrix(exactly: vectors).rowGram
+        let k = vectors.count
+        var gram = RationalMatrix(zeros: k, k)
+        for i in 0..<k {
+            for j in i..<k {
+                let v = try exactDot(vectors[i], vectors[j])
+                gram[i, j] = v
+                gram[j, i] = v
+            }
+        }
+        return gram
     }
 
     /// Whether distinct vectors are exactly orthogonal (every off-diagonal Gram entry is 0).

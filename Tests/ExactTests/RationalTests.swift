@@ -82,6 +82,6 @@ struct RationalTests {
             let plain = zip(a, b).reduce(Rational.zero) { $0 + $1.0 * $1.1 }
             #expect(try exactDot(a, b) == plain)
         }
-        #expect(throws: ExactError.self) { try exactDot([1, 2], [1]) }
+        #expect(throws: ExactError.self) { try exactDot([Rational(1), 2], [Rational(1)]) }
     }
 }
