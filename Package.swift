@@ -26,7 +26,8 @@ let package = Package(
         // Exact and high-precision arithmetic: BigInt, Rational, BigFloat, rational linear algebra.
         .target(
             name: "Exact",
-            dependencies: ["CGMP"]
+            dependencies: ["CGMP"],
+            linkerSettings: [.linkedLibrary("m")]
         ),
         .executableTarget(
             name: "theorycheck",
@@ -34,6 +35,17 @@ let package = Package(
                 "Exact",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Benchmarks (run with `swift run -c release exact-benchmarks`), with their C reference.
+        .target(
+            name: "GMPReference",
+            dependencies: ["CGMP"],
+            path: "Benchmarks/reference/GMPReference"
+        ),
+        .executableTarget(
+            name: "exact-benchmarks",
+            dependencies: ["Exact", "CGMP", "GMPReference"],
+            path: "Benchmarks/ExactBenchmarks"
         ),
         .testTarget(
             name: "ExactTests",

@@ -175,6 +175,12 @@ extension BigInt {
         return withMPZ { a in d.withMPZ { b in BigInt.make { __gmpz_divexact($0, a, b) } } }
     }
 
+    /// self / d rounded toward zero, for a small positive divisor (GMP's single-limb division).
+    func dividedTruncating(by d: UInt) -> BigInt {
+        precondition(d > 0)
+        return withMPZ { a in BigInt.make { _ = __gmpz_tdiv_q_ui($0, a, d) } }
+    }
+
     /// Whether `d` divides self exactly (0 divides only 0).
     public func isDivisible(by d: BigInt) -> Bool {
         withMPZ { a in d.withMPZ { __gmpz_divisible_p(a, $0) != 0 } }
@@ -193,6 +199,12 @@ extension BigInt {
     public func shiftedRightFloor(_ n: Int) -> BigInt {
         precondition(n >= 0, "shift count must be non-negative")
         return withMPZ { a in BigInt.make { __gmpz_fdiv_q_2exp($0, a, mp_bitcnt_t(n)) } }
+    }
+
+    /// self / 2^n rounded toward zero (the magnitude is shifted, the sign kept).
+    public func shiftedRightTruncating(_ n: Int) -> BigInt {
+        precondition(n >= 0, "shift count must be non-negative")
+        return withMPZ { a in BigInt.make { __gmpz_tdiv_q_2exp($0, a, mp_bitcnt_t(n)) } }
     }
 
     /// The number of trailing zero bits of |self| (0 for zero).

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Power series evaluated in fixed point: a real r is held as the integer R = r·2^W ("scale W").
 ///
 /// Each product and quotient truncates toward zero, so every operation adds at most one unit
@@ -23,17 +25,29 @@ enum FixedPointSeries {
         let z2 = (z * z).shiftedRightFloor(w)
         var term = z, sum = z, k = 1
         while true {
-            term = try! (term * z2) / BigInt(1).shiftedLeft(w)
+            term = (term * z2).shiftedRightTruncating(w)
             if term.isZero { return sum }
-            sum += try! term / BigInt(2 * k + 1)
+            sum += term.dividedTruncating(by: UInt(2 * k + 1))
             k += 1
         }
     }
 
-    /// ln 2 · 2^W = 2·atanh(1/3)·2^W, with |error| ≤ 4W + 4 units.
+    /// ln 2 · 2^W = 2·atanh(1/3)·2^W, with |error| ≤ 4W + 5 units.
+    ///
+    /// Memoised without breaking purity: the series is always evaluated at the scale
+    /// S(W) = the next power of two ≥ max(W, 512), and the result is that value shifted down by
+    /// S − W bits. S depends only on W, so the same W gives the same integer whatever was computed
+    /// before (results are bit-identical across call histories and threads).
     static func ln2(scale w: Int) -> BigInt {
-        try! atanh(BigInt(1).shiftedLeft(w) / BigInt(3), scale: w).shiftedLeft(1)
+        var s = 512
+        while s < w { s *= 2 }
+        if let cached = ln2Cache.withLock({ $0[s] }) { return cached.shiftedRightFloor(s - w) }
+        let value = try! atanh(BigInt(1).shiftedLeft(s).dividedTruncating(by: 3), scale: s).shiftedLeft(1)
+        ln2Cache.withLock { $0[s] = value }
+        return value.shiftedRightFloor(s - w)
     }
+
+    private static let ln2Cache = Mutex<[Int: BigInt]>([:])
 
     /// expm1(r)·2^(W+j) for r = R/2^W with |r| ≤ 1: the Taylor series of expm1 at r/2^j, then j
     /// doublings expm1(2a) = expm1(a)·(expm1(a) + 2).
@@ -46,13 +60,13 @@ enum FixedPointSeries {
         let one = try! BigInt(1).shiftedLeft(w2)
         var term = r, sum = r, n = 2
         while true {
-            term = try! (term * r) / (one * BigInt(n))
+            term = (term * r).shiftedRightTruncating(w2).dividedTruncating(by: UInt(n))
             if term.isZero { break }
             sum += term
             n += 1
         }
         let two = try! one.shiftedLeft(1)
-        for _ in 0..<j { sum = try! (sum * (sum + two)) / one }
+        for _ in 0..<j { sum = (sum * (sum + two)).shiftedRightTruncating(w2) }
         return (sum, w2)
     }
 }

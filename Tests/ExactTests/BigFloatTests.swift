@@ -174,6 +174,16 @@ struct BigFloatTests {
         #expect(throws: ExactError.self) { try BigFloat(Double.nan) }
     }
 
+    @Test func resultsDoNotDependOnWhatWasComputedBefore() throws {
+        // The ln 2 memo must not make results depend on call history (determinism).
+        let x = try BigFloat(parsing: "17.25", precision: try .init(bits: 200))
+        let before = try x.exp(), logBefore = try x.log()
+        _ = BigFloat.ln2(precision: try .init(bits: 5000))  // fills the memo at a larger scale
+        #expect(try x.exp() == before)
+        #expect(try x.log() == logBefore)
+        #expect(FixedPointSeries.ln2(scale: 300) == FixedPointSeries.ln2(scale: 300))
+    }
+
     @Test func conversionToDoubleIsCorrectlyRounded() async throws {
         await propertyCheck(count: 300, input: Gens.rational) { q throws in
             #expect(Double(BigFloat(q)) == Double(q))  // 256 bits, then to 53: no double rounding here
