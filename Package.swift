@@ -47,6 +47,12 @@ let package = Package(
             dependencies: ["Exact", "CGMP", "GMPReference"],
             path: "Benchmarks/ExactBenchmarks"
         ),
+        // Single-threaded workout of the Exact API for valgrind (Scripts/valgrind-exact.sh).
+        .executableTarget(
+            name: "exact-leakcheck",
+            dependencies: ["Exact"],
+            path: "Tests/ExactLeakCheck"
+        ),
         .testTarget(
             name: "ExactTests",
             dependencies: [
