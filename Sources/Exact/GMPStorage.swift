@@ -1,58 +1,56 @@
 import CGMP
 
-/// Heap storage for one GMP integer (`mpz_t`), owned by exactly one Swift object.
+/// A GMP value type (`mpz_t`'s or `mpq_t`'s struct) with its init, clear and copy functions.
+@usableFromInline
+protocol GMPValue {
+    static func initialize(_ value: UnsafeMutablePointer<Self>)
+    static func clear(_ value: UnsafeMutablePointer<Self>)
+    static func assign(_ target: UnsafeMutablePointer<Self>, _ source: UnsafePointer<Self>)
+}
+
+extension __mpz_struct: GMPValue {
+    @usableFromInline static func initialize(_ value: UnsafeMutablePointer<Self>) { __gmpz_init(value) }
+    @usableFromInline static func clear(_ value: UnsafeMutablePointer<Self>) { __gmpz_clear(value) }
+    @usableFromInline static func assign(_ target: UnsafeMutablePointer<Self>, _ source: UnsafePointer<Self>) { __gmpz_set(target, source) }
+}
+
+extension __mpq_struct: GMPValue {
+    @usableFromInline static func initialize(_ value: UnsafeMutablePointer<Self>) { __gmpq_init(value) }
+    @usableFromInline static func clear(_ value: UnsafeMutablePointer<Self>) { __gmpq_clear(value) }
+    @usableFromInline static func assign(_ target: UnsafeMutablePointer<Self>, _ source: UnsafePointer<Self>) { __gmpq_set(target, source) }
+}
+
+/// Heap storage for one GMP value, owned by exactly one Swift object.
 ///
-/// `BigInt` holds a reference to one of these and copies it before mutating when the reference is
-/// shared (copy-on-write), so GMP values behave like Swift values. The `mpz_t` lives in the tail of a
-/// `ManagedBuffer`, whose address is stable for the object's lifetime; it is cleared in `deinit`.
+/// `BigInt` and `Rational` hold a reference to one of these and copy it before mutating when the
+/// reference is shared (copy-on-write), so GMP values behave like Swift values. The GMP struct lives
+/// in the tail of a `ManagedBuffer`, whose address is stable for the object's lifetime; GMP's
+/// limbs are released in `deinit`.
 @usableFromInline
-final class MPZStorage: ManagedBuffer<Void, __mpz_struct> {
+final class GMPStorage<Value: GMPValue>: ManagedBuffer<Void, Value> {
     @inlinable
-    static func make() -> MPZStorage {
-        let buffer = MPZStorage.create(minimumCapacity: 1) { _ in () }
-        let storage = unsafeDowncast(buffer, to: MPZStorage.self)
-        storage.withUnsafeMutablePointerToElements { __gmpz_init($0) }
+    static func make() -> GMPStorage {
+        let storage = unsafeDowncast(GMPStorage.create(minimumCapacity: 1) { _ in () }, to: GMPStorage.self)
+        storage.withUnsafeMutablePointerToElements { Value.initialize($0) }
         return storage
     }
 
     @inlinable
-    func copy() -> MPZStorage {
-        let result = MPZStorage.make()
+    func copy() -> GMPStorage {
+        let result = GMPStorage.make()
         result.withUnsafeMutablePointerToElements { r in
-            withUnsafeMutablePointerToElements { s in __gmpz_set(r, s) }
+            withUnsafeMutablePointerToElements { Value.assign(r, $0) }
         }
         return result
     }
 
     deinit {
-        withUnsafeMutablePointerToElements { __gmpz_clear($0) }
+        withUnsafeMutablePointerToElements { Value.clear($0) }
     }
 }
 
-/// Heap storage for one GMP rational (`mpq_t`); see `MPZStorage`.
-@usableFromInline
-final class MPQStorage: ManagedBuffer<Void, __mpq_struct> {
-    @inlinable
-    static func make() -> MPQStorage {
-        let buffer = MPQStorage.create(minimumCapacity: 1) { _ in () }
-        let storage = unsafeDowncast(buffer, to: MPQStorage.self)
-        storage.withUnsafeMutablePointerToElements { __gmpq_init($0) }
-        return storage
-    }
-
-    @inlinable
-    func copy() -> MPQStorage {
-        let result = MPQStorage.make()
-        result.withUnsafeMutablePointerToElements { r in
-            withUnsafeMutablePointerToElements { s in __gmpq_set(r, s) }
-        }
-        return result
-    }
-
-    deinit {
-        withUnsafeMutablePointerToElements { __gmpq_clear($0) }
-    }
-}
+@usableFromInline typealias MPZStorage = GMPStorage<__mpz_struct>
+@usableFromInline typealias MPQStorage = GMPStorage<__mpq_struct>
 
 /// Runs `body` with `count` initialised scratch integers that are cleared afterwards.
 @inlinable

@@ -1,4 +1,5 @@
 import PropertyBased
+import Testing
 @testable import Exact
 
 /// Generators for the property tests. Properties here hold for every input, so the library's fresh
@@ -35,4 +36,22 @@ enum Gens {
             BigFloat(significand: BigInt(Int(m)), exponent: e)
         }
     }
+}
+
+/// The exact number types, as rings, for one shared statement of the ring axioms.
+protocol ExactRing: AdditiveArithmetic {
+    static func * (a: Self, b: Self) -> Self
+    static prefix func - (a: Self) -> Self
+}
+extension BigInt: ExactRing {}
+extension Rational: ExactRing {}
+
+/// The commutative-ring axioms on one triple, checked exactly.
+func expectRingAxioms<T: ExactRing>(_ a: T, _ b: T, _ c: T, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a + b == b + a, sourceLocation: sourceLocation)
+    #expect((a + b) + c == a + (b + c), sourceLocation: sourceLocation)
+    #expect(a * b == b * a, sourceLocation: sourceLocation)
+    #expect((a * b) * c == a * (b * c), sourceLocation: sourceLocation)
+    #expect(a * (b + c) == a * b + a * c, sourceLocation: sourceLocation)
+    #expect(a + (-a) == .zero && a - a == .zero, sourceLocation: sourceLocation)
 }
