@@ -16,7 +16,7 @@ extension BigFloat: CustomStringConvertible {
             throw ExactError.invalidArgument(name: "significantDigits", value: "\(n)", allowed: "≥ 1")
         }
         if isZero { return "0" }
-        let value = rational.magnitude
+        let value = try rational.magnitude
         // Decimal exponent estimate from the binary one, corrected below.
         var d = Int((Double(topExponent - 1) * 0.30102999566398120).rounded(.down))
         let ten = BigInt(10)

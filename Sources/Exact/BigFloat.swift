@@ -134,10 +134,10 @@ extension BigFloat {
         self.init(try Rational(parsing: text), precision: precision)
     }
 
-    /// The exact value as a rational.
+    /// The exact value as a rational; throws `ExactError.overflow` when |exponent| exceeds
+    /// `ExactLimits.maxBits` (the rational would not fit in memory).
     public var rational: Rational {
-        let m = Rational(significand)
-        return try! m.timesPowerOfTwo(exponent)  // |exponent| is bounded by the elementary functions' ranges
+        get throws { try Rational(significand).timesPowerOfTwo(exponent) }
     }
 
     /// a/b correctly rounded (b ≠ 0 is the caller's obligation).

@@ -42,6 +42,11 @@ extension BigInt {
         guard k <= 100_000_000 else {
             throw ExactError.invalidArgument(name: "k", value: "\(k)", allowed: "0 ≤ k ≤ 100000000 for binomial")
         }
+        // |C(n, k)| ≤ |n|^k (and ≤ (|n| + k)^k for negative n): keep the result within maxBits.
+        let bound = (n.magnitude + BigInt(k)).bitLength
+        if bound > 1, k > ExactLimits.maxBits / bound {
+            throw ExactError.overflow(operation: "binomial(\(bound)-bit n, \(k))", detail: "more than \(ExactLimits.maxBits) bits")
+        }
         return n.withMPZ { a in make { __gmpz_bin_ui($0, a, UInt(k)) } }
     }
 

@@ -94,6 +94,8 @@ struct BigIntTests {
         #expect(throws: ExactError.self) { try BigInt(3).power(1 << 40) }
         #expect(throws: ExactError.self) { try BigInt(2).power(-1) }
         #expect(throws: ExactError.self) { try BigInt.factorial(-1) }
+        #expect(throws: ExactError.self) { try BigInt.binomial(try BigInt(2).power(4000), 2_000_000) }
+        #expect(throws: ExactError.self) { try BigFloat(significand: 1, exponent: 1 << 40).rational }
         #expect(throws: ExactError.self) { try BigInt(1).shiftedLeft(1 << 40) }
     }
 
