@@ -10,11 +10,13 @@ let package = Package(
     name: "TheoryCheck",
     products: [
         .library(name: "Exact", targets: ["Exact"]),
+        .library(name: "Engine", targets: ["Engine"]),
         .executable(name: "theorycheck", targets: ["theorycheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // GMP, the one system dependency (libgmp-dev).
@@ -29,10 +31,16 @@ let package = Package(
             dependencies: ["CGMP"],
             linkerSettings: [.linkedLibrary("m")]
         ),
+        // The training core: deterministic kernels, data models, networks, losses, GD, gradient checks.
+        .target(
+            name: "Engine",
+            dependencies: ["Exact", .product(name: "RealModule", package: "swift-numerics")]
+        ),
         .executableTarget(
             name: "theorycheck",
             dependencies: [
                 "Exact",
+                "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +60,14 @@ let package = Package(
             name: "exact-leakcheck",
             dependencies: ["Exact"],
             path: "Tests/ExactLeakCheck"
+        ),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine",
+                "Exact",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "ExactTests",

@@ -1,0 +1,137 @@
+import Exact
+
+/// The clustered data of Feature Averaging (Li, Pan, Lyu, Li, ICLR 2025; THEORY.md §1):
+/// k pairwise-orthogonal features μ_1…μ_k with ‖μ_j‖ = √d; clusters 0..<k₊ form J₊ (label +1), the
+/// rest J₋ (label −1); a sample of cluster j is x = μ_j + ξ with ξ ~ N(0, σ²I_d).
+public struct MultiClusterConfig: Codable, Equatable, Sendable {
+    /// How the features are built.
+    public enum Features: String, Codable, Sendable, CaseIterable {
+        /// √d × the orthonormal Q of a Householder QR of a Gaussian d×k matrix (fa-paper).
+        case qr
+        /// Rows of the Sylvester–Hadamard matrix (entries ±1; d a power of two): exactly orthogonal.
+        case hadamard
+        /// √d·e_j.
+        case basis
+    }
+
+    /// How samples are assigned to clusters.
+    public enum Sampling: String, Codable, Sendable, CaseIterable {
+        /// Sample i belongs to cluster i mod k: exactly n/k per cluster when k divides n.
+        case balanced
+        /// Each sample's cluster is uniform over the k clusters, independently.
+        case uniform
+    }
+
+    public var dimension: Int
+    public var clusters: Int
+    /// |J₊|: clusters 0..<positiveClusters are labelled +1.
+    public var positiveClusters: Int
+    public var trainSamples: Int
+    public var testSamples: Int
+    public var noise: Double
+    public var features: Features
+    public var sampling: Sampling
+
+    public init(dimension: Int, clusters: Int, positiveClusters: Int, trainSamples: Int, testSamples: Int,
+                noise: Double = 1, features: Features = .qr, sampling: Sampling = .balanced) {
+        self.dimension = dimension
+        self.clusters = clusters
+        self.positiveClusters = positiveClusters
+        self.trainSamples = trainSamples
+        self.testSamples = testSamples
+        self.noise = noise
+        self.features = features
+        self.sampling = sampling
+    }
+
+    /// Checks every field; the error names the first invalid one. `prefix` is prepended to field
+    /// names (e.g. "data.") so messages match the user's config keys.
+    public func validate(prefix: String = "") throws {
+        try ConfigError.require(dimension >= 1 && dimension <= 1 << 20, prefix + "dimension", dimension, "1 … 1048576")
+        try ConfigError.require(clusters >= 2, prefix + "clusters", clusters, "≥ 2")
+        try ConfigError.require(clusters <= dimension, prefix + "clusters", clusters,
+                                "≤ dimension = \(dimension) (k orthogonal features need k ≤ d)")
+        try ConfigError.require((1..<clusters).contains(positiveClusters), prefix + "positiveClusters", positiveClusters,
+                                "1 … \(clusters - 1) (both classes non-empty)")
+        try ConfigError.require(trainSamples >= 1 && trainSamples <= 10_000_000, prefix + "trainSamples", trainSamples, "1 … 10000000")
+        try ConfigError.require(testSamples >= 0 && testSamples <= 10_000_000, prefix + "testSamples", testSamples, "0 … 10000000")
+        try ConfigError.require(noise.isFinite && noise >= 0, prefix + "noise", noise, "a finite σ ≥ 0")
+        if features == .hadamard {
+            try ConfigError.require(dimension & (dimension - 1) == 0, prefix + "dimension", dimension,
+                                    "a power of two for features = hadamard")
+        }
+    }
+}
+
+/// A labelled sample set: X (one sample per row), labels, and for clustered data the cluster of
+/// each sample and its noise ξ_i = x_i − μ_{c(i)} as sampled (before rounding x).
+public struct Dataset: Sendable, Equatable {
+    public var inputs: Matrix
+    /// ±1 for binary tasks, 0..<classes for multi-class tasks.
+    public var labels: [Int]
+    public var clusters: [Int]
+    public var noise: Matrix?
+
+    public init(inputs: Matrix, labels: [Int], clusters: [Int] = [], noise: Matrix? = nil) {
+        self.inputs = inputs
+        self.labels = labels
+        self.clusters = clusters
+        self.noise = noise
+    }
+
+    public var count: Int { inputs.rows }
+
+    /// The same samples labelled by their cluster index (the fine-grained task of feature decoupling).
+    public var clusterLabelled: Dataset { Dataset(inputs: inputs, labels: clusters, clusters: clusters, noise: noise) }
+}
+
+/// A sampled instance of the MultiCluster model: features, training and test sets.
+public struct MultiClusterData: Sendable {
+    public let config: MultiClusterConfig
+    /// μ_j as rows (k×d).
+    public let features: Matrix
+    public let train: Dataset
+    public let test: Dataset
+
+    /// Samples the model from `key` (features, train and test use independent child keys).
+    public init(_ config: MultiClusterConfig, key: PRNGKey) throws {
+        try config.validate()
+        self.config = config
+        let d = config.dimension, k = config.clusters
+        switch config.features {
+        case .qr:
+            var stream = key.child("features").stream
+            let gaussian = Matrix(rows: d, columns: k, storage: (0..<(d * k)).map { _ in stream.gaussian() })
+            var q = HouseholderQR.orthonormalColumns(of: gaussian)
+            let scale = Double(d).squareRoot()
+            for t in q.storage.indices { q.storage[t] *= scale }
+            features = q
+        case .hadamard:
+            features = Matrix(try OrthogonalFeatures.hadamard(count: k, dimension: d))
+        case .basis:
+            features = Matrix(try OrthogonalFeatures.scaledBasis(count: k, dimension: d))
+        }
+        train = MultiClusterData.sample(config.trainSamples, config, features, key.child("train"))
+        test = MultiClusterData.sample(config.testSamples, config, features, key.child("test"))
+    }
+
+    static func sample(_ n: Int, _ config: MultiClusterConfig, _ features: Matrix, _ key: PRNGKey) -> Dataset {
+        let d = config.dimension, k = config.clusters
+        var assignment = key.child("clusters").stream
+        let clusters: [Int] = (0..<n).map { i in
+            config.sampling == .balanced ? i % k : Int(assignment.next() % UInt64(k))
+        }
+        var noiseStream = key.child("noise").stream
+        var noise = Matrix(rows: n, columns: d)
+        var inputs = Matrix(rows: n, columns: d)
+        for i in 0..<n {
+            for j in 0..<d {
+                let xi = config.noise * noiseStream.gaussian()
+                noise[i, j] = xi
+                inputs[i, j] = features[clusters[i], j] + xi
+            }
+        }
+        let labels = clusters.map { $0 < config.positiveClusters ? 1 : -1 }
+        return Dataset(inputs: inputs, labels: labels, clusters: clusters, noise: noise)
+    }
+}

@@ -1,0 +1,51 @@
+import Dispatch
+
+/// How many threads the kernels may use. Results never depend on it: every kernel splits only
+/// independent outputs between threads and keeps each output's summation order fixed, so a run is
+/// bit-identical for any thread count (tested).
+public struct Parallelism: Sendable, Hashable {
+    public let threads: Int
+
+    public init(threads: Int) {
+        precondition(threads >= 1, "threads must be ≥ 1")
+        self.threads = threads
+    }
+
+    /// One thread per active processor.
+    public static let machine = Parallelism(threads: max(1, ProcessorCount.active))
+    public static let serial = Parallelism(threads: 1)
+
+    /// Runs `body` on disjoint subranges covering 0..<count, at most `threads` at a time. Subranges
+    /// have at least `grain` elements, so small problems stay on one thread.
+    public func forEachRange(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = max(1, min(threads, count / max(grain, 1)))
+        if chunks == 1 { body(0..<count); return }
+        withoutActuallyEscaping(body) { body in
+            // The chunks write disjoint outputs (the kernels' contract), so sharing `body` is safe.
+            let task = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                task.value((count * c / chunks)..<(count * (c + 1) / chunks))
+            }
+        }
+    }
+}
+
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+enum ProcessorCount {
+    static var active: Int {
+        #if canImport(Glibc)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return 1
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,108 @@
+/// Gradient descent, the papers' algorithm: θ_{t+1} = θ_t − η·∇L(θ_t), full-batch by default,
+/// optionally on mini-batches (SGD, batches drawn from an explicit key).
+public struct GradientDescent: Codable, Equatable, Sendable {
+    public var learningRate: Double
+    public var steps: Int
+    /// nil: full batch (the papers' GD). Otherwise the batch size of SGD.
+    public var batchSize: Int?
+    /// Record a history entry every this many steps (and always at the first and last step).
+    public var probeEvery: Int
+
+    public init(learningRate: Double, steps: Int, batchSize: Int? = nil, probeEvery: Int = 10) {
+        self.learningRate = learningRate
+        self.steps = steps
+        self.batchSize = batchSize
+        self.probeEvery = probeEvery
+    }
+
+    public func validate(prefix: String = "") throws {
+        try ConfigError.require(learningRate.isFinite && learningRate > 0, prefix + "learningRate", learningRate, "a finite η > 0")
+        try ConfigError.require(steps >= 0 && steps <= 100_000_000, prefix + "steps", steps, "0 … 100000000")
+        try ConfigError.require(probeEvery >= 1, prefix + "probeEvery", probeEvery, "≥ 1")
+        if let b = batchSize { try ConfigError.require(b >= 1, prefix + "batchSize", b, "≥ 1 (or null for full batch)") }
+    }
+}
+
+/// One entry of a training history.
+public struct HistoryRecord: Codable, Equatable, Sendable {
+    public var step: Int
+    public var loss: Double
+    public var trainAccuracy: Double
+    public var testAccuracy: Double?
+    /// Probe-specific series (e.g. "lambda": the λ matrix row-major), keyed by name.
+    public var series: [String: [Double]]
+}
+
+/// Observes each step's backward pass (before the update), e.g. to track the weight decomposition.
+public typealias StepObserver = (_ step: Int, _ batch: [Int]?, _ backward: Backward) -> Void
+/// Extra values recorded at probe steps.
+public typealias Probe<Model> = (_ step: Int, _ model: Model) -> [String: [Double]]
+
+extension GradientDescent {
+    /// Trains `model` in place and returns the history. A run is a pure function of the model, the
+    /// data, the configuration and `key` (used only for SGD batches), for any `parallelism`.
+    /// Throws `DivergenceError` naming the step and the quantity at the first NaN or ±∞ in the loss,
+    /// the gradient or the updated parameters.
+    public func train<M: DifferentiableModel>(
+        _ model: inout M, on train: Dataset, test: Dataset? = nil, loss: any Loss,
+        key: PRNGKey = PRNGKey(seed: 0), parallelism: Parallelism = .machine,
+        observe: StepObserver? = nil, probe: Probe<M>? = nil
+    ) throws -> [HistoryRecord] {
+        try validate()
+        var history: [HistoryRecord] = []
+        var batches = key.child("batches").stream
+        func record(_ step: Int, loss value: Double) {
+            history.append(HistoryRecord(step: step, loss: value, trainAccuracy: model.accuracy(train, parallelism),
+                                         testAccuracy: test.map { model.accuracy($0, parallelism) },
+                                         series: probe?(step, model) ?? [:]))
+        }
+        for step in 0..<steps {
+            var batch: [Int]? = nil
+            var data = train
+            if let b = batchSize, b < train.count {
+                let chosen = GradientDescent.sampleWithoutReplacement(b, of: train.count, &batches)
+                batch = chosen
+                data = train.subset(chosen)
+            }
+            let backward = model.lossAndGradient(data, loss, parallelism)
+            guard backward.loss.isFinite else { throw DivergenceError(step: step, quantity: "loss", value: backward.loss) }
+            if let bad = backward.gradient.firstIndex(where: { !$0.isFinite }) {
+                throw DivergenceError(step: step, quantity: "gradient ∂L/∂\(model.parameterName(bad))", value: backward.gradient[bad])
+            }
+            if step % probeEvery == 0 { record(step, loss: backward.loss) }
+            observe?(step, batch, backward)
+            var theta = model.parameters
+            for t in theta.indices { theta[t] -= learningRate * backward.gradient[t] }
+            if let bad = theta.firstIndex(where: { !$0.isFinite }) {
+                throw DivergenceError(step: step, quantity: "parameter \(model.parameterName(bad)) after the update", value: theta[bad])
+            }
+            model.parameters = theta
+        }
+        let final = model.lossAndGradient(train, loss, parallelism).loss
+        guard final.isFinite else { throw DivergenceError(step: steps, quantity: "loss", value: final) }
+        record(steps, loss: final)
+        return history
+    }
+
+    /// b distinct indices of 0..<n by a partial Fisher–Yates shuffle, in increasing order.
+    static func sampleWithoutReplacement(_ b: Int, of n: Int, _ stream: inout RandomStream) -> [Int] {
+        var pool = Array(0..<n)
+        for t in 0..<b {
+            let j = t + Int(stream.next() % UInt64(n - t))
+            pool.swapAt(t, j)
+        }
+        return pool[0..<b].sorted()
+    }
+}
+
+extension Dataset {
+    /// The samples at `indices`, in that order.
+    public func subset(_ indices: [Int]) -> Dataset {
+        var x = Matrix(rows: indices.count, columns: inputs.columns)
+        for (row, i) in indices.enumerated() {
+            for j in 0..<inputs.columns { x[row, j] = inputs[i, j] }
+        }
+        return Dataset(inputs: x, labels: indices.map { labels[$0] },
+                       clusters: clusters.isEmpty ? [] : indices.map { clusters[$0] })
+    }
+}

@@ -1,0 +1,73 @@
+import PropertyBased
+import Testing
+@testable import Engine
+@testable import Exact
+
+/// A matrix of Gaussian entries from a seed.
+func gaussianMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
+    var s = PRNGKey(seed: seed).stream
+    return Matrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in s.gaussian() })
+}
+
+/// Higham's bound for a floating-point dot product of length n in any summation order:
+/// |fl(x·y) − x·y| ≤ γ_n Σ|x_i y_i|, γ_n = n·u/(1 − n·u), u = 2⁻⁵³.
+func withinDotBound(_ computed: Double, _ x: [Double], _ y: [Double]) throws -> Bool {
+    let n = Double(x.count), u = 0x1p-53
+    let gamma = n * u / (1 - n * u)
+    let absSum = zip(x, y).reduce(0.0) { $0 + abs($1.0 * $1.1) } * (1 + 4 * u)  // itself rounded
+    let error = (try Rational(exactly: computed) - (try exactDot(x, y))).magnitude
+    return error <= (try Rational(exactly: gamma * absSum * (1 + 4 * u)))
+}
+
+@Suite("Kernels")
+struct KernelTests {
+    static let shapes = [(1, 1, 1), (3, 17, 2), (8, 33, 10), (37, 129, 5), (64, 300, 16)]
+
+    @Test(arguments: shapes)
+    func productTransposedIsWithinTheDotProductBound(shape: (Int, Int, Int)) throws {
+        let (n, d, m) = shape
+        let a = gaussianMatrix(n, d, seed: 1), b = gaussianMatrix(m, d, seed: 2)
+        let c = Kernels.productTransposed(a, b)
+        for i in 0..<n { for r in 0..<m { #expect(try withinDotBound(c[i, r], a.row(i), b.row(r))) } }
+    }
+
+    @Test(arguments: shapes)
+    func transposedProductAndProductAreWithinTheBound(shape: (Int, Int, Int)) throws {
+        let (n, d, m) = shape
+        let a = gaussianMatrix(n, m, seed: 3), b = gaussianMatrix(n, d, seed: 4)
+        let at = a.transposed.rowList, bt = b.transposed.rowList
+        let c = Kernels.transposedProduct(a, b)  // m×d
+        let e = Kernels.product(a.transposed, b)  // the same product through the general kernel
+        for r in 0..<m {
+            for j in 0..<d {
+                #expect(try withinDotBound(c[r, j], at[r], bt[j]))
+                #expect(try withinDotBound(e[r, j], at[r], bt[j]))
+            }
+        }
+    }
+
+    @Test func everyKernelIsBitIdenticalForAnyThreadCount() {
+        let x = gaussianMatrix(203, 517, seed: 5), w = gaussianMatrix(10, 517, seed: 6), g = gaussianMatrix(203, 10, seed: 7)
+        let reference = (Kernels.productTransposed(x, w, .serial), Kernels.transposedProduct(g, x, .serial),
+                         Kernels.product(g, w, .serial))
+        for threads in [2, 3, 5, 8, 16] {
+            let p = Parallelism(threads: threads)
+            #expect(Kernels.productTransposed(x, w, p).storage == reference.0.storage)
+            #expect(Kernels.transposedProduct(g, x, p).storage == reference.1.storage)
+            #expect(Kernels.product(g, w, p).storage == reference.2.storage)
+        }
+    }
+
+    @Test func householderQRGivesOrthonormalColumnsSpanningA() {
+        let a = gaussianMatrix(64, 10, seed: 8)
+        let q = HouseholderQR.orthonormalColumns(of: a)  // 10×64, rows = columns of Q
+        let qtq = Kernels.productTransposed(q, q)
+        for i in 0..<10 { for j in 0..<10 { #expect(abs(qtq[i, j] - (i == j ? 1 : 0)) < 1e-14) } }
+        // R = QᵀA is upper triangular with a positive diagonal (the sign convention).
+        let r = Kernels.product(q, a)
+        for i in 0..<10 {
+            #expect(r[i, i] > 0)
+            for j in 0..<i { #expect(abs(r[i, j]) < 1e-12) }
+        }
+    }
+}
