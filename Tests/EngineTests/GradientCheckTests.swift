@@ -1,0 +1,100 @@
+import PropertyBased
+import Testing
+@testable import Engine
+@testable import Exact
+
+/// A random small problem: a network with Gaussian weights and biases, and Gaussian inputs.
+struct SmallProblem: Sendable, CustomStringConvertible {
+    let network: TwoLayerNetwork
+    let data: Dataset
+    let seed: UInt64
+    var description: String { "seed \(seed): \(network.neurons) neurons, d = \(network.inputDimension), n = \(data.count)" }
+
+    static func make(seed: UInt64, multiClass: Bool) -> SmallProblem {
+        var s = PRNGKey(seed: seed).stream
+        let d = 2 + Int(s.next() % 6), n = 2 + Int(s.next() % 5), h = 1 + Int(s.next() % 3)
+        let k = multiClass ? 2 + Int(s.next() % 3) : 1
+        let head: TwoLayerNetwork.Head = multiClass ? .perClass(classes: k, neuronsPerClass: h, scale: 1) : .binary(neuronsPerSign: h, scale: 1.0 / Double(h))
+        let network = TwoLayerNetwork.initialized(inputDimension: d, head: head, weightStd: 1, biasStd: 0.5, key: PRNGKey(seed: seed).child("net"))
+        let x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in s.gaussian() })
+        let labels = (0..<n).map { _ in multiClass ? Int(s.next() % UInt64(k)) : (s.next() % 2 == 0 ? 1 : -1) }
+        return SmallProblem(network: network, data: Dataset(inputs: x, labels: labels), seed: seed)
+    }
+}
+
+@Suite("Gradient checks")
+struct GradientCheckTests {
+    static let tolerance = 1e-10
+    static let seeds = Gen.uint64()
+
+    @Test(arguments: ["logistic", "squared"])
+    func binaryNetworkParameterAndInputGradients(lossName: String) async throws {
+        let loss: any ReferenceLoss = lossName == "logistic" ? LogisticLoss() : SquaredLoss()
+        await propertyCheck(count: 25, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, multiClass: false)
+            #expect(problem.network.kinkDistance(problem.data.inputs) > 1e-20, "\(problem) is at a kink")
+            let parameters = try GradientCheck.parameters(problem.network, problem.data, loss)
+            #expect(parameters.relativeError <= GradientCheckTests.tolerance, "\(problem): \(parameters)")
+            let inputs = try GradientCheck.inputs(problem.network, problem.data, loss)
+            #expect(inputs.relativeError <= GradientCheckTests.tolerance, "\(problem): \(inputs)")
+        }
+    }
+
+    @Test(arguments: ["cross-entropy", "squared"])
+    func perClassNetworkParameterAndInputGradients(lossName: String) async throws {
+        let loss: any ReferenceLoss = lossName == "squared" ? SquaredLoss() : CrossEntropyLoss()
+        await propertyCheck(count: 25, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, multiClass: true)
+            #expect(problem.network.kinkDistance(problem.data.inputs) > 1e-20, "\(problem) is at a kink")
+            let parameters = try GradientCheck.parameters(problem.network, problem.data, loss)
+            #expect(parameters.relativeError <= GradientCheckTests.tolerance, "\(problem): \(parameters)")
+            let inputs = try GradientCheck.inputs(problem.network, problem.data, loss)
+            #expect(inputs.relativeError <= GradientCheckTests.tolerance, "\(problem): \(inputs)")
+        }
+    }
+
+    @Test func squaredLossGradientAgainstTheExactRationalDerivative() async throws {
+        await propertyCheck(count: 25, input: GradientCheckTests.seeds, Gen.bool) { seed, multiClass throws in
+            let problem = SmallProblem.make(seed: seed, multiClass: multiClass)
+            let exact = try GradientCheck.exactParameters(problem.network, problem.data)
+            #expect(exact.relativeError <= GradientCheckTests.tolerance, "\(problem): \(exact)")
+        }
+    }
+
+    /// Counterfactual: a gradient wrong by 1e-8 (relative, in its largest entry) must be caught.
+    @Test func aGradientPerturbedByOneInAHundredMillionIsCaught() throws {
+        for seed: UInt64 in [1, 2, 3] {
+            let problem = SmallProblem.make(seed: seed, multiClass: false)
+            var g = problem.network.lossAndGradient(problem.data, LogisticLoss(), .serial).gradient
+            let p = g.indices.max { abs(g[$0]) < abs(g[$1]) }!
+            g[p] *= 1 + 1e-8
+            let result = try GradientCheck.parameters(problem.network, problem.data, LogisticLoss(), analytic: g)
+            #expect(result.relativeError > GradientCheckTests.tolerance)
+            #expect(result.worstIndex == p)
+            var s = problem.network.lossAndGradient(problem.data, SquaredLoss(), .serial).gradient
+            let q = s.indices.max { abs(s[$0]) < abs(s[$1]) }!
+            s[q] *= 1 + 1e-8
+            let exact = try GradientCheck.exactParameters(problem.network, problem.data, analytic: s)
+            #expect(exact.relativeError > GradientCheckTests.tolerance)
+            #expect(exact.worstIndex == q)
+        }
+    }
+
+    /// At a kink: a neuron with z = 0 exactly passes no gradient (ReLU′(0) := 0), in the fast code
+    /// and in the exact dual-number reference alike.
+    @Test func reluDerivativeAtZeroIsZero() throws {
+        // w = (1, −1), b = 0, x = (2, 2): z = 0 exactly for neuron 0; neuron 1 is active.
+        let network = TwoLayerNetwork(weights: Matrix([[1, -1], [0.5, 0.25]]), biases: [0, 0],
+                                      head: .binary(neuronsPerSign: 1, scale: 1))
+        let data = Dataset(inputs: Matrix([[2, 2]]), labels: [1])
+        #expect(network.preactivations(data.inputs, .serial)[0, 0] == 0)
+        let g = network.lossAndGradient(data, SquaredLoss(), .serial).gradient
+        #expect(g[0] == 0 && g[1] == 0 && g[4] == 0)  // W[0, ·] and b[0]: no gradient through the kink
+        #expect(g[2] != 0)
+        let exact = try GradientCheck.exactParameters(network, data)
+        #expect(exact.relativeError == 0, "\(exact)")
+        // Only neuron 1 (a = −1, z = 1.5) contributes: f = −1.5, ∂ℓ/∂f = f − y = −2.5,
+        // ∂ℓ/∂x = ∂ℓ/∂f · a · w₁ = −2.5 · (−1) · (0.5, 0.25) = (1.25, 0.625).
+        #expect(network.inputGradient(data.inputs, labels: data.labels, SquaredLoss(), .serial).storage == [1.25, 0.625])
+    }
+}
