@@ -1,0 +1,103 @@
+import Testing
+@testable import Engine
+@testable import Exact
+
+/// A small Feature Averaging problem (THEORY.md §1 regime, scaled down): Hadamard features.
+func smallFeatureAveraging(seed: UInt64 = 11, d: Int = 64, k: Int = 4, n: Int = 40) throws -> (MultiClusterData, TwoLayerNetwork) {
+    let config = MultiClusterConfig(dimension: d, clusters: k, positiveClusters: k / 2, trainSamples: n, testSamples: n,
+                                    noise: 1, features: .hadamard, sampling: .balanced)
+    let key = PRNGKey(seed: seed)
+    let data = try MultiClusterData(config, key: key.child("data"))
+    let network = TwoLayerNetwork.initialized(inputDimension: d, head: .binary(neuronsPerSign: 3, scale: 1.0 / 3),
+                                              weightStd: 1 / Double(d).squareRoot(), biasStd: 1 / Double(d), key: key.child("init"))
+    return (data, network)
+}
+
+@Suite("Training")
+struct TrainingTests {
+    @Test func featureAveragingTrainsAndTheWeightDecompositionReconstructsTheWeights() throws {
+        let (data, initial) = try smallFeatureAveraging()
+        var network = initial
+        let gd = GradientDescent(learningRate: 1 / 8.0, steps: 200, probeEvery: 50)
+        var decomposition = WeightDecomposition(neurons: network.neurons, clusters: 4, train: data.train, learningRate: gd.learningRate)
+        let history = try gd.train(&network, on: data.train, test: data.test, loss: LogisticLoss(),
+                                   observe: { _, batch, backward in decomposition.accumulate(backward, batch: batch) })
+        #expect(history.last!.trainAccuracy == 1)
+        #expect(history.last!.testAccuracy! >= 0.95)
+        #expect(history.map(\.step) == [0, 50, 100, 150, 200])
+        #expect(history.last!.loss < history.first!.loss)
+        // w(t) = w(0) + λ·M + σ·Ξ to 1e-10 relative (THEORY.md §1 check (b), in Double).
+        let reconstructed = decomposition.reconstruct(initial: initial.weights, features: data.features, noise: data.train.noise!)
+        let scale = network.weights.storage.map(abs).max()!
+        let error = zip(reconstructed.storage, network.weights.storage).map { abs($0 - $1) }.max()!
+        #expect(error / scale <= 1e-10, "relative reconstruction error \(error / scale)")
+        // A neuron that never fires on the training set gets no gradient: its λ and σ stay exactly 0
+        // and its weights exactly w(0) (the decomposition is exact for it).
+        for r in 0..<network.neurons where (0..<decomposition.sigma.columns).allSatisfy({ decomposition.sigma[r, $0] == 0 }) {
+            #expect(network.weights.row(r) == initial.weights.row(r))
+        }
+    }
+
+    @Test func trainingIsBitIdenticalForAnyThreadCount() throws {
+        let (data, initial) = try smallFeatureAveraging(d: 128, n: 64)
+        func run(_ threads: Int, batch: Int? = nil) throws -> [Double] {
+            var network = initial
+            _ = try GradientDescent(learningRate: 0.1, steps: 30, batchSize: batch, probeEvery: 10)
+                .train(&network, on: data.train, loss: LogisticLoss(), key: PRNGKey(seed: 5), parallelism: Parallelism(threads: threads))
+            return network.parameters
+        }
+        let reference = try run(1)
+        for threads in [2, 3, 8] { #expect(try run(threads) == reference) }
+        let sgd = try run(1, batch: 16)
+        #expect(try run(4, batch: 16) == sgd)
+        #expect(sgd != reference)
+    }
+
+    @Test func divergenceStopsWithTheStepAndQuantityNamed() throws {
+        let (data, initial) = try smallFeatureAveraging()
+        var network = initial
+        do {
+            _ = try GradientDescent(learningRate: 1e6, steps: 50).train(&network, on: data.train, loss: SquaredLoss())
+            Issue.record("training with η = 10⁶ on the squared loss should diverge")
+        } catch let error as DivergenceError {
+            #expect(error.step > 0 && error.step < 50)
+            #expect(["loss", "parameter", "gradient"].contains { error.quantity.hasPrefix($0) })
+            #expect("\(error)".contains("step \(error.step)"))
+        }
+    }
+
+    @Test func invalidConfigurationsNameTheField() throws {
+        let good = MultiClusterConfig(dimension: 8, clusters: 4, positiveClusters: 2, trainSamples: 8, testSamples: 8)
+        var bad = good
+        bad.clusters = 9
+        #expect(throws: ConfigError(field: "clusters", value: "9", allowed: "≤ dimension = 8 (k orthogonal features need k ≤ d)")) { try bad.validate() }
+        bad = good
+        bad.noise = -1
+        #expect(throws: ConfigError.self) { try bad.validate() }
+        bad = good
+        bad.noise = .nan
+        #expect(throws: ConfigError.self) { try bad.validate() }
+        bad = good
+        bad.dimension = 12
+        bad.features = .hadamard
+        #expect(throws: ConfigError(field: "dimension", value: "12", allowed: "a power of two for features = hadamard")) { try bad.validate() }
+        #expect(throws: ConfigError.self) { try GradientDescent(learningRate: -1, steps: 1).validate() }
+    }
+
+    @Test func multiClusterDataHasTheStatedStructure() throws {
+        let config = MultiClusterConfig(dimension: 50, clusters: 5, positiveClusters: 2, trainSamples: 25, testSamples: 10,
+                                        noise: 0.5, features: .qr, sampling: .balanced)
+        let data = try MultiClusterData(config, key: PRNGKey(seed: 3))
+        // Features: pairwise orthogonal with norm √d (to rounding: QR is backward stable).
+        let gram = Kernels.productTransposed(data.features, data.features)
+        for i in 0..<5 { for j in 0..<5 { #expect(abs(gram[i, j] - (i == j ? 50 : 0)) < 1e-11) } }
+        #expect(data.train.clusters == (0..<25).map { $0 % 5 })  // exactly n/k per cluster
+        #expect(data.train.labels == data.train.clusters.map { $0 < 2 ? 1 : -1 })
+        // x = μ_c + ξ: the stored noise reproduces the inputs exactly as they were rounded.
+        for i in 0..<25 { for j in 0..<50 {
+            #expect(data.train.inputs[i, j] == data.features[data.train.clusters[i], j] + data.train.noise![i, j])
+        } }
+        let again = try MultiClusterData(config, key: PRNGKey(seed: 3))
+        #expect(again.train == data.train && again.features == data.features)
+    }
+}
