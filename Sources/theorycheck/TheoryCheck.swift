@@ -12,7 +12,7 @@ struct TheoryCheckCommand: ParsableCommand {
             check that exists so far and exits 0 when all hold, 1 when any fails, 2 on usage errors.
             """,
         version: TheoryCheckVersion.string,
-        subcommands: [Verify.self]
+        subcommands: [Verify.self, Train.self, PresetsCommand.self]
     )
 
     /// Like ArgumentParser's `main`, but usage and validation errors exit with status 2 (the
@@ -21,6 +21,9 @@ struct TheoryCheckCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as UsageFailure {
+            FileDescriptor.standardError.write("error: \(failure.message)\n")
+            Self.exit(withError: ExitCode(2))
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileDescriptor.standardError.write(fullMessage(for: error) + "\n")

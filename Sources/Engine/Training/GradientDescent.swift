@@ -15,6 +15,17 @@ public struct GradientDescent: Codable, Equatable, Sendable {
         self.probeEvery = probeEvery
     }
 
+    enum CodingKeys: String, CodingKey { case learningRate, steps, batchSize, probeEvery }
+
+    /// Writes every field, `batchSize` as null for full batch, so that the exported config lists it.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(probeEvery, forKey: .probeEvery)
+    }
+
     public func validate(prefix: String = "") throws {
         try ConfigError.require(learningRate.isFinite && learningRate > 0, prefix + "learningRate", learningRate, "a finite η > 0")
         try ConfigError.require(steps >= 0 && steps <= 100_000_000, prefix + "steps", steps, "0 … 100000000")

@@ -1,0 +1,78 @@
+/// Everything that defines one training run. A run is a pure function of this value (the seed is
+/// part of it): the same config gives bit-identical results on any thread count.
+public struct ExperimentConfig: Codable, Equatable, Sendable {
+    /// What the network is trained to predict.
+    public enum Task: String, Codable, Sendable, CaseIterable {
+        /// The ±1 label of the cluster's class (J₊ / J₋): the Feature Averaging setting.
+        case binary
+        /// The cluster index 0..<k: the fine-grained labels of feature decoupling.
+        case cluster
+    }
+
+    public enum LossKind: String, Codable, Sendable, CaseIterable {
+        case logistic
+        case crossEntropy = "cross-entropy"
+        case squared
+
+        public var loss: any ReferenceLoss {
+            switch self {
+            case .logistic: LogisticLoss()
+            case .crossEntropy: CrossEntropyLoss()
+            case .squared: SquaredLoss()
+            }
+        }
+    }
+
+    /// The two-layer ReLU network with a fixed second layer.
+    public struct Network: Codable, Equatable, Sendable {
+        /// Binary task: m neurons per sign (2m in all). Cluster task: h neurons per class (k·h in all).
+        public var neuronsPerHead: Int
+        /// The fixed second-layer magnitude s (a_r = ±s for binary, s per class).
+        public var secondLayerScale: Double
+        /// Initial W ~ N(0, weightInitStd²), b ~ N(0, biasInitStd²).
+        public var weightInitStd: Double
+        public var biasInitStd: Double
+        public var trainBiases: Bool
+
+        public init(neuronsPerHead: Int, secondLayerScale: Double, weightInitStd: Double, biasInitStd: Double, trainBiases: Bool = true) {
+            self.neuronsPerHead = neuronsPerHead
+            self.secondLayerScale = secondLayerScale
+            self.weightInitStd = weightInitStd
+            self.biasInitStd = biasInitStd
+            self.trainBiases = trainBiases
+        }
+    }
+
+    public var preset: String
+    public var seed: UInt64
+    public var task: Task
+    public var data: MultiClusterConfig
+    public var network: Network
+    public var loss: LossKind
+    public var optimizer: GradientDescent
+
+    /// Checks every field; errors name the field by its config key (e.g. "data.dimension").
+    public func validate() throws {
+        try data.validate(prefix: "data.")
+        try optimizer.validate(prefix: "optimizer.")
+        try ConfigError.require((1...100_000).contains(network.neuronsPerHead), "network.neuronsPerHead", network.neuronsPerHead, "1 … 100000")
+        for (name, value) in [("secondLayerScale", network.secondLayerScale), ("weightInitStd", network.weightInitStd), ("biasInitStd", network.biasInitStd)] {
+            try ConfigError.require(value.isFinite && value >= 0, "network." + name, value, "a finite value ≥ 0")
+        }
+        switch (task, loss) {
+        case (.binary, .crossEntropy):
+            throw ConfigError(field: "loss", value: loss.rawValue, allowed: "logistic or squared for task = binary")
+        case (.cluster, .logistic):
+            throw ConfigError(field: "loss", value: loss.rawValue, allowed: "cross-entropy or squared for task = cluster")
+        default: break
+        }
+    }
+
+    /// The network's fixed head for this task.
+    public var head: TwoLayerNetwork.Head {
+        switch task {
+        case .binary: .binary(neuronsPerSign: network.neuronsPerHead, scale: network.secondLayerScale)
+        case .cluster: .perClass(classes: data.clusters, neuronsPerClass: network.neuronsPerHead, scale: network.secondLayerScale)
+        }
+    }
+}
