@@ -4,7 +4,21 @@
 //
 // Layers point downward only: CGMP ← Exact ← Engine ← Claims ← Reports ← theorycheck (CLI).
 // Each target may import only the targets before it.
+import Foundation
 import PackageDescription
+
+/// The engine's kernels use explicit fused multiply-adds (IEEE `fma`, exactly specified, so results
+/// are the same bits on every machine). On x86-64 they are compiled for AVX2+FMA (`haswell`, any
+/// x86-64 CPU since 2013) so that `fma` is one instruction; set THEORYCHECK_PORTABLE=1 to build for
+/// baseline x86-64 instead (same results, slower: `fma` becomes a library call).
+let engineSwiftSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+    if ProcessInfo.processInfo.environment["THEORYCHECK_PORTABLE"] != "1" {
+        return [.unsafeFlags(["-target-cpu", "haswell"])]
+    }
+    #endif
+    return []
+}()
 
 let package = Package(
     name: "TheoryCheck",
@@ -34,7 +48,8 @@ let package = Package(
         // The training core: deterministic kernels, data models, networks, losses, GD, gradient checks.
         .target(
             name: "Engine",
-            dependencies: ["Exact", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["Exact", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: engineSwiftSettings
         ),
         .executableTarget(
             name: "theorycheck",
@@ -54,6 +69,11 @@ let package = Package(
             name: "exact-benchmarks",
             dependencies: ["Exact", "CGMP", "GMPReference"],
             path: "Benchmarks/ExactBenchmarks"
+        ),
+        .executableTarget(
+            name: "engine-benchmarks",
+            dependencies: ["Engine"],
+            path: "Benchmarks/EngineBenchmarks"
         ),
         // Single-threaded workout of the Exact API for valgrind (Scripts/valgrind-exact.sh).
         .executableTarget(

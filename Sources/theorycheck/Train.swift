@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
         }
         let elapsed = clock.now - start
         let last = run.history.last!
-        print("\(resolved.preset) (seed \(resolved.seed)): \(resolved.optimizer.steps) steps in \(elapsed)")
+        print("\(resolved.preset) (seed \(resolved.seed)): \(resolved.optimizer.steps) steps; data \(milliseconds(run.timings.data)), training \(milliseconds(run.timings.training)), total \(milliseconds(elapsed))")
         print("  final loss \(last.loss), train accuracy \(last.trainAccuracy)" + (last.testAccuracy.map { ", test accuracy \($0)" } ?? ""))
         if let output {
             for (name, bytes) in try run.exportFiles() { try output.write(name, bytes) }
@@ -62,6 +62,11 @@ struct Train: ParsableCommand {
             print("  exported to \(output.target.path)")
         }
     }
+}
+
+func milliseconds(_ s: Double) -> String { "\(Int((s * 1000).rounded())) ms" }
+func milliseconds(_ d: Duration) -> String {
+    milliseconds(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
 }
 
 /// `theorycheck presets`: every preset with every field.

@@ -71,6 +71,9 @@ public struct Dataset: Sendable, Equatable {
     public var labels: [Int]
     public var clusters: [Int]
     public var noise: Matrix?
+    /// Xᵀ, kept when the same data is used for many gradient steps: the weight gradient dzᵀ·X is
+    /// then a product of contiguous rows, (Xᵀ·dz)ᵀ (see `TwoLayerNetwork.lossAndGradient`).
+    public private(set) var transposedInputs: Matrix?
 
     public init(inputs: Matrix, labels: [Int], clusters: [Int] = [], noise: Matrix? = nil) {
         self.inputs = inputs
@@ -79,10 +82,21 @@ public struct Dataset: Sendable, Equatable {
         self.noise = noise
     }
 
+    /// The same data with Xᵀ computed once.
+    public func withTransposedInputs() -> Dataset {
+        var copy = self
+        copy.transposedInputs = inputs.transposed
+        return copy
+    }
+
     public var count: Int { inputs.rows }
 
     /// The same samples labelled by their cluster index (the fine-grained task of feature decoupling).
-    public var clusterLabelled: Dataset { Dataset(inputs: inputs, labels: clusters, clusters: clusters, noise: noise) }
+    public var clusterLabelled: Dataset {
+        var copy = self
+        copy.labels = clusters
+        return copy
+    }
 }
 
 /// A sampled instance of the MultiCluster model: features, training and test sets.

@@ -1,5 +1,7 @@
 import Foundation
 
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+
 /// One training run of a two-layer network on MultiCluster data, with the weight decomposition
 /// tracked at every step, and its export for NumPy users.
 public struct ExperimentRun: Sendable {
@@ -11,12 +13,17 @@ public struct ExperimentRun: Sendable {
     public let final: TwoLayerNetwork
     public let history: [HistoryRecord]
     public let decomposition: WeightDecomposition
+    /// Wall-clock seconds spent sampling the data and training (not part of the results).
+    public let timings: (data: Double, training: Double)
 
     /// Runs the experiment: a pure function of `config` (seed included), for any `parallelism`.
     public static func run(_ config: ExperimentConfig, parallelism: Parallelism = .machine) throws -> ExperimentRun {
         try config.validate()
+        let clock = ContinuousClock()
+        let start = clock.now
         let key = PRNGKey(seed: config.seed)
         let data = try MultiClusterData(config.data, key: key.child("data"))
+        let sampled = clock.now
         let (train, test) = config.task == .binary ? (data.train, data.test) : (data.train.clusterLabelled, data.test.clusterLabelled)
         let initial = TwoLayerNetwork.initialized(
             inputDimension: config.data.dimension, head: config.head, weightStd: config.network.weightInitStd,
@@ -29,8 +36,10 @@ public struct ExperimentRun: Sendable {
             parallelism: parallelism,
             observe: { _, batch, backward in decomposition.accumulate(backward, batch: batch) },
             probe: { [decomposition] _, _ in ["lambda": decomposition.lambda.storage] })
+        let trained = clock.now
         return ExperimentRun(config: config, data: data, train: train, test: test, initial: initial, final: network,
-                             history: history, decomposition: decomposition)
+                             history: history, decomposition: decomposition,
+                             timings: (seconds(sampled - start), seconds(trained - sampled)))
     }
 
     /// The files of the export, by name: NumPy arrays (float64 `<f8`, labels `<i8`, C order) and

@@ -108,7 +108,9 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         let z = preactivations(data.inputs, parallelism)
         let (value, g) = loss.valueAndGradient(logits: logits(fromPreactivations: z), labels: data.labels, divisor: Double(data.count))
         let dz = preactivationGradient(z, logitGradient: g)
-        var gradient = Kernels.transposedProduct(dz, data.inputs, parallelism).storage  // ∂L/∂W = dzᵀ·X
+        // ∂L/∂W = dzᵀ·X, formed as (Xᵀ·dz)ᵀ = transpose(Xᵀ·(dzᵀ)ᵀ): inner products of contiguous rows.
+        let xt = data.transposedInputs ?? data.inputs.transposed
+        var gradient = Kernels.productTransposed(xt, dz.transposed, parallelism, transposingResult: true).storage
         if trainsBiases {
             var db = [Double](repeating: 0, count: neurons)
             for i in 0..<dz.rows { for r in 0..<neurons { db[r] += dz[i, r] } }

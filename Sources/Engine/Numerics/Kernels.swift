@@ -1,48 +1,70 @@
 /// The dense kernels of the engine, in pure Swift with SIMD.
 ///
-/// **Determinism.** Every output entry is computed by exactly one thread, with a summation order
-/// that depends only on the shapes — never on the number of threads or on the partition — and with
-/// separate multiply and add (no fused multiply-add, whose availability differs between machines).
-/// So every kernel is bit-identical for any `Parallelism` (tested), and across IEEE-754 machines.
+/// **One summation order.** Every inner product ⟨a, b⟩ of length n is evaluated as
+///
+///     lane_l = fma(a_j, b_j, lane_l) for j = l, l+4, l+8, … < 4⌊n/4⌋   (l = 0…3, in increasing j)
+///     s = (lane_0 + lane_1) + (lane_2 + lane_3);  then s = fma(a_j, b_j, s) for the tail j ≥ 4⌊n/4⌋
+///
+/// and every sum Σ_i c_i·x_i over rows (the Aᵀ·B and A·B kernels) is accumulated with fma in the
+/// order i = 0, 1, …. All code paths — register-blocked tiles, remainders, any partition between
+/// threads — implement exactly these orders, so every kernel is **bit-identical for any thread
+/// count** (tested). `fma` is IEEE-754's exactly specified fused multiply-add, so results are also
+/// the same on every machine (where the CPU lacks FMA, the library `fma` gives the same bits).
 public enum Kernels {
-    /// ⟨a, b⟩ over n contiguous Doubles, with a fixed order: 16 lanes (two SIMD8) accumulate
-    /// strided partial sums, which are combined in a fixed tree, then the tail is added in order.
+    @inline(__always) @usableFromInline
+    static func load4(_ p: UnsafePointer<Double>, _ offset: Int) -> SIMD4<Double> {
+        UnsafeRawPointer(p + offset).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always) @usableFromInline
+    static func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ offset: Int) {
+        UnsafeMutableRawPointer(p + offset).storeBytes(of: v, as: SIMD4<Double>.self)
+    }
+
+    @inline(__always) @usableFromInline
+    static func reduce(_ v: SIMD4<Double>) -> Double { (v[0] + v[1]) + (v[2] + v[3]) }
+
+    /// ⟨a, b⟩ over n contiguous Doubles, in the order stated above.
     @inlinable
     public static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
-        var s0 = SIMD8<Double>(), s1 = SIMD8<Double>()
-        var k = 0
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        while k + 16 <= n {
-            let a0 = ra.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
-            let b0 = rb.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
-            let a1 = ra.loadUnaligned(fromByteOffset: (k + 8) * 8, as: SIMD8<Double>.self)
-            let b1 = rb.loadUnaligned(fromByteOffset: (k + 8) * 8, as: SIMD8<Double>.self)
-            s0 = s0 + a0 * b0
-            s1 = s1 + a1 * b1
-            k += 16
-        }
-        let s = s0 + s1
-        let s4 = s.lowHalf + s.highHalf
-        let s2 = s4.lowHalf + s4.highHalf
-        var total = s2[0] + s2[1]
-        while k < n { total = total + a[k] * b[k]; k += 1 }
-        return total
+        var acc = SIMD4<Double>()
+        let n4 = n & ~3
+        var j = 0
+        while j < n4 { acc = acc.addingProduct(load4(a, j), load4(b, j)); j += 4 }
+        var s = reduce(acc)
+        while j < n { s = s.addingProduct(a[j], b[j]); j += 1 }
+        return s
     }
 
     /// A·Bᵀ for A (n×d) and B (m×d): entry (i, r) = ⟨a_i, b_r⟩. With A a data matrix and B a weight
-    /// matrix (one neuron per row) this is the matrix of pre-activations. Parallel over rows of A.
-    public static func productTransposed(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
+    /// matrix (one neuron per row) this is the matrix of pre-activations. Tiles of 2 rows × 5
+    /// neurons share their loads (10 accumulators); parallel over row pairs.
+    /// With `transposingResult`, returns (A·Bᵀ)ᵀ = B·Aᵀ instead (the same entries, stored transposed).
+    public static func productTransposed(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine,
+                                         transposingResult: Bool = false) -> Matrix {
         precondition(a.columns == b.columns, "A·Bᵀ: \(a.shape) and \(b.shape) have different row lengths")
-        var c = Matrix(rows: a.rows, columns: b.rows)
-        let d = a.columns, m = b.rows
+        var c = transposingResult ? Matrix(rows: b.rows, columns: a.rows) : Matrix(rows: a.rows, columns: b.rows)
+        let d = a.columns, m = b.rows, n4 = d & ~3
+        // Entry (i, r) of A·Bᵀ is stored at i·rowStride + r·columnStride.
+        let (rowStride, columnStride) = transposingResult ? (1, a.rows) : (m, 1)
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    let out = pc.baseAddress!
-                    parallelism.forEachRange(a.rows, grain: 8) { rows in
-                        for i in rows {
-                            let ai = pa.baseAddress! + i * d
-                            for r in 0..<m { out[i * m + r] = dot(ai, pb.baseAddress! + r * d, d) }
+                    let av = pa.baseAddress!, bv = pb.baseAddress!, out = pc.baseAddress!
+                    parallelism.forEachRange((a.rows + 1) / 2, grain: 4) { pairs in
+                        for pair in pairs {
+                            let i = 2 * pair
+                            guard i + 1 < a.rows else {
+                                for r in 0..<m { out[i * rowStride + r * columnStride] = dot(av + i * d, bv + r * d, d) }
+                                continue
+                            }
+                            let x0 = av + i * d, x1 = x0 + d
+                            var r = 0
+                            while r < m {
+                                let count = min(5, m - r)
+                                tile2x5(x0, x1, bv + r * d, count, d, n4, out + i * rowStride + r * columnStride, rowStride, columnStride)
+                                r += count
+                            }
                         }
                     }
                 }
@@ -51,32 +73,56 @@ public enum Kernels {
         return c
     }
 
-    /// Aᵀ·B for A (n×m) and B (n×d): row r of the result is Σ_i A[i, r]·b_i, summed in the order
-    /// i = 0, 1, …, n−1. With A = ∂L/∂(pre-activations) and B the data this is the weight gradient.
-    /// Parallel over column blocks of the result (each thread owns whole output entries).
+    /// The 2-row × (count ≤ 5)-neuron tile of A·Bᵀ: ten accumulators share 2 + count loads per step.
+    @inline(__always)
+    static func tile2x5(_ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>, _ w: UnsafePointer<Double>,
+                        _ count: Int, _ d: Int, _ n4: Int, _ out: UnsafeMutablePointer<Double>,
+                        _ rowStride: Int, _ columnStride: Int) {
+        var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>(), a3 = SIMD4<Double>(), a4 = SIMD4<Double>()
+        var b0 = SIMD4<Double>(), b1 = SIMD4<Double>(), b2 = SIMD4<Double>(), b3 = SIMD4<Double>(), b4 = SIMD4<Double>()
+        var j = 0
+        while j < n4 {
+            let u = load4(x0, j), v = load4(x1, j)
+            let p0 = load4(w, j)
+            a0 = a0.addingProduct(u, p0); b0 = b0.addingProduct(v, p0)
+            if count > 1 { let p = load4(w + d, j); a1 = a1.addingProduct(u, p); b1 = b1.addingProduct(v, p) }
+            if count > 2 { let p = load4(w + 2 * d, j); a2 = a2.addingProduct(u, p); b2 = b2.addingProduct(v, p) }
+            if count > 3 { let p = load4(w + 3 * d, j); a3 = a3.addingProduct(u, p); b3 = b3.addingProduct(v, p) }
+            if count > 4 { let p = load4(w + 4 * d, j); a4 = a4.addingProduct(u, p); b4 = b4.addingProduct(v, p) }
+            j += 4
+        }
+        @inline(__always) func finish(_ lanes: SIMD4<Double>, _ x: UnsafePointer<Double>, _ q: Int, _ row: Int) {
+            var s = reduce(lanes)
+            for t in n4..<d { s = s.addingProduct(x[t], w[q * d + t]) }
+            out[row * rowStride + q * columnStride] = s
+        }
+        finish(a0, x0, 0, 0); finish(b0, x1, 0, 1)
+        if count > 1 { finish(a1, x0, 1, 0); finish(b1, x1, 1, 1) }
+        if count > 2 { finish(a2, x0, 2, 0); finish(b2, x1, 2, 1) }
+        if count > 3 { finish(a3, x0, 3, 0); finish(b3, x1, 3, 1) }
+        if count > 4 { finish(a4, x0, 4, 0); finish(b4, x1, 4, 1) }
+    }
+
+    /// Aᵀ·B for A (n×m) and B (n×d): row r of the result is Σ_i A[i, r]·b_i in the order
+    /// i = 0…n−1. With A = ∂L/∂(pre-activations) and B the data this is the weight gradient.
+    /// Tiles of 8 result rows × 4 columns stay in registers over the whole sum; parallel over
+    /// column blocks (each thread owns whole output entries).
     public static func transposedProduct(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.rows == b.rows, "Aᵀ·B: \(a.shape) and \(b.shape) have different numbers of rows")
         let n = a.rows, m = a.columns, d = b.columns
         var c = Matrix(rows: m, columns: d)
-        let block = 256  // columns per block: m·256 accumulators stay in L1/L2
-        let blocks = (d + block - 1) / block
+        let chunk = 64  // columns per parallel task
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    let out = pc.baseAddress!, av = pa.baseAddress!, bv = pb.baseAddress!
-                    parallelism.forEachRange(blocks) { blockRange in
-                        for blk in blockRange {
-                            let j0 = blk * block, j1 = min(d, j0 + block)
-                            for i in 0..<n {
-                                let bi = bv + i * d
-                                for r in 0..<m {
-                                    let coefficient = av[i * m + r]
-                                    // Skipping exact zeros (inactive ReLUs) leaves y unchanged up to the
-                                    // sign of a zero sum; the data is validated finite, so 0·x is never NaN.
-                                    if coefficient == 0 { continue }
-                                    axpy(coefficient, bi + j0, out + r * d + j0, j1 - j0)
-                                }
-                            }
+                    let av = pa.baseAddress!, bv = pb.baseAddress!, out = pc.baseAddress!
+                    parallelism.forEachRange((d + chunk - 1) / chunk) { chunks in
+                        let j0 = chunks.lowerBound * chunk, j1 = min(d, chunks.upperBound * chunk)
+                        var r0 = 0
+                        while r0 < m {
+                            let rows = min(8, m - r0)
+                            accumulateTile(av, m, r0, rows, bv, d, n, j0, j1, out)
+                            r0 += rows
                         }
                     }
                 }
@@ -85,65 +131,78 @@ public enum Kernels {
         return c
     }
 
-    /// y ← y + α·x over n contiguous Doubles (elementwise, so the order is irrelevant).
-    @inlinable
-    public static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
-        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
-        let va = SIMD8<Double>(repeating: alpha)
-        var k = 0
-        while k + 8 <= n {
-            let xv = rx.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
-            let yv = ry.loadUnaligned(fromByteOffset: k * 8, as: SIMD8<Double>.self)
-            ry.storeBytes(of: yv + va * xv, toByteOffset: k * 8, as: SIMD8<Double>.self)
-            k += 8
+    /// out[r0 + q, j] = Σ_i a[i, r0 + q]·b[i, j] for q < rows ≤ 8 and j in j0..<j1.
+    @inline(__always)
+    static func accumulateTile(_ a: UnsafePointer<Double>, _ m: Int, _ r0: Int, _ rows: Int,
+                               _ b: UnsafePointer<Double>, _ d: Int, _ n: Int, _ j0: Int, _ j1: Int,
+                               _ out: UnsafeMutablePointer<Double>) {
+        var j = j0
+        while j + 4 <= j1 {
+            var acc = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(),
+                       SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
+            for i in 0..<n {
+                let x = load4(b + i * d, j), coefficients = a + i * m + r0
+                acc.0 = acc.0.addingProduct(SIMD4(repeating: coefficients[0]), x)
+                if rows > 1 { acc.1 = acc.1.addingProduct(SIMD4(repeating: coefficients[1]), x) }
+                if rows > 2 { acc.2 = acc.2.addingProduct(SIMD4(repeating: coefficients[2]), x) }
+                if rows > 3 { acc.3 = acc.3.addingProduct(SIMD4(repeating: coefficients[3]), x) }
+                if rows > 4 { acc.4 = acc.4.addingProduct(SIMD4(repeating: coefficients[4]), x) }
+                if rows > 5 { acc.5 = acc.5.addingProduct(SIMD4(repeating: coefficients[5]), x) }
+                if rows > 6 { acc.6 = acc.6.addingProduct(SIMD4(repeating: coefficients[6]), x) }
+                if rows > 7 { acc.7 = acc.7.addingProduct(SIMD4(repeating: coefficients[7]), x) }
+            }
+            store4(acc.0, out, r0 * d + j)
+            if rows > 1 { store4(acc.1, out, (r0 + 1) * d + j) }
+            if rows > 2 { store4(acc.2, out, (r0 + 2) * d + j) }
+            if rows > 3 { store4(acc.3, out, (r0 + 3) * d + j) }
+            if rows > 4 { store4(acc.4, out, (r0 + 4) * d + j) }
+            if rows > 5 { store4(acc.5, out, (r0 + 5) * d + j) }
+            if rows > 6 { store4(acc.6, out, (r0 + 6) * d + j) }
+            if rows > 7 { store4(acc.7, out, (r0 + 7) * d + j) }
+            j += 4
         }
-        while k < n { y[k] = y[k] + alpha * x[k]; k += 1 }
+        while j < j1 {  // column tail: the same order, one column at a time
+            for q in 0..<rows {
+                var s = 0.0
+                for i in 0..<n { s = s.addingProduct(a[i * m + r0 + q], b[i * d + j]) }
+                out[(r0 + q) * d + j] = s
+            }
+            j += 1
+        }
     }
 
-    /// A·B for A (n×k) and B (k×m): row i of the result is Σ_l A[i, l]·b_l in the order l = 0…k−1.
-    /// Register-blocked (4 rows × 8 columns per micro-tile); parallel over row blocks.
+    /// A·B for A (n×k) and B (k×m): row i of the result is Σ_l A[i, l]·b_l in the order l = 0…k−1,
+    /// i.e. Aᵀ-free use of the same tile as `transposedProduct` on (Aᵀ)ᵀ·B. Parallel over column blocks.
     public static func product(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.columns == b.rows, "A·B: \(a.shape) and \(b.shape) do not chain")
-        let n = a.rows, k = a.columns, m = b.columns
-        var c = Matrix(rows: n, columns: m)
+        return transposedProduct(a.transposed, b, parallelism)
+    }
+
+    /// A blocked transpose (32×32 tiles, so both sides stay in cache).
+    public static func transpose(_ a: Matrix) -> Matrix {
+        var t = Matrix(rows: a.columns, columns: a.rows)
+        let tile = 32
         a.storage.withUnsafeBufferPointer { pa in
-            b.storage.withUnsafeBufferPointer { pb in
-                c.storage.withUnsafeMutableBufferPointer { pc in
-                    let av = pa.baseAddress!, bv = UnsafeRawPointer(pb.baseAddress!), out = pc.baseAddress!
-                    let rowBlocks = (n + 3) / 4
-                    parallelism.forEachRange(rowBlocks) { blockRange in
-                        for blk in blockRange {
-                            let i0 = blk * 4, rowsHere = min(4, n - i0)
-                            var j = 0
-                            while j + 8 <= m {
-                                var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>(), c3 = SIMD8<Double>()
-                                for l in 0..<k {
-                                    let bl = bv.loadUnaligned(fromByteOffset: (l * m + j) * 8, as: SIMD8<Double>.self)
-                                    c0 = c0 + av[i0 * k + l] * bl
-                                    if rowsHere > 1 { c1 = c1 + av[(i0 + 1) * k + l] * bl }
-                                    if rowsHere > 2 { c2 = c2 + av[(i0 + 2) * k + l] * bl }
-                                    if rowsHere > 3 { c3 = c3 + av[(i0 + 3) * k + l] * bl }
-                                }
-                                let raw = UnsafeMutableRawPointer(out)
-                                raw.storeBytes(of: c0, toByteOffset: (i0 * m + j) * 8, as: SIMD8<Double>.self)
-                                if rowsHere > 1 { raw.storeBytes(of: c1, toByteOffset: ((i0 + 1) * m + j) * 8, as: SIMD8<Double>.self) }
-                                if rowsHere > 2 { raw.storeBytes(of: c2, toByteOffset: ((i0 + 2) * m + j) * 8, as: SIMD8<Double>.self) }
-                                if rowsHere > 3 { raw.storeBytes(of: c3, toByteOffset: ((i0 + 3) * m + j) * 8, as: SIMD8<Double>.self) }
-                                j += 8
-                            }
-                            for i in i0..<(i0 + rowsHere) {
-                                for jj in j..<m {
-                                    var s = 0.0
-                                    for l in 0..<k { s = s + av[i * k + l] * pb[l * m + jj] }
-                                    out[i * m + jj] = s
-                                }
-                            }
+            t.storage.withUnsafeMutableBufferPointer { pt in
+                for i0 in stride(from: 0, to: a.rows, by: tile) {
+                    for j0 in stride(from: 0, to: a.columns, by: tile) {
+                        for i in i0..<min(i0 + tile, a.rows) {
+                            for j in j0..<min(j0 + tile, a.columns) { pt[j * a.rows + i] = pa[i * a.columns + j] }
                         }
                     }
                 }
             }
         }
-        return c
+        return t
+    }
+
+    /// y ← y + α·x over n contiguous Doubles, elementwise with fma.
+    @inlinable
+    public static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        let va = SIMD4<Double>(repeating: alpha)
+        var k = 0
+        while k + 4 <= n { store4(load4(UnsafePointer(y), k).addingProduct(va, load4(x, k)), y, k); k += 4 }
+        while k < n { y[k] = y[k].addingProduct(alpha, x[k]); k += 1 }
     }
 
     /// ‖a_i‖² for each row.

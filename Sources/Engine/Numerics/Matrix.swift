@@ -40,11 +40,7 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
 
     public var shape: String { "\(rows)×\(columns)" }
 
-    public var transposed: Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        for i in 0..<rows { for j in 0..<columns { t[j, i] = self[i, j] } }
-        return t
-    }
+    public var transposed: Matrix { Kernels.transpose(self) }
 
     /// Whether every entry is finite.
     public var isFinite: Bool { storage.allSatisfy(\.isFinite) }

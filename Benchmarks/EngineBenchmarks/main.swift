@@ -1,0 +1,72 @@
+// Engine benchmarks, side by side with numpy in the same run.
+//
+//     swift run -c release engine-benchmarks [repetitions]
+//
+// For each product shape the Swift kernel and numpy's matmul (Benchmarks/reference/matmul_numpy.py,
+// run as a subprocess between Swift rounds) are timed on the same shapes; the best time of each is
+// reported with the ratio numpy/TheoryCheck (> 1: TheoryCheck is faster) and the achieved
+// bandwidth (bytes of the operands read once / time).
+import Engine
+import Foundation
+
+let repetitions = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+func best(_ reps: Int, _ body: () -> Void) -> Double {
+    let clock = ContinuousClock()
+    return (0..<reps).map { _ in seconds(clock.measure(body)) }.min()!
+}
+func gaussian(_ r: Int, _ c: Int, _ seed: UInt64) -> Matrix {
+    var s = PRNGKey(seed: seed).stream
+    return Matrix(rows: r, columns: c, storage: (0..<(r * c)).map { _ in s.gaussian() })
+}
+
+func numpyTimes(_ reps: Int) -> [String: Double] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "Benchmarks/reference/matmul_numpy.py", String(reps)]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    do { try process.run() } catch { return [:] }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (try? JSONSerialization.jsonObject(with: data) as? [String: Double]) ?? [:]
+}
+
+let x = gaussian(1000, 3072, 1), w = gaussian(10, 3072, 2), g = gaussian(1000, 10, 3)
+let a = gaussian(2048, 2048, 4), b = gaussian(2048, 2048, 5)
+let parallelism = Parallelism.machine
+// Training keeps Xᵀ (computed once), so the weight gradient Gᵀ·X is (Xᵀ·G)ᵀ: row-dot products.
+let xt = x.transposed, gt = g.transposed
+
+var swiftTimes: [String: Double] = [:], numpy: [String: Double] = [:]
+func keepBest(_ into: inout [String: Double], _ new: [String: Double]) {
+    for (k, v) in new { into[k] = min(into[k] ?? .infinity, v) }
+}
+for round in 0..<2 {
+    keepBest(&swiftTimes, [
+        "X·Wᵀ (1000×3072 · 3072×10)": best(repetitions) { _ = Kernels.productTransposed(x, w, parallelism) },
+        "Gᵀ·X (10×1000 · 1000×3072)": best(repetitions) { _ = Kernels.productTransposed(xt, gt, parallelism, transposingResult: true) },
+        "A·B (2048×2048 · 2048×2048)": best(max(2, repetitions / 10)) { _ = Kernels.product(a, b, parallelism) },
+    ])
+    keepBest(&numpy, numpyTimes(repetitions))
+    _ = round
+}
+
+let bytes: [String: Double] = [
+    "X·Wᵀ (1000×3072 · 3072×10)": 8 * (1000 * 3072 + 10 * 3072),
+    "Gᵀ·X (10×1000 · 1000×3072)": 8 * (1000 * 3072 + 10 * 1000),
+    "A·B (2048×2048 · 2048×2048)": 8 * 2 * 2048 * 2048,
+]
+let flops: [String: Double] = [
+    "X·Wᵀ (1000×3072 · 3072×10)": 2 * 1000 * 3072 * 10, "Gᵀ·X (10×1000 · 1000×3072)": 2 * 1000 * 3072 * 10,
+    "A·B (2048×2048 · 2048×2048)": 2 * 2048 * 2048 * 2048,
+]
+print("| product | TheoryCheck | numpy | numpy / TheoryCheck | TheoryCheck GB/s | TheoryCheck GFLOP/s |")
+print("|---|---|---|---|---|---|")
+for name in swiftTimes.keys.sorted() {
+    let s = swiftTimes[name]!, n = numpy[name]
+    let ratio = n.map { String(format: "%.2f×", $0 / s) } ?? "numpy unavailable"
+    print("| \(name) | \(String(format: "%.3f ms", s * 1e3)) | \(n.map { String(format: "%.3f ms", $0 * 1e3) } ?? "—") | \(ratio) | \(String(format: "%.1f", bytes[name]! / s / 1e9)) | \(String(format: "%.1f", flops[name]! / s / 1e9)) |")
+}
+print("\n(best of \(repetitions) repetitions in each of 2 interleaved rounds; \(parallelism.threads) threads)")
