@@ -63,42 +63,6 @@ public struct MultiClusterConfig: Codable, Equatable, Sendable {
     }
 }
 
-/// A labelled sample set: X (one sample per row), labels, and for clustered data the cluster of
-/// each sample and its noise ξ_i = x_i − μ_{c(i)} as sampled (before rounding x).
-public struct Dataset: Sendable, Equatable {
-    public var inputs: Matrix
-    /// ±1 for binary tasks, 0..<classes for multi-class tasks.
-    public var labels: [Int]
-    public var clusters: [Int]
-    public var noise: Matrix?
-    /// Xᵀ, kept when the same data is used for many gradient steps: the weight gradient dzᵀ·X is
-    /// then a product of contiguous rows, (Xᵀ·dz)ᵀ (see `TwoLayerNetwork.lossAndGradient`).
-    public private(set) var transposedInputs: Matrix?
-
-    public init(inputs: Matrix, labels: [Int], clusters: [Int] = [], noise: Matrix? = nil) {
-        self.inputs = inputs
-        self.labels = labels
-        self.clusters = clusters
-        self.noise = noise
-    }
-
-    /// The same data with Xᵀ computed once.
-    public func withTransposedInputs() -> Dataset {
-        var copy = self
-        copy.transposedInputs = inputs.transposed
-        return copy
-    }
-
-    public var count: Int { inputs.rows }
-
-    /// The same samples labelled by their cluster index (the fine-grained task of feature decoupling).
-    public var clusterLabelled: Dataset {
-        var copy = self
-        copy.labels = clusters
-        return copy
-    }
-}
-
 /// A sampled instance of the MultiCluster model: features, training and test sets.
 public struct MultiClusterData: Sendable {
     public let config: MultiClusterConfig

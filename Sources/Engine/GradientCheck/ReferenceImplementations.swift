@@ -12,22 +12,24 @@ public protocol ReferenceModel: DifferentiableModel {
 extension TwoLayerNetwork: ReferenceModel {}
 
 extension TwoLayerNetwork {
-    /// F_o(x) = Σ_{r: out(r) = o} a_r·ReLU(Σ_j W_rj x_j + b_r), one neuron at a time; `parameters` in
-    /// the layout of `self.parameters` (W row-major, then b if trained).
+    /// F_o(X) = Σ_{r: out(r) = o} a_r·Σ_p σ(Σ_j W_rj x_{p,j} + b_r), one neuron and patch at a time;
+    /// `parameters` in the layout of `self.parameters` (W row-major, then b if trained).
     public func referenceLogits<T: ReferenceScalar>(parameters p: [T], input x: [T]) throws -> [T] {
         let d = inputDimension
         var f = [T](repeating: .zero, count: outputs)
         for r in 0..<neurons {
-            var z = trainsBiases ? p[neurons * d + r] : try T(exactly: biases[r])
-            for j in 0..<d { z = z + p[r * d + j] * x[j] }
-            f[head.neuronOutput[r]] = f[head.neuronOutput[r]] + (try T(exactly: head.coefficient[r])) * z.relu()
+            for patch in 0..<patches {
+                var z = trainsBiases ? p[neurons * d + r] : try T(exactly: biases[r])
+                for j in 0..<d { z = z + p[r * d + j] * x[patch * d + j] }
+                f[head.neuronOutput[r]] = f[head.neuronOutput[r]] + (try T(exactly: head.coefficient[r])) * (try activation.reference(z))
+            }
         }
         return f
     }
 
-    /// The smallest |z_{i,r}| over the samples: how far the point is from a ReLU kink.
+    /// The smallest distance of a pre-activation from a non-smooth point of σ.
     public func kinkDistance(_ inputs: Matrix) -> Double {
-        preactivations(inputs, .serial).storage.map(abs).min() ?? .infinity
+        preactivations(inputs, .serial).storage.map(activation.kinkDistance).min() ?? .infinity
     }
 }
 

@@ -16,6 +16,9 @@ public protocol DifferentiableModel: Sendable {
     /// by-products of the backward pass (e.g. ∂L/∂(pre-activations) for the weight decomposition).
     func lossAndGradient(_ data: Dataset, _ loss: any Loss, _ parallelism: Parallelism) -> Backward
 
+    /// Prepares data that will be used for many gradient steps (e.g. caches a transpose).
+    func prepareForTraining(_ data: Dataset) -> Dataset
+
     /// ∂ℓ(x_i)/∂x_i for each sample: the gradient of each sample's own loss (not averaged), as the
     /// attacks need it.
     func inputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> Matrix

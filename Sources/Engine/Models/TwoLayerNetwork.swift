@@ -1,19 +1,30 @@
-/// The two-layer ReLU network of Feature Averaging (THEORY.md §1), with a fixed second layer:
+/// A two-layer network with a trainable first layer and a fixed second layer, applied to P patches
+/// with shared weights:
 ///
-///     F_o(x) = Σ_{r : out(r) = o} a_r · ReLU(⟨w_r, x⟩ + b_r)
+///     F_o(X) = Σ_{r : out(r) = o} a_r · Σ_{p < P} σ(⟨w_r, x_p⟩ + b_r)
 ///
-/// - binary (`Head.binary`): one output, m neurons with a_r = +s and m with a_r = −s
-///   (s = 1/m in the theorem, 1 in the official code);
-/// - k-class (`Head.perClass`): output i sums its own h neurons with a_r = s (h = 1, s = 1 is the
-///   identity head of feature decoupling).
-/// Trainable: W (one neuron per row) and, optionally, b. ReLU′(0) := 0 (PyTorch's convention): a
-/// neuron exactly at its kink passes no gradient — tested exactly.
+/// One definition covers every model of the papers:
+/// - Feature Averaging (THEORY.md §1): P = 1, σ = ReLU, binary head (m neurons with a_r = +s and m
+///   with a_r = −s; s = 1/m in the theorem, 1 in the official code) or the k-class head (output i
+///   sums its own h neurons; h = 1, s = 1 is the identity head of feature decoupling);
+/// - the patch CNN of Li & Li (THEORY.md §2): F_i(X) = Σ_r Σ_p sReLU(⟨w_{i,r}, x_p⟩), i.e.
+///   σ = smoothed ReLU, per-class head with a_r = 1 and no biases;
+/// - the linear model: σ = identity with one neuron per output.
+/// Trainable: W (one neuron per row, length d) and, optionally, b. A sample is one row of length
+/// P·d (patch p in columns p·d ..< (p+1)·d). ReLU′(0) := 0 (tested exactly).
 public struct TwoLayerNetwork: DifferentiableModel, Equatable {
     /// The fixed second layer: which output each neuron feeds, with which coefficient.
     public struct Head: Equatable, Sendable, Codable {
         public let outputs: Int
         public let neuronOutput: [Int]
         public let coefficient: [Double]
+
+        public init(outputs: Int, neuronOutput: [Int], coefficient: [Double]) {
+            precondition(neuronOutput.count == coefficient.count && neuronOutput.allSatisfy { (0..<outputs).contains($0) })
+            self.outputs = outputs
+            self.neuronOutput = neuronOutput
+            self.coefficient = coefficient
+        }
 
         public static func binary(neuronsPerSign m: Int, scale: Double) -> Head {
             Head(outputs: 1, neuronOutput: [Int](repeating: 0, count: 2 * m),
@@ -29,27 +40,36 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
     public var weights: Matrix
     public var biases: [Double]
     public let head: Head
+    public let activation: Activation
+    public let patches: Int
     public let trainsBiases: Bool
 
-    public init(weights: Matrix, biases: [Double], head: Head, trainsBiases: Bool = true) {
+    public init(weights: Matrix, biases: [Double], head: Head, activation: Activation = .relu, patches: Int = 1,
+                trainsBiases: Bool = true) {
         precondition(weights.rows == biases.count && weights.rows == head.neuronOutput.count, "inconsistent neuron counts")
+        precondition(patches >= 1)
         self.weights = weights
         self.biases = biases
         self.head = head
+        self.activation = activation
+        self.patches = patches
         self.trainsBiases = trainsBiases
     }
 
-    /// W ~ N(0, weightStd²), b ~ N(0, biasStd²), from `key`.
+    /// W ~ N(0, weightStd²), b ~ N(0, biasStd²) (b = 0 when biases are not trained), from `key`.
     public static func initialized(inputDimension d: Int, head: Head, weightStd: Double, biasStd: Double,
-                                   trainsBiases: Bool = true, key: PRNGKey) -> TwoLayerNetwork {
+                                   activation: Activation = .relu, patches: Int = 1, trainsBiases: Bool = true,
+                                   key: PRNGKey) -> TwoLayerNetwork {
         let neurons = head.neuronOutput.count
         var w = key.child("weights").stream, b = key.child("biases").stream
         let weights = Matrix(rows: neurons, columns: d, storage: (0..<(neurons * d)).map { _ in weightStd * w.gaussian() })
-        let biases = (0..<neurons).map { _ in biasStd * b.gaussian() }
-        return TwoLayerNetwork(weights: weights, biases: biases, head: head, trainsBiases: trainsBiases)
+        let biases = (0..<neurons).map { _ in trainsBiases ? biasStd * b.gaussian() : 0 }
+        return TwoLayerNetwork(weights: weights, biases: biases, head: head, activation: activation, patches: patches,
+                               trainsBiases: trainsBiases)
     }
 
     public var neurons: Int { weights.rows }
+    /// The patch dimension d (the length of each w_r).
     public var inputDimension: Int { weights.columns }
     public var outputs: Int { head.outputs }
 
@@ -72,18 +92,27 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
 
     // MARK: Forward and backward
 
-    /// z_{i,r} = ⟨w_r, x_i⟩ + b_r.
+    /// The samples as one patch per row: (n·P) × d, sharing the storage of `inputs` (no copy).
+    func patchRows(_ inputs: Matrix) -> Matrix {
+        precondition(inputs.columns == patches * inputDimension,
+                     "inputs have \(inputs.columns) columns, the network expects P·d = \(patches)·\(inputDimension)")
+        return Matrix(rows: inputs.rows * patches, columns: inputDimension, storage: inputs.storage)
+    }
+
+    /// z_{(i,p),r} = ⟨w_r, x_{i,p}⟩ + b_r, one row per (sample, patch).
     public func preactivations(_ inputs: Matrix, _ parallelism: Parallelism) -> Matrix {
-        var z = Kernels.productTransposed(inputs, weights, parallelism)
-        for i in 0..<z.rows { for r in 0..<z.columns { z[i, r] += biases[r] } }
+        var z = Kernels.productTransposed(patchRows(inputs), weights, parallelism)
+        for row in 0..<z.rows { for r in 0..<z.columns { z[row, r] += biases[r] } }
         return z
     }
 
     func logits(fromPreactivations z: Matrix) -> Matrix {
-        var f = Matrix(rows: z.rows, columns: outputs)
-        for i in 0..<z.rows {
-            for r in 0..<neurons where z[i, r] > 0 {
-                f[i, head.neuronOutput[r]] += head.coefficient[r] * z[i, r]
+        var f = Matrix(rows: z.rows / patches, columns: outputs)
+        for row in 0..<z.rows {
+            let i = row / patches
+            for r in 0..<neurons {
+                let s = activation.value(z[row, r])
+                if s != 0 { f[i, head.neuronOutput[r]] += head.coefficient[r] * s }
             }
         }
         return f
@@ -93,12 +122,14 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         logits(fromPreactivations: preactivations(inputs, parallelism))
     }
 
-    /// ∂L/∂z_{i,r} = a_r · ∂L/∂F_{i,out(r)} · ReLU′(z_{i,r}), with ReLU′(0) = 0.
+    /// ∂L/∂z_{(i,p),r} = a_r · ∂L/∂F_{i,out(r)} · σ′(z_{(i,p),r}).
     func preactivationGradient(_ z: Matrix, logitGradient g: Matrix) -> Matrix {
         var dz = Matrix(rows: z.rows, columns: neurons)
-        for i in 0..<z.rows {
-            for r in 0..<neurons where z[i, r] > 0 {
-                dz[i, r] = head.coefficient[r] * g[i, head.neuronOutput[r]]
+        for row in 0..<z.rows {
+            let i = row / patches
+            for r in 0..<neurons {
+                let slope = activation.derivative(z[row, r])
+                if slope != 0 { dz[row, r] = head.coefficient[r] * g[i, head.neuronOutput[r]] * slope }
             }
         }
         return dz
@@ -108,20 +139,23 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         let z = preactivations(data.inputs, parallelism)
         let (value, g) = loss.valueAndGradient(logits: logits(fromPreactivations: z), labels: data.labels, divisor: Double(data.count))
         let dz = preactivationGradient(z, logitGradient: g)
-        // ∂L/∂W = dzᵀ·X, formed as (Xᵀ·dz)ᵀ = transpose(Xᵀ·(dzᵀ)ᵀ): inner products of contiguous rows.
-        let xt = data.transposedInputs ?? data.inputs.transposed
+        // ∂L/∂W = dzᵀ·X_patches, formed as (X_patchesᵀ·dz)ᵀ: inner products of contiguous rows.
+        let xt = data.transposedPatchRows(patches: patches) ?? patchRows(data.inputs).transposed
         var gradient = Kernels.productTransposed(xt, dz.transposed, parallelism, transposingResult: true).storage
         if trainsBiases {
             var db = [Double](repeating: 0, count: neurons)
-            for i in 0..<dz.rows { for r in 0..<neurons { db[r] += dz[i, r] } }
+            for row in 0..<dz.rows { for r in 0..<neurons { db[r] += dz[row, r] } }
             gradient += db
         }
-        return Backward(loss: value, gradient: gradient, preactivationGradient: dz)
+        return Backward(loss: value, gradient: gradient, preactivationGradient: patches == 1 ? dz : nil)
     }
+
+    public func prepareForTraining(_ data: Dataset) -> Dataset { data.withTransposedPatchRows(patches: patches) }
 
     public func inputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> Matrix {
         let z = preactivations(inputs, parallelism)
         let (_, g) = loss.valueAndGradient(logits: logits(fromPreactivations: z), labels: labels, divisor: 1)
-        return Kernels.product(preactivationGradient(z, logitGradient: g), weights, parallelism)  // dz·W
+        let dx = Kernels.product(preactivationGradient(z, logitGradient: g), weights, parallelism)  // (n·P) × d
+        return Matrix(rows: inputs.rows, columns: inputs.columns, storage: dx.storage)
     }
 }

@@ -62,7 +62,7 @@ extension GradientDescent {
         try validate()
         var history: [HistoryRecord] = []
         var batches = key.child("batches").stream
-        let train = batchSize == nil ? train.withTransposedInputs() : train
+        let train = batchSize == nil ? model.prepareForTraining(train) : train
         func record(_ step: Int, loss value: Double) {
             history.append(HistoryRecord(step: step, loss: value, trainAccuracy: model.accuracy(train, parallelism),
                                          testAccuracy: test.map { model.accuracy($0, parallelism) },

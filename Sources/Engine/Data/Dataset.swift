@@ -1,0 +1,40 @@
+/// A labelled sample set: X (one sample per row), labels, and for clustered data the cluster of
+/// each sample and its noise ξ_i = x_i − μ_{c(i)} as sampled (before rounding x).
+public struct Dataset: Sendable, Equatable {
+    public var inputs: Matrix
+    /// ±1 for binary tasks, 0..<classes for multi-class tasks.
+    public var labels: [Int]
+    public var clusters: [Int]
+    public var noise: Matrix?
+    /// The transpose of the patch rows ((n·P) × d, see `TwoLayerNetwork`), kept when the same data
+    /// is used for many gradient steps: the weight gradient dzᵀ·X is then a product of contiguous
+    /// rows, (Xᵀ·dz)ᵀ. `transposedPatches` is the P it was formed for.
+    var transposedPatchMatrix: Matrix?
+    var transposedPatches = 0
+
+    public init(inputs: Matrix, labels: [Int], clusters: [Int] = [], noise: Matrix? = nil) {
+        self.inputs = inputs
+        self.labels = labels
+        self.clusters = clusters
+        self.noise = noise
+    }
+
+    /// The same data with the transposed patch rows computed once.
+    public func withTransposedPatchRows(patches: Int) -> Dataset {
+        var copy = self
+        copy.transposedPatchMatrix = Matrix(rows: count * patches, columns: inputs.columns / patches, storage: inputs.storage).transposed
+        copy.transposedPatches = patches
+        return copy
+    }
+
+    func transposedPatchRows(patches: Int) -> Matrix? { transposedPatches == patches ? transposedPatchMatrix : nil }
+
+    public var count: Int { inputs.rows }
+
+    /// The same samples labelled by their cluster index (the fine-grained task of feature decoupling).
+    public var clusterLabelled: Dataset {
+        var copy = self
+        copy.labels = clusters
+        return copy
+    }
+}
