@@ -1,4 +1,7 @@
-"""NumPy re-implementation of TheoryCheck's two-layer GD (Feature Averaging), for replay and timing.
+"""NumPy re-implementation of TheoryCheck's two-layer GD, for replay and timing.
+
+Covers every model of the engine: F_o(X) = sum_{r: out(r)=o} a_r sum_p act(<w_r, x_p> + b_r), with
+act = ReLU (act'(0) = 0), the smoothed ReLU (q, rho) or the identity, and P patches per sample.
 
     python3 Benchmarks/reference/fa_gd_numpy.py replay DIR   # replay the run exported in DIR
     python3 Benchmarks/reference/fa_gd_numpy.py time DIR     # time the same GD steps in numpy
@@ -49,12 +52,31 @@ def logit_gradient(F, y, loss):
     raise ValueError(loss)
 
 
-def gd(X, y, W, b, A, loss, lr, steps, train_biases=True):
+def activation(kind, q, rho):
+    """(act, act') as numpy functions."""
+    if kind == "relu":
+        return (lambda z: np.maximum(z, 0)), (lambda z: (z > 0).astype(float))
+    if kind == "identity":
+        return (lambda z: z), (lambda z: np.ones_like(z))
+    def value(z):
+        zc = np.clip(z, 0, rho)
+        return np.where(z >= rho, z - (1 - 1 / q) * rho, zc ** q / (q * rho ** (q - 1)))
+    def slope(z):
+        return np.where(z <= 0, 0.0, np.where(z >= rho, 1.0, (np.clip(z, 0, rho) / rho) ** (q - 1)))
+    return value, slope
+
+
+def gd(X, y, W, b, A, loss, lr, steps, train_biases=True, act=("relu", 3, 1.0)):
+    n, d = X.shape[0], W.shape[1]
+    P = X.shape[1] // d
+    Xp = X.reshape(n * P, d)  # one patch per row
+    value, slope = activation(*act)
     for _ in range(steps):
-        Z = X @ W.T + b
-        F = np.maximum(Z, 0) @ A
-        dZ = (logit_gradient(F, y, loss) @ A.T) * (Z > 0)
-        W = W - lr * (dZ.T @ X)
+        Z = Xp @ W.T + b
+        F = (value(Z) @ A).reshape(n, P, -1).sum(axis=1)
+        G = np.repeat(logit_gradient(F, y, loss), P, axis=0)
+        dZ = (G @ A.T) * slope(Z)
+        W = W - lr * (dZ.T @ Xp)
         if train_biases:
             b = b - lr * dZ.sum(axis=0)
     return W, b
@@ -66,8 +88,9 @@ def main():
     d, config = load(directory)
     A = head_matrix(d["a"], d["neuron_output"])
     opt = config["optimizer"]
+    act = config["network"]["activation"]
     args = (d["X_train"], d["y_train"], d["W_init"], d["b_init"], A, config["loss"], opt["learningRate"], opt["steps"],
-            config["network"]["trainBiases"])
+            config["network"]["trainBiases"], (act["kind"], act["q"], act["rho"]))
     if mode == "replay":
         W, b = gd(*args)
         err_w = np.max(np.abs(W - d["W"])) / np.max(np.abs(d["W"]))

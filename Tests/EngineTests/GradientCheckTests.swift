@@ -3,21 +3,39 @@ import Testing
 @testable import Engine
 @testable import Exact
 
-/// A random small problem: a network with Gaussian weights and biases, and Gaussian inputs.
+/// The model families of the engine, as gradient-check subjects.
+enum ModelKind: String, CaseIterable, Sendable {
+    case binaryReLU, perClassReLU, patchCNN, linear
+}
+
+/// A random small problem: a network with Gaussian weights (and biases), and Gaussian inputs.
 struct SmallProblem: Sendable, CustomStringConvertible {
     let network: TwoLayerNetwork
     let data: Dataset
     let seed: UInt64
-    var description: String { "seed \(seed): \(network.neurons) neurons, d = \(network.inputDimension), n = \(data.count)" }
+    var description: String { "seed \(seed): \(network.neurons) neurons, d = \(network.inputDimension), P = \(network.patches), n = \(data.count), \(network.activation)" }
 
     static func make(seed: UInt64, multiClass: Bool) -> SmallProblem {
+        make(seed: seed, kind: multiClass ? .perClassReLU : .binaryReLU)
+    }
+
+    static func make(seed: UInt64, kind: ModelKind) -> SmallProblem {
         var s = PRNGKey(seed: seed).stream
         let d = 2 + Int(s.next() % 6), n = 2 + Int(s.next() % 5), h = 1 + Int(s.next() % 3)
-        let k = multiClass ? 2 + Int(s.next() % 3) : 1
-        let head: TwoLayerNetwork.Head = multiClass ? .perClass(classes: k, neuronsPerClass: h, scale: 1) : .binary(neuronsPerSign: h, scale: 1.0 / Double(h))
-        let network = TwoLayerNetwork.initialized(inputDimension: d, head: head, weightStd: 1, biasStd: 0.5, key: PRNGKey(seed: seed).child("net"))
-        let x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in s.gaussian() })
-        let labels = (0..<n).map { _ in multiClass ? Int(s.next() % UInt64(k)) : (s.next() % 2 == 0 ? 1 : -1) }
+        let k = kind == .binaryReLU ? 1 : 2 + Int(s.next() % 3)
+        let patches = kind == .patchCNN ? 1 + Int(s.next() % 3) : 1
+        let head: TwoLayerNetwork.Head
+        let activation: Activation
+        switch kind {
+        case .binaryReLU: (head, activation) = (.binary(neuronsPerSign: h, scale: 1.0 / Double(h)), .relu)
+        case .perClassReLU: (head, activation) = (.perClass(classes: k, neuronsPerClass: h, scale: 1), .relu)
+        case .patchCNN: (head, activation) = (.perClass(classes: k, neuronsPerClass: h, scale: 1), .smoothedReLU(q: 3, rho: 0.5))
+        case .linear: (head, activation) = (.perClass(classes: k, neuronsPerClass: 1, scale: 1), .identity)
+        }
+        let network = TwoLayerNetwork.initialized(inputDimension: d, head: head, weightStd: 1, biasStd: 0.5, activation: activation,
+                                                  patches: patches, trainsBiases: kind != .patchCNN, key: PRNGKey(seed: seed).child("net"))
+        let x = Matrix(rows: n, columns: d * patches, storage: (0..<(n * d * patches)).map { _ in s.gaussian() })
+        let labels = (0..<n).map { _ in kind != .binaryReLU ? Int(s.next() % UInt64(k)) : (s.next() % 2 == 0 ? 1 : -1) }
         return SmallProblem(network: network, data: Dataset(inputs: x, labels: labels), seed: seed)
     }
 }
@@ -59,6 +77,37 @@ struct GradientCheckTests {
             let exact = try GradientCheck.exactParameters(problem.network, problem.data)
             #expect(exact.relativeError <= GradientCheckTests.tolerance, "\(problem): \(exact)")
         }
+    }
+
+    @Test(arguments: [ModelKind.patchCNN, .linear])
+    func patchCNNAndLinearModelGradients(kind: ModelKind) async throws {
+        await propertyCheck(count: 20, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, kind: kind)
+            for loss in [CrossEntropyLoss(), SquaredLoss()] as [any ReferenceLoss] {
+                let parameters = try GradientCheck.parameters(problem.network, problem.data, loss)
+                #expect(parameters.relativeError <= GradientCheckTests.tolerance, "\(problem), \(loss.name): \(parameters)")
+                let inputs = try GradientCheck.inputs(problem.network, problem.data, loss)
+                #expect(inputs.relativeError <= GradientCheckTests.tolerance, "\(problem), \(loss.name): \(inputs)")
+            }
+            // Both are piecewise polynomial: the squared-loss gradient against the exact derivative.
+            let exact = try GradientCheck.exactParameters(problem.network, problem.data)
+            #expect(exact.relativeError <= GradientCheckTests.tolerance, "\(problem): \(exact)")
+        }
+    }
+
+    /// The smoothed ReLU is C¹: value and slope agree from both sides at 0 and at ρ (exactly, in
+    /// rationals), and the fast derivative equals the exact one at and around the junctions.
+    @Test func smoothedReLUIsContinuouslyDifferentiableAtItsJunctions() throws {
+        let sigma = Activation.smoothedReLU(q: 3, rho: 0.5)
+        let rho = try Rational(1, 2)
+        #expect(try sigma.reference(rho) == rho / Rational(3))  // ρ/q from the polynomial side…
+        let justAbove = rho + (try Rational(1).timesPowerOfTwo(-60))
+        #expect(try sigma.reference(justAbove) - justAbove == -(rho * (try Rational(2, 3))))  // …and the linear one
+        for z in [0.0, 0.5, 0.25, -1e-300, 0.5000000000000001, 0.49999999999999994] {
+            let dual = try sigma.reference(Dual(try Rational(exactly: z), 1))
+            #expect(abs(Double(dual.derivative) - sigma.derivative(z)) <= 1e-15, "σ′(\(z))")
+        }
+        #expect(sigma.derivative(0) == 0 && sigma.derivative(0.5) == 1)
     }
 
     /// Counterfactual: a gradient wrong by 1e-8 (relative, in its largest entry) must be caught.

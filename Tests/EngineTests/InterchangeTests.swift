@@ -5,8 +5,7 @@ import Testing
 @Suite("Interchange")
 struct InterchangeTests {
     @Test func npyRoundTripOfEveryExportedFile() throws {
-        var config = try ConfigResolution.resolve(preset: "fa-small", overrides: ["optimizer.steps=3", "data.trainSamples=16", "data.testSamples=8"])
-        config.data.dimension = 64
+        let config = try ConfigResolution.resolve(preset: "fa-small", overrides: ["optimizer.steps=3", "data.trainSamples=16", "data.testSamples=8", "data.dimension=64"])
         let run = try ExperimentRun.run(config)
         let files = Dictionary(uniqueKeysWithValues: try run.exportFiles().map { ($0.name, $0.bytes) })
         func array(_ name: String) throws -> NPY.Array { try NPY.decode(files[name]!) }
@@ -16,6 +15,7 @@ struct InterchangeTests {
         #expect(try array("W_init.npy").doubles == run.initial.weights.storage)
         #expect(try array("y_train.npy").integers == run.train.labels.map(Int64.init))
         #expect(try array("lambda.npy").shape == [run.final.neurons, 8])
+        #expect(try array("features.npy").shape == [8, 64])
         for (name, bytes) in files where name.hasSuffix(".npy") {
             #expect((10 + Int(bytes[8]) + Int(bytes[9]) << 8) % 64 == 0, "\(name): header not 64-byte aligned")
         }
@@ -52,7 +52,14 @@ struct InterchangeTests {
         #expect(badLoss?.field == "loss")
         #expect(throws: ConfigError.self) { try ConfigResolution.resolve(preset: "fa-small", overrides: ["noequals"]) }
         let ok = try ConfigResolution.resolve(preset: "fa-small", overrides: ["optimizer.batchSize=32", "data.noise=0.5"], seed: 9)
-        #expect(ok.optimizer.batchSize == 32 && ok.data.noise == 0.5 && ok.seed == 9)
+        guard case let .multiCluster(data) = ok.data else { Issue.record("fa-small is multi-cluster data"); return }
+        #expect(ok.optimizer.batchSize == 32 && data.noise == 0.5 && ok.seed == 9)
+        let smoothed = try ConfigResolution.resolve(preset: "at-small", overrides: ["network.activation.rho=0.2"])
+        #expect(smoothed.network.activation == .smoothedReLU(q: 3, rho: 0.2))
+        let badActivation = #expect(throws: ConfigError.self) { try ConfigResolution.resolve(preset: "at-small", overrides: ["network.activation.kind=tanh"]) }
+        #expect(badActivation?.field == "network.activation.kind")
+        let badTask = #expect(throws: ConfigError.self) { try ConfigResolution.resolve(preset: "purification-small", overrides: ["task=multiclass", "loss=cross-entropy"]) }
+        #expect(badTask?.field == "task")
     }
 
     @Test func stagedOutputIsAllOrNothing() throws {

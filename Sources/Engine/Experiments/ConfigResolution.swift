@@ -117,12 +117,17 @@ public enum ConfigResolution {
 
     /// For enum fields, the list of accepted values.
     static func allowedValues(_ context: DecodingError.Context) -> String? {
-        switch context.codingPath.last?.stringValue {
-        case "features": MultiClusterConfig.Features.allCases.map(\.rawValue).joined(separator: ", ")
-        case "sampling": MultiClusterConfig.Sampling.allCases.map(\.rawValue).joined(separator: ", ")
-        case "task": ExperimentConfig.Task.allCases.map(\.rawValue).joined(separator: ", ")
-        case "loss": ExperimentConfig.LossKind.allCases.map(\.rawValue).joined(separator: ", ")
-        default: nil
+        let path = context.codingPath.map(\.stringValue)
+        if path.suffix(2) == ["activation", "kind"] { return "identity, relu, smoothed-relu" }
+        if path.suffix(2) == ["data", "kind"] { return DataConfig.Kind.allCases.map(\.rawValue).joined(separator: ", ") }
+        switch path.last {
+        case "features": return "qr, hadamard, basis (multi-cluster); basis, qr (patch-structured)"
+        case "dictionary": return SparseCodingConfig.Dictionary.allCases.map(\.rawValue).joined(separator: ", ")
+        case "norm": return SeparatedSetsConfig.Norm.allCases.map(\.rawValue).joined(separator: ", ")
+        case "sampling": return MultiClusterConfig.Sampling.allCases.map(\.rawValue).joined(separator: ", ")
+        case "task": return ExperimentConfig.Task.allCases.map(\.rawValue).joined(separator: ", ")
+        case "loss": return ExperimentConfig.LossKind.allCases.map(\.rawValue).joined(separator: ", ")
+        default: return nil
         }
     }
 }

@@ -3,10 +3,12 @@
 public struct ExperimentConfig: Codable, Equatable, Sendable {
     /// What the network is trained to predict.
     public enum Task: String, Codable, Sendable, CaseIterable {
-        /// The ±1 label of the cluster's class (J₊ / J₋): the Feature Averaging setting.
+        /// ±1 labels: the class sign of a cluster (J₊/J₋), or the label of sparse-coding and
+        /// separated-set data. One logit.
         case binary
-        /// The cluster index 0..<k: the fine-grained labels of feature decoupling.
-        case cluster
+        /// k-way labels: the cluster index (the fine-grained labels of feature decoupling) or the
+        /// class of patch data. k logits.
+        case multiclass
     }
 
     public enum LossKind: String, Codable, Sendable, CaseIterable {
@@ -23,20 +25,23 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
         }
     }
 
-    /// The two-layer ReLU network with a fixed second layer.
+    /// The two-layer network with a fixed second layer (see `TwoLayerNetwork`).
     public struct Network: Codable, Equatable, Sendable {
-        /// Binary task: m neurons per sign (2m in all). Cluster task: h neurons per class (k·h in all).
+        /// Binary task: m neurons per sign (2m in all). Multiclass: h neurons per class (k·h in all).
         public var neuronsPerHead: Int
         /// The fixed second-layer magnitude s (a_r = ±s for binary, s per class).
         public var secondLayerScale: Double
+        public var activation: Activation
         /// Initial W ~ N(0, weightInitStd²), b ~ N(0, biasInitStd²).
         public var weightInitStd: Double
         public var biasInitStd: Double
         public var trainBiases: Bool
 
-        public init(neuronsPerHead: Int, secondLayerScale: Double, weightInitStd: Double, biasInitStd: Double, trainBiases: Bool = true) {
+        public init(neuronsPerHead: Int, secondLayerScale: Double, activation: Activation = .relu,
+                    weightInitStd: Double, biasInitStd: Double, trainBiases: Bool = true) {
             self.neuronsPerHead = neuronsPerHead
             self.secondLayerScale = secondLayerScale
+            self.activation = activation
             self.weightInitStd = weightInitStd
             self.biasInitStd = biasInitStd
             self.trainBiases = trainBiases
@@ -46,7 +51,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     public var preset: String
     public var seed: UInt64
     public var task: Task
-    public var data: MultiClusterConfig
+    public var data: DataConfig
     public var network: Network
     public var loss: LossKind
     public var optimizer: GradientDescent
@@ -59,12 +64,19 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
         for (name, value) in [("secondLayerScale", network.secondLayerScale), ("weightInitStd", network.weightInitStd), ("biasInitStd", network.biasInitStd)] {
             try ConfigError.require(value.isFinite && value >= 0, "network." + name, value, "a finite value ≥ 0")
         }
+        try network.activation.validate("network.activation")
         switch (task, loss) {
         case (.binary, .crossEntropy):
             throw ConfigError(field: "loss", value: loss.rawValue, allowed: "logistic or squared for task = binary")
-        case (.cluster, .logistic):
-            throw ConfigError(field: "loss", value: loss.rawValue, allowed: "cross-entropy or squared for task = cluster")
+        case (.multiclass, .logistic):
+            throw ConfigError(field: "loss", value: loss.rawValue, allowed: "cross-entropy or squared for task = multiclass")
         default: break
+        }
+        if task == .multiclass, data.kind == .sparseCoding || data.kind == .separatedSets {
+            throw ConfigError(field: "task", value: task.rawValue, allowed: "binary for data.kind = \(data.kind.rawValue) (its labels are ±1)")
+        }
+        if task == .binary, data.kind == .patchStructured {
+            throw ConfigError(field: "task", value: task.rawValue, allowed: "multiclass for data.kind = patch-structured")
         }
     }
 
@@ -72,7 +84,7 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     public var head: TwoLayerNetwork.Head {
         switch task {
         case .binary: .binary(neuronsPerSign: network.neuronsPerHead, scale: network.secondLayerScale)
-        case .cluster: .perClass(classes: data.clusters, neuronsPerClass: network.neuronsPerHead, scale: network.secondLayerScale)
+        case .multiclass: .perClass(classes: data.classes, neuronsPerClass: network.neuronsPerHead, scale: network.secondLayerScale)
         }
     }
 }

@@ -1,7 +1,9 @@
 /// Named experiment configurations. Every field is visible in `theorycheck presets` and in the
 /// exported `config.json`; every choice that is ours rather than a paper's is marked as such here.
 public enum Presets {
-    public static var all: [ExperimentConfig] { [faPaper, faPaperCluster, faSmall, faSmallCluster] }
+    public static var all: [ExperimentConfig] {
+        [faPaper, faPaperCluster, faSmall, faSmallCluster, atSmall, purificationSmall, separatedSmall]
+    }
 
     public static func named(_ name: String) throws -> ExperimentConfig {
         guard let preset = all.first(where: { $0.preset == name }) else {
@@ -16,8 +18,8 @@ public enum Presets {
     /// W ~ N(0, (10⁻⁵)²), b = 0 (trained), logistic loss, full-batch GD, η = 0.001, 100 steps.
     public static let faPaper = ExperimentConfig(
         preset: "fa-paper", seed: 0, task: .binary,
-        data: MultiClusterConfig(dimension: 3072, clusters: 10, positiveClusters: 5, trainSamples: 1000, testSamples: 1000,
-                                 noise: 1, features: .qr, sampling: .balanced),
+        data: .multiCluster(MultiClusterConfig(dimension: 3072, clusters: 10, positiveClusters: 5, trainSamples: 1000,
+                                               testSamples: 1000, noise: 1, features: .qr, sampling: .balanced)),
         network: .init(neuronsPerHead: 5, secondLayerScale: 1, weightInitStd: 1e-5, biasInitStd: 0),
         loss: .logistic, optimizer: GradientDescent(learningRate: 0.001, steps: 100, probeEvery: 10))
 
@@ -26,7 +28,7 @@ public enum Presets {
     public static let faPaperCluster: ExperimentConfig = {
         var c = faPaper
         c.preset = "fa-paper-cluster"
-        c.task = .cluster
+        c.task = .multiclass
         c.network.neuronsPerHead = 1
         c.loss = .crossEntropy
         return c
@@ -37,8 +39,8 @@ public enum Presets {
     /// b ~ N(0, 1/d²), η = 1/√d, 500 steps.
     public static let faSmall = ExperimentConfig(
         preset: "fa-small", seed: 0, task: .binary,
-        data: MultiClusterConfig(dimension: 256, clusters: 8, positiveClusters: 4, trainSamples: 400, testSamples: 400,
-                                 noise: 1, features: .hadamard, sampling: .balanced),
+        data: .multiCluster(MultiClusterConfig(dimension: 256, clusters: 8, positiveClusters: 4, trainSamples: 400,
+                                               testSamples: 400, noise: 1, features: .hadamard, sampling: .balanced)),
         network: .init(neuronsPerHead: 4, secondLayerScale: 0.25, weightInitStd: 1.0 / 16, biasInitStd: 1.0 / 256),
         loss: .logistic, optimizer: GradientDescent(learningRate: 1.0 / 16, steps: 500, probeEvery: 50))
 
@@ -46,10 +48,39 @@ public enum Presets {
     public static let faSmallCluster: ExperimentConfig = {
         var c = faSmall
         c.preset = "fa-small-cluster"
-        c.task = .cluster
+        c.task = .multiclass
         c.network.neuronsPerHead = 1
         c.network.secondLayerScale = 1
         c.loss = .crossEntropy
         return c
     }()
+
+    /// A small patch-data run: THEORY.md §2's prototype settings (ours): k = 4, d = 64, P = 32 with
+    /// 1 robust patch and 31 non-robust ones, α = 1, β = 0.3, σ_n = 0.02, m = 4 neurons per class,
+    /// smoothed ReLU q = 3, ρ = 0.1, no biases, cross-entropy, η = 0.5, n = 200, 300 steps.
+    public static let atSmall = ExperimentConfig(
+        preset: "at-small", seed: 0, task: .multiclass,
+        data: .patchStructured(PatchStructuredConfig(
+            dimension: 64, classes: 4, patches: 32, robustPatches: 1, nonRobustPatches: 31,
+            alpha: .constant(1), beta: .constant(0.3), patchNoise: 0.02, trainSamples: 200, testSamples: 200)),
+        network: .init(neuronsPerHead: 4, secondLayerScale: 1, activation: .smoothedReLU(q: 3, rho: 0.1),
+                       weightInitStd: 0.01, biasInitStd: 0, trainBiases: false),
+        loss: .crossEntropy, optimizer: GradientDescent(learningRate: 0.5, steps: 300, probeEvery: 25))
+
+    /// A small sparse-coding run (ours): d = 128, D = 64 atoms (QR dictionary), s = 5, σ = 0.05,
+    /// a two-layer ReLU net with 16 neurons per sign (a = ±1/16), logistic loss, η = 0.5, n = 500.
+    public static let purificationSmall = ExperimentConfig(
+        preset: "purification-small", seed: 0, task: .binary,
+        data: .sparseCoding(SparseCodingConfig(dimension: 128, atoms: 64, sparsity: 5, noise: 0.05, dictionary: .qr,
+                                               trainSamples: 500, testSamples: 500)),
+        network: .init(neuronsPerHead: 16, secondLayerScale: 1.0 / 16, weightInitStd: 1.0 / 128, biasInitStd: 0),
+        loss: .logistic, optimizer: GradientDescent(learningRate: 0.5, steps: 300, probeEvery: 50))
+
+    /// A small 2ε-separated data set in [0,1]⁴ under ℓ∞ (ε = 0.05, 60 points with alternating
+    /// labels, ours), fitted by a two-layer ReLU net with 64 neurons per sign (a = ±1), η = 0.05.
+    public static let separatedSmall = ExperimentConfig(
+        preset: "separated-small", seed: 0, task: .binary,
+        data: .separatedSets(SeparatedSetsConfig(dimension: 4, points: 60, epsilon: 0.05, norm: .linf)),
+        network: .init(neuronsPerHead: 64, secondLayerScale: 1, weightInitStd: 4, biasInitStd: 2),
+        loss: .logistic, optimizer: GradientDescent(learningRate: 0.05, steps: 3000, probeEvery: 500))
 }

@@ -56,6 +56,30 @@ public enum Activation: Codable, Equatable, Sendable {
         }
     }
 
+    // JSON: {"kind": "relu" | "identity" | "smoothed-relu", "q": …, "rho": …}; q and rho are always
+    // present (and ignored unless smoothed), so every activation has the same keys.
+    enum CodingKeys: String, CodingKey { case kind, q, rho }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "identity": self = .identity
+        case "relu": self = .relu
+        case "smoothed-relu": self = .smoothedReLU(q: try c.decode(Int.self, forKey: .q), rho: try c.decode(Double.self, forKey: .rho))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown activation \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .identity: try c.encode("identity", forKey: .kind); try c.encode(3, forKey: .q); try c.encode(1.0, forKey: .rho)
+        case .relu: try c.encode("relu", forKey: .kind); try c.encode(3, forKey: .q); try c.encode(1.0, forKey: .rho)
+        case let .smoothedReLU(q, rho): try c.encode("smoothed-relu", forKey: .kind); try c.encode(q, forKey: .q); try c.encode(rho, forKey: .rho)
+        }
+    }
+
     func validate(_ field: String) throws {
         if case let .smoothedReLU(q, rho) = self {
             try ConfigError.require(q >= 2 && q <= 16, field + ".q", q, "an integer 2 … 16")

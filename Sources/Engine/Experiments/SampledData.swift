@@ -1,0 +1,42 @@
+/// The data of one experiment, whatever its model: training and test sets, the arrays that are
+/// exported beside them, and what the probes and the weight decomposition need.
+public struct SampledData: Sendable {
+    public let train: Dataset
+    public let test: Dataset
+    /// Extra arrays for the export (features, dictionary, codes, …), by file stem.
+    public let arrays: [(name: String, array: NPY.Array)]
+    /// Features whose correlations with the neurons are recorded at probe steps, by series name.
+    public let probeFeatures: [(name: String, features: Matrix)]
+    /// For MultiCluster data: the cluster features, for the weight decomposition.
+    public let clusterFeatures: Matrix?
+
+    /// Samples `config` from `key` (independent child keys per part).
+    public static func sample(_ config: DataConfig, task: ExperimentConfig.Task, key: PRNGKey) throws -> SampledData {
+        switch config {
+        case let .multiCluster(c):
+            let data = try MultiClusterData(c, key: key)
+            let (train, test) = task == .binary ? (data.train, data.test) : (data.train.clusterLabelled, data.test.clusterLabelled)
+            return SampledData(train: train, test: test,
+                               arrays: [("features", NPY.Array(data.features)), ("clusters_train", NPY.Array(labels: train.clusters)),
+                                        ("clusters_test", NPY.Array(labels: test.clusters))],
+                               probeFeatures: [("cosine", data.features)], clusterFeatures: data.features)
+        case let .patchStructured(c):
+            let data = try PatchStructuredData(c, key: key)
+            return SampledData(train: data.train, test: data.test,
+                               arrays: [("robust_features", NPY.Array(data.robustFeatures)),
+                                        ("nonrobust_features", NPY.Array(data.nonRobustFeatures))],
+                               probeFeatures: [("robustCorrelation", data.robustFeatures), ("nonRobustCorrelation", data.nonRobustFeatures)],
+                               clusterFeatures: nil)
+        case let .sparseCoding(c):
+            let data = try SparseCodingData(c, key: key)
+            return SampledData(train: data.train, test: data.test,
+                               arrays: [("dictionary", NPY.Array(data.dictionary)), ("teacher", NPY.Array(vector: data.teacher)),
+                                        ("codes_train", NPY.Array(data.trainCodes)), ("codes_test", NPY.Array(data.testCodes))],
+                               probeFeatures: [("dictionaryCorrelation", data.dictionary)], clusterFeatures: nil)
+        case let .separatedSets(c):
+            let train = try SeparatedSets.sample(c, key: key)
+            return SampledData(train: train, test: Dataset(inputs: Matrix(rows: 0, columns: c.dimension), labels: []),
+                               arrays: [], probeFeatures: [], clusterFeatures: nil)
+        }
+    }
+}
