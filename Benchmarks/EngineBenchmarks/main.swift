@@ -62,6 +62,12 @@ let flops: [String: Double] = [
     "X·Wᵀ (1000×3072 · 3072×10)": 2 * 1000 * 3072 * 10, "Gᵀ·X (10×1000 · 1000×3072)": 2 * 1000 * 3072 * 10,
     "A·B (2048×2048 · 2048×2048)": 2 * 2048 * 2048 * 2048,
 ]
+let kMatrix = Kernels.gram(x, parallelism)
+let cT = gaussian(10, 1000, 9)
+print("transpose X (1000×3072):", String(format: "%.1f ms", best(5) { _ = x.transposed } * 1e3))
+print("gram X·Xᵀ (1000×3072):", String(format: "%.1f ms", best(3) { _ = Kernels.gram(x, parallelism) } * 1e3))
+print("K·C (1000×1000 · 1000×10):", String(format: "%.3f ms", best(repetitions) { _ = Kernels.productTransposed(kMatrix, cT, parallelism) } * 1e3))
+print("Cᵀ·X (10×1000 · 1000×3072):", String(format: "%.3f ms", best(repetitions) { _ = Kernels.productTransposed(xt, cT, parallelism, transposingResult: true) } * 1e3))
 print("| product | TheoryCheck | numpy | numpy / TheoryCheck | TheoryCheck GB/s | TheoryCheck GFLOP/s |")
 print("|---|---|---|---|---|---|")
 for name in swiftTimes.keys.sorted() {

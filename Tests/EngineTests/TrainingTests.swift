@@ -53,6 +53,39 @@ struct TrainingTests {
         #expect(sgd != reference)
     }
 
+    /// The kernel (span) route gives the primal iterates up to rounding, for both heads, with the
+    /// same history and the same weight decomposition.
+    @Test(arguments: [false, true])
+    func kernelRouteReplaysThePrimalAlgorithm(multiclass: Bool) throws {
+        let (data, binaryInitial) = try smallFeatureAveraging(d: 128, n: 48)
+        let initial = multiclass
+            ? TwoLayerNetwork.initialized(inputDimension: 128, head: .perClass(classes: 4, neuronsPerClass: 2, scale: 1),
+                                          weightStd: 0.1, biasStd: 0.01, key: PRNGKey(seed: 3))
+            : binaryInitial
+        let train = multiclass ? data.train.clusterLabelled : data.train
+        let loss: any Loss = multiclass ? CrossEntropyLoss() : LogisticLoss()
+        func run(_ algorithm: TrainingAlgorithm, threads: Int = 2) throws -> (TwoLayerNetwork, [HistoryRecord], WeightDecomposition) {
+            var network = initial
+            var decomposition = WeightDecomposition(neurons: network.neurons, clusters: 4, train: train, learningRate: 0.2)
+            let history = try GradientDescent(learningRate: 0.2, steps: 40, probeEvery: 10, algorithm: algorithm)
+                .train(&network, on: train, loss: loss, parallelism: Parallelism(threads: threads),
+                       observe: { _, batch, backward in decomposition.accumulate(backward, batch: batch) })
+            return (network, history, decomposition)
+        }
+        let (primal, primalHistory, primalLambda) = try run(.primal)
+        let (kernel, kernelHistory, kernelLambda) = try run(.kernel)
+        func relative(_ a: [Double], _ b: [Double]) -> Double {
+            zip(a, b).map { abs($0 - $1) }.max()! / a.map(abs).max()!
+        }
+        #expect(relative(primal.parameters, kernel.parameters) <= 1e-12)
+        #expect(relative(primalLambda.lambda.storage, kernelLambda.lambda.storage) <= 1e-12)
+        #expect(primalHistory.map(\.step) == kernelHistory.map(\.step))
+        #expect(primalHistory.map(\.trainAccuracy) == kernelHistory.map(\.trainAccuracy))
+        for (p, k) in zip(primalHistory, kernelHistory) { #expect(abs(p.loss - k.loss) <= 1e-12 * max(1, abs(p.loss))) }
+        // …and it is itself bit-identical for any thread count.
+        for threads in [1, 3] { #expect(try run(.kernel, threads: threads).0.parameters == kernel.parameters) }
+    }
+
     @Test func divergenceStopsWithTheStepAndQuantityNamed() throws {
         let (data, initial) = try smallFeatureAveraging()
         var network = initial

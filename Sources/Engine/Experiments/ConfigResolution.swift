@@ -125,6 +125,7 @@ public enum ConfigResolution {
         case "dictionary": return SparseCodingConfig.Dictionary.allCases.map(\.rawValue).joined(separator: ", ")
         case "norm": return SeparatedSetsConfig.Norm.allCases.map(\.rawValue).joined(separator: ", ")
         case "sampling": return MultiClusterConfig.Sampling.allCases.map(\.rawValue).joined(separator: ", ")
+        case "algorithm": return TrainingAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
         case "task": return ExperimentConfig.Task.allCases.map(\.rawValue).joined(separator: ", ")
         case "loss": return ExperimentConfig.LossKind.allCases.map(\.rawValue).joined(separator: ", ")
         default: return nil

@@ -178,6 +178,45 @@ public enum Kernels {
         return transposedProduct(a.transposed, b, parallelism)
     }
 
+    /// The Gram matrix K = A·Aᵀ (n×n), each entry ⟨a_i, a_j⟩ in the dot order above, computed once
+    /// for i ≤ j and mirrored (so K is exactly symmetric). Blocks of 16 rows stay in L2 while the rows
+    /// of the other block stream past them; parallel over block pairs.
+    public static func gram(_ a: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
+        let n = a.rows, d = a.columns, n4 = d & ~3, block = 16
+        var k = Matrix(rows: n, columns: n)
+        let blocks = (n + block - 1) / block
+        let pairs = (0..<blocks).flatMap { bi in (bi..<blocks).map { (bi, $0) } }
+        a.storage.withUnsafeBufferPointer { pa in
+            k.storage.withUnsafeMutableBufferPointer { pk in
+                let av = pa.baseAddress!, out = pk.baseAddress!
+                parallelism.forEachRange(pairs.count) { range in
+                    for (bi, bj) in pairs[range] {
+                        let i1 = min(n, (bi + 1) * block), j0 = bj * block, j1 = min(n, (bj + 1) * block)
+                        var i = bi * block
+                        while i < i1 {
+                            if i + 1 < i1 {
+                                var j = j0
+                                while j < j1 {
+                                    let count = min(5, j1 - j)
+                                    tile2x5(av + i * d, av + (i + 1) * d, av + j * d, count, d, n4, out + i * n + j, n, 1)
+                                    j += count
+                                }
+                                i += 2
+                            } else {
+                                for j in j0..<j1 { out[i * n + j] = dot(av + i * d, av + j * d, d) }
+                                i += 1
+                            }
+                        }
+                    }
+                }
+                // Mirror the upper triangle of each diagonal block's computed entries and the
+                // off-diagonal blocks: entries with i > j were computed only when in a diagonal block.
+                for i in 0..<n { for j in 0..<i { out[i * n + j] = out[j * n + i] } }
+            }
+        }
+        return k
+    }
+
     /// A blocked transpose (32×32 tiles, so both sides stay in cache).
     public static func transpose(_ a: Matrix) -> Matrix {
         var t = Matrix(rows: a.columns, columns: a.rows)

@@ -7,15 +7,27 @@ public struct GradientDescent: Codable, Equatable, Sendable {
     public var batchSize: Int?
     /// Record a history entry every this many steps (and always at the first and last step).
     public var probeEvery: Int
+    /// How full-batch GD of a one-patch two-layer network is executed (same iterates up to rounding).
+    public var algorithm: TrainingAlgorithm
 
-    public init(learningRate: Double, steps: Int, batchSize: Int? = nil, probeEvery: Int = 10) {
+    public init(learningRate: Double, steps: Int, batchSize: Int? = nil, probeEvery: Int = 10, algorithm: TrainingAlgorithm = .auto) {
         self.learningRate = learningRate
         self.steps = steps
         self.batchSize = batchSize
         self.probeEvery = probeEvery
+        self.algorithm = algorithm
     }
 
-    enum CodingKeys: String, CodingKey { case learningRate, steps, batchSize, probeEvery }
+    enum CodingKeys: String, CodingKey { case learningRate, steps, batchSize, probeEvery, algorithm }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        steps = try c.decode(Int.self, forKey: .steps)
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize)
+        probeEvery = try c.decode(Int.self, forKey: .probeEvery)
+        algorithm = try c.decodeIfPresent(TrainingAlgorithm.self, forKey: .algorithm) ?? .auto
+    }
 
     /// Writes every field, `batchSize` as null for full batch, so that the exported config lists it.
     public func encode(to encoder: any Encoder) throws {
@@ -24,6 +36,7 @@ public struct GradientDescent: Codable, Equatable, Sendable {
         try c.encode(steps, forKey: .steps)
         try c.encode(batchSize, forKey: .batchSize)
         try c.encode(probeEvery, forKey: .probeEvery)
+        try c.encode(algorithm, forKey: .algorithm)
     }
 
     public func validate(prefix: String = "") throws {
@@ -60,6 +73,14 @@ extension GradientDescent {
         observe: StepObserver? = nil, probe: Probe<M>? = nil
     ) throws -> [HistoryRecord] {
         try validate()
+        let fullBatch = batchSize == nil || batchSize! >= train.count
+        if var network = model as? TwoLayerNetwork,
+           algorithm.usesKernel(steps: steps, samples: train.count, neurons: network.neurons, patches: network.patches, fullBatch: fullBatch) {
+            let history = try trainInSpan(&network, on: model.prepareForTraining(train), test: test, loss: loss, parallelism: parallelism,
+                                          observe: observe, probe: probe.map { p in { step, net in p(step, net as! M) } })
+            model = network as! M
+            return history
+        }
         var history: [HistoryRecord] = []
         var batches = key.child("batches").stream
         let train = batchSize == nil ? model.prepareForTraining(train) : train

@@ -1,0 +1,100 @@
+/// Full-batch GD of a one-patch `TwoLayerNetwork` run in the span of the data.
+///
+/// Every GD step adds −η·dzᵀ·X to W (the weight-decomposition lemma), so
+///
+///     W(t) = W(0) + C(t)ᵀ·X,   C(t+1) = C(t) − η·dz(t)   (C: n × neurons),
+///     Z(t) = X·W(t)ᵀ + b(t) = X·W(0)ᵀ + K·C(t) + b(t),   K = X·Xᵀ.
+///
+/// After forming K once (n²d/2 multiply-adds, compute-bound) a step costs n²·neurons instead of
+/// 2·n·d·neurons and never touches X — the iterates are those of the primal algorithm up to
+/// rounding (replay-checked in the tests). W(t) itself is formed only where it is needed (probes,
+/// the end). `auto` picks this route when it needs fewer operations: steps·2·neurons·d > n·d/2 + …,
+/// i.e. roughly when 4·steps·neurons > n.
+public enum TrainingAlgorithm: String, Codable, Sendable, CaseIterable {
+    /// The kernel route when it is cheaper and applicable (one patch, full batch), else primal.
+    case auto
+    /// X·Wᵀ and dzᵀ·X at every step.
+    case primal
+    /// The span/kernel route above (falls back to primal where it does not apply).
+    case kernel
+
+    func usesKernel(steps: Int, samples n: Int, neurons: Int, patches: Int, fullBatch: Bool) -> Bool {
+        guard patches == 1, fullBatch, self != .primal else { return false }
+        return self == .kernel || 4 * steps * neurons > n
+    }
+}
+
+extension GradientDescent {
+    func trainInSpan(
+        _ network: inout TwoLayerNetwork, on train: Dataset, test: Dataset?, loss: any Loss,
+        parallelism: Parallelism, observe: StepObserver?, probe: Probe<TwoLayerNetwork>?
+    ) throws -> [HistoryRecord] {
+        let n = train.count, neurons = network.neurons
+        let x = train.inputs
+        let xt = train.transposedPatchRows(patches: 1) ?? x.transposed
+        let kernel = Kernels.gram(x, parallelism)
+        let initial = network
+        let z0 = Kernels.productTransposed(x, initial.weights, parallelism)  // X·W(0)ᵀ
+        var c = Matrix(rows: n, columns: neurons)  // W(t) = W(0) + Cᵀ·X
+        var history: [HistoryRecord] = []
+
+        func weights() -> Matrix {
+            // Cᵀ·X = (Xᵀ·C)ᵀ: rows of Xᵀ against rows of Cᵀ, one pass over Xᵀ, stored transposed.
+            var w = Kernels.productTransposed(xt, c.transposed, parallelism, transposingResult: true)
+            for t in w.storage.indices { w.storage[t] += initial.weights.storage[t] }
+            return w
+        }
+        func evaluate() -> (z: Matrix, logits: Matrix) {
+            var z = Kernels.productTransposed(kernel, c.transposed, parallelism)  // K·C (K symmetric)
+            for i in 0..<n { for r in 0..<neurons { z[i, r] += z0[i, r] + network.biases[r] } }
+            return (z, network.logits(fromPreactivations: z))
+        }
+        func record(_ step: Int, loss value: Double, logits: Matrix) {
+            network.weights = weights()
+            let correct = zip(Self.predictions(logits), train.labels).filter { $0 == $1 }.count
+            history.append(HistoryRecord(step: step, loss: value, trainAccuracy: Double(correct) / Double(n),
+                                         testAccuracy: test.map { network.accuracy($0, parallelism) },
+                                         series: probe?(step, network) ?? [:]))
+        }
+
+        for step in 0..<steps {
+            let (z, logits) = evaluate()
+            let (value, g) = loss.valueAndGradient(logits: logits, labels: train.labels, divisor: Double(n))
+            guard value.isFinite else { throw DivergenceError(step: step, quantity: "loss", value: value) }
+            let dz = network.preactivationGradient(z, logitGradient: g)
+            if let bad = dz.storage.firstIndex(where: { !$0.isFinite }) {
+                throw DivergenceError(step: step, quantity: "∂L/∂z[\(bad / neurons), \(bad % neurons)]", value: dz.storage[bad])
+            }
+            if step % probeEvery == 0 { record(step, loss: value, logits: logits) }
+            observe?(step, nil, Backward(loss: value, gradient: [], preactivationGradient: dz))
+            for t in c.storage.indices { c.storage[t] -= learningRate * dz.storage[t] }
+            if network.trainsBiases {
+                for r in 0..<neurons {
+                    var db = 0.0
+                    for i in 0..<n { db += dz[i, r] }
+                    network.biases[r] -= learningRate * db
+                }
+            }
+            if let bad = network.biases.firstIndex(where: { !$0.isFinite }) {
+                throw DivergenceError(step: step, quantity: "parameter b[\(bad)] after the update", value: network.biases[bad])
+            }
+        }
+        let (_, logits) = evaluate()
+        let final = loss.valueAndGradient(logits: logits, labels: train.labels, divisor: Double(n)).value
+        guard final.isFinite else { throw DivergenceError(step: steps, quantity: "loss", value: final) }
+        record(steps, loss: final, logits: logits)
+        if let bad = network.weights.storage.firstIndex(where: { !$0.isFinite }) {
+            throw DivergenceError(step: steps, quantity: "parameter \(network.parameterName(bad))", value: network.weights.storage[bad])
+        }
+        return history
+    }
+
+    static func predictions(_ f: Matrix) -> [Int] {
+        (0..<f.rows).map { i in
+            if f.columns == 1 { return f[i, 0] > 0 ? 1 : -1 }
+            var best = 0
+            for j in 1..<f.columns where f[i, j] > f[i, best] { best = j }
+            return best
+        }
+    }
+}
