@@ -48,14 +48,20 @@ struct KernelTests {
 
     @Test func everyKernelIsBitIdenticalForAnyThreadCount() {
         let x = gaussianMatrix(203, 517, seed: 5), w = gaussianMatrix(10, 517, seed: 6), g = gaussianMatrix(203, 10, seed: 7)
+        let big = gaussianMatrix(70, 517, seed: 8)
         let reference = (Kernels.productTransposed(x, w, .serial), Kernels.transposedProduct(g, x, .serial),
-                         Kernels.product(g, w, .serial))
+                         Kernels.product(g, w, .serial), Kernels.gram(big, .serial), Kernels.product(big, big.transposed, .serial))
         for threads in [2, 3, 5, 8, 16] {
             let p = Parallelism(threads: threads)
             #expect(Kernels.productTransposed(x, w, p).storage == reference.0.storage)
             #expect(Kernels.transposedProduct(g, x, p).storage == reference.1.storage)
             #expect(Kernels.product(g, w, p).storage == reference.2.storage)
+            #expect(Kernels.gram(big, p).storage == reference.3.storage)
+            #expect(Kernels.product(big, big.transposed, p).storage == reference.4.storage)
         }
+        // The blocked, tiled and streaming kernels implement one dot order: identical entries.
+        #expect(reference.3.storage == Kernels.productTransposed(big, big, .serial).storage)
+        #expect(reference.4.storage == reference.3.storage)
     }
 
     @Test func householderQRGivesOrthonormalColumnsSpanningA() {

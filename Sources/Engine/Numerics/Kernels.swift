@@ -103,6 +103,43 @@ public enum Kernels {
         if count > 4 { finish(a4, x0, 4, 0); finish(b4, x1, 4, 1) }
     }
 
+    /// The 4-row × (count ≤ 3)-column tile of the blocked product: twelve accumulators, 4 + count
+    /// loads per step (the densest tile that fits the 16 AVX2 registers).
+    @inline(__always)
+    static func tile4x3(_ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ count: Int, _ d: Int, _ n4: Int,
+                        _ out: UnsafeMutablePointer<Double>, _ rowStride: Int) {
+        var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>()
+        var b0 = SIMD4<Double>(), b1 = SIMD4<Double>(), b2 = SIMD4<Double>()
+        var c0 = SIMD4<Double>(), c1 = SIMD4<Double>(), c2 = SIMD4<Double>()
+        var e0 = SIMD4<Double>(), e1 = SIMD4<Double>(), e2 = SIMD4<Double>()
+        let x1 = x + d, x2 = x1 + d, x3 = x2 + d, w1 = w + d, w2 = w1 + d
+        var j = 0
+        while j < n4 {
+            let p0 = load4(w, j)
+            let p1 = count > 1 ? load4(w1, j) : SIMD4<Double>()
+            let p2 = count > 2 ? load4(w2, j) : SIMD4<Double>()
+            var u = load4(x, j)
+            a0 = a0.addingProduct(u, p0); a1 = a1.addingProduct(u, p1); a2 = a2.addingProduct(u, p2)
+            u = load4(x1, j)
+            b0 = b0.addingProduct(u, p0); b1 = b1.addingProduct(u, p1); b2 = b2.addingProduct(u, p2)
+            u = load4(x2, j)
+            c0 = c0.addingProduct(u, p0); c1 = c1.addingProduct(u, p1); c2 = c2.addingProduct(u, p2)
+            u = load4(x3, j)
+            e0 = e0.addingProduct(u, p0); e1 = e1.addingProduct(u, p1); e2 = e2.addingProduct(u, p2)
+            j += 4
+        }
+        @inline(__always) func finish(_ lanes: SIMD4<Double>, _ row: Int, _ q: Int) {
+            guard q < count else { return }
+            var s = reduce(lanes)
+            for t in n4..<d { s = s.addingProduct(x[row * d + t], w[q * d + t]) }
+            out[row * rowStride + q] = s
+        }
+        finish(a0, 0, 0); finish(a1, 0, 1); finish(a2, 0, 2)
+        finish(b0, 1, 0); finish(b1, 1, 1); finish(b2, 1, 2)
+        finish(c0, 2, 0); finish(c1, 2, 1); finish(c2, 2, 2)
+        finish(e0, 3, 0); finish(e1, 3, 1); finish(e2, 3, 2)
+    }
+
     /// Aᵀ·B for A (n×m) and B (n×d): row r of the result is Σ_i A[i, r]·b_i in the order
     /// i = 0…n−1. With A = ∂L/∂(pre-activations) and B the data this is the weight gradient.
     /// Tiles of 8 result rows × 4 columns stay in registers over the whole sum; parallel over
@@ -171,50 +208,72 @@ public enum Kernels {
         }
     }
 
-    /// A·B for A (n×k) and B (k×m): row i of the result is Σ_l A[i, l]·b_l in the order l = 0…k−1,
-    /// i.e. Aᵀ-free use of the same tile as `transposedProduct` on (Aᵀ)ᵀ·B. Parallel over column blocks.
+    /// A·B for A (n×k) and B (k×m) as A·(Bᵀ)ᵀ: entry (i, j) = ⟨a_i, column j of B⟩ in the dot order
+    /// above. Small right-hand sides use the streaming kernel, large ones the blocked one.
     public static func product(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.columns == b.rows, "A·B: \(a.shape) and \(b.shape) do not chain")
-        return transposedProduct(a.transposed, b, parallelism)
+        let bt = b.transposed
+        return b.columns <= 16 ? productTransposed(a, bt, parallelism) : blockedProductTransposed(a, bt, parallelism)
     }
 
     /// The Gram matrix K = A·Aᵀ (n×n), each entry ⟨a_i, a_j⟩ in the dot order above, computed once
-    /// for i ≤ j and mirrored (so K is exactly symmetric). Blocks of 16 rows stay in L2 while the rows
-    /// of the other block stream past them; parallel over block pairs.
+    /// for i ≤ j (by blocks) and mirrored, so K is exactly symmetric.
     public static func gram(_ a: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
-        let n = a.rows, d = a.columns, n4 = d & ~3, block = 16
-        var k = Matrix(rows: n, columns: n)
-        let blocks = (n + block - 1) / block
-        let pairs = (0..<blocks).flatMap { bi in (bi..<blocks).map { (bi, $0) } }
+        var k = blockedProductTransposed(a, a, parallelism, upperBlocksOnly: true)
+        let n = a.rows
+        k.storage.withUnsafeMutableBufferPointer { out in
+            for i in 0..<n { for j in 0..<i { out[i * n + j] = out[j * n + i] } }
+        }
+        return k
+    }
+
+    /// A·Bᵀ by 32×32 blocks of the result: the 32 rows of A and of B a block needs stay in L2 while
+    /// the 2×5 tiles run over them, so long rows (large d) are read from memory once per block
+    /// instead of once per tile. The same entries, in the same dot order, as `productTransposed`.
+    /// `upperBlocksOnly` (for A = B) skips the blocks strictly below the diagonal.
+    public static func blockedProductTransposed(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine,
+                                                upperBlocksOnly: Bool = false) -> Matrix {
+        precondition(a.columns == b.columns, "A·Bᵀ: \(a.shape) and \(b.shape) have different row lengths")
+        let n = a.rows, m = b.rows, d = a.columns, n4 = d & ~3, block = 32
+        var c = Matrix(rows: n, columns: m)
+        let rowBlocks = (n + block - 1) / block, columnBlocks = (m + block - 1) / block
+        let pairs = (0..<rowBlocks).flatMap { bi in ((upperBlocksOnly ? bi : 0)..<columnBlocks).map { (bi, $0) } }
         a.storage.withUnsafeBufferPointer { pa in
-            k.storage.withUnsafeMutableBufferPointer { pk in
-                let av = pa.baseAddress!, out = pk.baseAddress!
-                parallelism.forEachRange(pairs.count) { range in
-                    for (bi, bj) in pairs[range] {
-                        let i1 = min(n, (bi + 1) * block), j0 = bj * block, j1 = min(n, (bj + 1) * block)
-                        var i = bi * block
-                        while i < i1 {
-                            if i + 1 < i1 {
-                                var j = j0
-                                while j < j1 {
-                                    let count = min(5, j1 - j)
-                                    tile2x5(av + i * d, av + (i + 1) * d, av + j * d, count, d, n4, out + i * n + j, n, 1)
-                                    j += count
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    let av = pa.baseAddress!, bv = pb.baseAddress!, out = pc.baseAddress!
+                    parallelism.forEachRange(pairs.count) { range in
+                        for (bi, bj) in pairs[range] {
+                            let i1 = min(n, (bi + 1) * block), j0 = bj * block, j1 = min(m, (bj + 1) * block)
+                            var i = bi * block
+                            while i < i1 {
+                                if i + 3 < i1 {
+                                    var j = j0
+                                    while j < j1 {
+                                        let count = min(3, j1 - j)
+                                        tile4x3(av + i * d, bv + j * d, count, d, n4, out + i * m + j, m)
+                                        j += count
+                                    }
+                                    i += 4
+                                } else if i + 1 < i1 {
+                                    var j = j0
+                                    while j < j1 {
+                                        let count = min(5, j1 - j)
+                                        tile2x5(av + i * d, av + (i + 1) * d, bv + j * d, count, d, n4, out + i * m + j, m, 1)
+                                        j += count
+                                    }
+                                    i += 2
+                                } else {
+                                    for j in j0..<j1 { out[i * m + j] = dot(av + i * d, bv + j * d, d) }
+                                    i += 1
                                 }
-                                i += 2
-                            } else {
-                                for j in j0..<j1 { out[i * n + j] = dot(av + i * d, av + j * d, d) }
-                                i += 1
                             }
                         }
                     }
                 }
-                // Mirror the upper triangle of each diagonal block's computed entries and the
-                // off-diagonal blocks: entries with i > j were computed only when in a diagonal block.
-                for i in 0..<n { for j in 0..<i { out[i * n + j] = out[j * n + i] } }
             }
         }
-        return k
+        return c
     }
 
     /// A blocked transpose (32×32 tiles, so both sides stay in cache).
