@@ -76,3 +76,39 @@ for name in swiftTimes.keys.sorted() {
     print("| \(name) | \(String(format: "%.3f ms", s * 1e3)) | \(n.map { String(format: "%.3f ms", $0 * 1e3) } ?? "—") | \(ratio) | \(String(format: "%.1f", bytes[name]! / s / 1e9)) | \(String(format: "%.1f", flops[name]! / s / 1e9)) |")
 }
 print("\n(best of \(repetitions) repetitions in each of 2 interleaved rounds; \(parallelism.threads) threads)")
+
+// MARK: fa-paper training against the numpy GD on the same exported data
+
+func numpyTraining(_ directory: String) -> Double? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "Benchmarks/reference/fa_gd_numpy.py", "time", directory]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    do { try process.run() } catch { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+          let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Double] else { return nil }
+    return object["seconds"]
+}
+
+print("\n| fa-paper GD, 100 steps (data excluded) | TheoryCheck | numpy | numpy / TheoryCheck |")
+print("|---|---|---|---|")
+for (label, probeEvery, algorithm) in [("kernel route, history at steps 0 and 100", 100, TrainingAlgorithm.kernel),
+                                       ("kernel route, history every 10 steps", 10, .kernel),
+                                       ("primal route, history every 10 steps", 10, .primal)] {
+    var config = Presets.faPaper
+    config.optimizer.probeEvery = probeEvery
+    config.optimizer.algorithm = algorithm
+    let runs = try (0..<3).map { _ in try ExperimentRun.run(config, parallelism: parallelism) }
+    let swiftSeconds = runs.map(\.timings.training).min()!
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theorycheck-bench-\(probeEvery)").path
+    let output = try StagedOutput(path: directory)
+    for (name, bytes) in try runs[0].exportFiles() { try output.write(name, bytes) }
+    try output.commit()
+    let numpySeconds = numpyTraining(directory)
+    print("| \(label) | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |")
+}
+print("(TheoryCheck: best of 3 runs, including the Gram matrix and all history probes; numpy: the same GD")
+print(" without any probes, best of 3, Benchmarks/reference/fa_gd_numpy.py)")

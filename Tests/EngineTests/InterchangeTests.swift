@@ -19,8 +19,13 @@ struct InterchangeTests {
         for (name, bytes) in files where name.hasSuffix(".npy") {
             #expect((10 + Int(bytes[8]) + Int(bytes[9]) << 8) % 64 == 0, "\(name): header not 64-byte aligned")
         }
-        let history = try JSONSerialization.jsonObject(with: Data(files["history.json"]!)) as! [[String: Any]]
+        let history = try JSONDecoder().decode([HistoryRecord].self, from: Data(files["history.json"]!))
+        #expect(history == run.history)  // numbers round-trip exactly
         #expect(history.count == 2)  // steps 0 and 3 (probeEvery = 50)
+        // The recorded λ is the tracker's at that step: zero at step 0, the final λ at the end.
+        let lambdas = history.map { $0.series["lambda"]! }
+        #expect(lambdas[0].allSatisfy { $0 == 0 })
+        #expect(lambdas[1] == run.decomposition!.lambda.storage)
         let resolved = try JSONDecoder().decode(ExperimentConfig.self, from: Data(files["config.json"]!))
         #expect(resolved == config)
     }
@@ -51,6 +56,10 @@ struct InterchangeTests {
         let badLoss = #expect(throws: ConfigError.self) { try ConfigResolution.resolve(preset: "fa-small", overrides: ["loss=cross-entropy"]) }
         #expect(badLoss?.field == "loss")
         #expect(throws: ConfigError.self) { try ConfigResolution.resolve(preset: "fa-small", overrides: ["noequals"]) }
+        // Every preset resolves to itself, bit for bit (numbers are never re-parsed lossily).
+        for preset in Presets.all { #expect(try ConfigResolution.resolve(preset: preset.preset) == preset) }
+        let exact = try ConfigResolution.resolve(preset: "fa-paper", overrides: ["optimizer.learningRate=0.0010000000000000002"])
+        #expect(exact.optimizer.learningRate == 0.001.nextUp)
         let ok = try ConfigResolution.resolve(preset: "fa-small", overrides: ["optimizer.batchSize=32", "data.noise=0.5"], seed: 9)
         guard case let .multiCluster(data) = ok.data else { Issue.record("fa-small is multi-cluster data"); return }
         #expect(ok.optimizer.batchSize == 32 && data.noise == 0.5 && ok.seed == 9)

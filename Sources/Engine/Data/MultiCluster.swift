@@ -93,20 +93,34 @@ public struct MultiClusterData: Sendable {
         test = MultiClusterData.sample(config.testSamples, config, features, key.child("test"))
     }
 
-    static func sample(_ n: Int, _ config: MultiClusterConfig, _ features: Matrix, _ key: PRNGKey) -> Dataset {
+    /// Row i's noise comes from its own stream (key "noise", child i), so the rows can be sampled in
+    /// parallel and the result does not depend on the thread count.
+    static func sample(_ n: Int, _ config: MultiClusterConfig, _ features: Matrix, _ key: PRNGKey,
+                       _ parallelism: Parallelism = .machine) -> Dataset {
         let d = config.dimension, k = config.clusters
         var assignment = key.child("clusters").stream
         let clusters: [Int] = (0..<n).map { i in
             config.sampling == .balanced ? i % k : Int(assignment.next() % UInt64(k))
         }
-        var noiseStream = key.child("noise").stream
+        let noiseKey = key.child("noise"), sigma = config.noise
         var noise = Matrix(rows: n, columns: d)
         var inputs = Matrix(rows: n, columns: d)
-        for i in 0..<n {
-            for j in 0..<d {
-                let xi = config.noise * noiseStream.gaussian()
-                noise[i, j] = xi
-                inputs[i, j] = features[clusters[i], j] + xi
+        features.storage.withUnsafeBufferPointer { mu in
+            noise.storage.withUnsafeMutableBufferPointer { xi in
+                inputs.storage.withUnsafeMutableBufferPointer { x in
+                    let (xi, x) = (xi.baseAddress!, x.baseAddress!)
+                    parallelism.forEachRange(n, grain: 16) { rows in
+                        for i in rows {
+                            var stream = noiseKey.child(UInt64(i)).stream
+                            let c = clusters[i] * d
+                            for j in 0..<d {
+                                let value = sigma * stream.gaussian()
+                                xi[i * d + j] = value
+                                x[i * d + j] = mu[c + j] + value
+                            }
+                        }
+                    }
+                }
             }
         }
         let labels = clusters.map { $0 < config.positiveClusters ? 1 : -1 }

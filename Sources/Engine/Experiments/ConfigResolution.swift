@@ -3,6 +3,7 @@ import Foundation
 /// Builds an `ExperimentConfig` from a preset, an optional JSON file and `key=value` overrides,
 /// strictly: an unknown key, a value of the wrong type or out of range is a `ConfigError` that
 /// names the field (its dotted path) and what is allowed — before anything runs or is written.
+/// Merging happens on `JSONValue` trees, which keep numbers exactly as written.
 public enum ConfigResolution {
     public static func resolve(preset name: String, configFile: String? = nil, overrides: [String] = [], seed: UInt64? = nil) throws -> ExperimentConfig {
         let preset = try Presets.named(name)
@@ -12,63 +13,68 @@ public enum ConfigResolution {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigError(field: "--config", value: path, allowed: "a readable JSON file")
             }
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            guard let object = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)), case .object = object else {
                 throw ConfigError(field: "--config", value: path, allowed: "a JSON object of config fields")
             }
-            try merge(object, into: &merged, schema: schema, path: "")
+            merged = try merge(object, into: merged, schema: schema, path: "")
         }
         for assignment in overrides {
             guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
                 throw ConfigError(field: "--set", value: assignment, allowed: "key=value, e.g. data.dimension=1024")
             }
             let keyPath = String(assignment[..<eq]), text = String(assignment[assignment.index(after: eq)...])
-            let value: Any = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) ?? text
-            var object: [String: Any] = [:]
-            var cursor = keyPath.split(separator: ".").map(String.init)
-            var leaf: Any = value
-            while let last = cursor.popLast() {
-                object = [last: leaf]
-                leaf = object
+            var leaf = (try? JSONValue(parsing: text)) ?? .string(text)
+            for key in keyPath.split(separator: ".", omittingEmptySubsequences: false).reversed() {
+                leaf = .object([(String(key), leaf)])
             }
-            try merge(object, into: &merged, schema: schema, path: "")
+            merged = try merge(leaf, into: merged, schema: schema, path: "")
         }
-        if let seed { merged["seed"] = NSNumber(value: seed) }
+        if let seed { merged = try merge(.object([("seed", .number(String(seed)))]), into: merged, schema: schema, path: "") }
         try checkIntegers(merged, integerFields(of: preset), path: "")
         let config = try decode(merged)
         try config.validate()
         return config
     }
 
-    /// The config as a JSON object tree (every field present).
-    static func tree(of config: ExperimentConfig) throws -> [String: Any] {
-        let data = try JSONEncoder().encode(config)
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    /// The config as a JSON tree (every field present).
+    static func tree(of config: ExperimentConfig) throws -> JSONValue {
+        try JSONValue(parsing: String(decoding: try JSONEncoder().encode(config), as: UTF8.self))
     }
 
     /// Deep-merges `object` into `target`; every key must exist in `schema` (the preset's tree).
-    static func merge(_ object: [String: Any], into target: inout [String: Any], schema: [String: Any], path: String) throws {
-        for (key, value) in object {
+    static func merge(_ object: JSONValue, into target: JSONValue, schema: JSONValue, path: String) throws -> JSONValue {
+        guard case let .object(members) = object, case var .object(result) = target, case let .object(known) = schema else {
+            return object
+        }
+        for (key, value) in members {
             let field = path.isEmpty ? key : path + "." + key
-            guard let expected = schema[key] else {
-                throw ConfigError(field: field, value: "\(value)", allowed: "a known key here: " + schema.keys.sorted().joined(separator: ", "))
+            guard let expected = known.first(where: { $0.key == key })?.value else {
+                throw ConfigError(field: field, value: "\(value)", allowed: "a known key here: " + known.map(\.key).sorted().joined(separator: ", "))
             }
-            if let sub = expected as? [String: Any] {
-                guard let given = value as? [String: Any] else {
-                    throw ConfigError(field: field, value: "\(value)", allowed: "an object with keys " + sub.keys.sorted().joined(separator: ", "))
+            let index = result.firstIndex { $0.key == key }!
+            if case let .object(sub) = expected {
+                guard case .object = value else {
+                    throw ConfigError(field: field, value: "\(value)", allowed: "an object with keys " + sub.map(\.key).sorted().joined(separator: ", "))
                 }
-                var current = target[key] as? [String: Any] ?? sub
-                try merge(given, into: &current, schema: sub, path: field)
-                target[key] = current
+                result[index].value = try merge(value, into: result[index].value, schema: expected, path: field)
             } else {
-                target[key] = value
+                result[index].value = value
             }
         }
+        return .object(result)
     }
 
     /// The dotted paths of the integer-typed fields (found by reflection on the preset).
     static func integerFields(of value: Any, path: String = "") -> Set<String> {
         var result: Set<String> = []
-        for child in Mirror(reflecting: value).children {
+        var mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .enum, let payload = mirror.children.first?.value {  // DataConfig, Activation
+            mirror = Mirror(reflecting: payload)
+            if mirror.displayStyle == .tuple, let last = mirror.children.first?.value, mirror.children.count == 1 {
+                mirror = Mirror(reflecting: last)
+            }
+        }
+        for child in mirror.children {
             guard let label = child.label else { continue }
             let field = path.isEmpty ? label : path + "." + label
             switch child.value {
@@ -80,39 +86,42 @@ public enum ConfigResolution {
         return result
     }
 
-    /// Foundation's JSONDecoder reports a fractional or oversized number for an integer field as
-    /// "not valid JSON" without a path, so integer fields are checked here first.
-    static func checkIntegers(_ tree: [String: Any], _ fields: Set<String>, path: String) throws {
-        for (key, value) in tree {
+    /// Integer fields must hold integral numbers (Foundation's decoder reports a fraction there
+    /// without naming the field).
+    static func checkIntegers(_ tree: JSONValue, _ fields: Set<String>, path: String) throws {
+        guard case let .object(members) = tree else { return }
+        for (key, value) in members {
             let field = path.isEmpty ? key : path + "." + key
-            if let sub = value as? [String: Any] { try checkIntegers(sub, fields, path: field); continue }
-            guard fields.contains(field), let number = value as? NSNumber else { continue }
-            let d = number.doubleValue
-            guard d == d.rounded(), abs(d) < 0x1p63 else {
-                throw ConfigError(field: field, value: "\(value)", allowed: "an integer")
+            if case .object = value { try checkIntegers(value, fields, path: field); continue }
+            guard fields.contains(field), case let .number(text) = value else { continue }
+            guard let d = Double(text), d == d.rounded(), abs(d) < 0x1p63, !text.contains(".") else {
+                throw ConfigError(field: field, value: text, allowed: "an integer")
             }
         }
     }
 
-    static func decode(_ tree: [String: Any]) throws -> ExperimentConfig {
-        let data = try JSONSerialization.data(withJSONObject: tree)
+    static func decode(_ tree: JSONValue) throws -> ExperimentConfig {
         do {
-            return try JSONDecoder().decode(ExperimentConfig.self, from: data)
+            return try JSONDecoder().decode(ExperimentConfig.self, from: Data(tree.description.utf8))
         } catch let DecodingError.typeMismatch(type, context) {
             throw ConfigError(field: dotted(context.codingPath), value: describe(tree, context.codingPath), allowed: "a value of type \(type)")
         } catch let DecodingError.dataCorrupted(context) {
             throw ConfigError(field: dotted(context.codingPath), value: describe(tree, context.codingPath), allowed: allowedValues(context) ?? context.debugDescription)
         } catch let DecodingError.valueNotFound(type, context) {
             throw ConfigError(field: dotted(context.codingPath), value: "null", allowed: "a value of type \(type)")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigError(field: dotted(context.codingPath + [key]), value: "missing", allowed: "a value")
         }
     }
 
     static func dotted(_ path: [any CodingKey]) -> String { path.map(\.stringValue).joined(separator: ".") }
 
-    static func describe(_ tree: [String: Any], _ path: [any CodingKey]) -> String {
-        var node: Any? = tree
-        for key in path { node = (node as? [String: Any])?[key.stringValue] }
-        return node.map { "\($0)" } ?? "?"
+    static func describe(_ tree: JSONValue, _ path: [any CodingKey]) -> String {
+        var node: JSONValue? = tree
+        for key in path { node = node?[key.stringValue] }
+        guard let node else { return "?" }
+        if case let .string(s) = node { return s }
+        return node.description
     }
 
     /// For enum fields, the list of accepted values.

@@ -2,6 +2,12 @@ import Foundation
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
+/// A reference to the weight decomposition being tracked during one run (single-threaded use).
+final class DecompositionTracker {
+    var value: WeightDecomposition?
+    init(_ value: WeightDecomposition?) { self.value = value }
+}
+
 /// One training run of a two-layer network, with the weight decomposition tracked at every step
 /// where it applies (MultiCluster data, one patch), and its export for NumPy users.
 public struct ExperimentRun: Sendable {
@@ -30,19 +36,20 @@ public struct ExperimentRun: Sendable {
             inputDimension: config.data.patchDimension, head: config.head, weightStd: net.weightInitStd, biasStd: net.biasInitStd,
             activation: net.activation, patches: config.data.patches, trainsBiases: net.trainBiases, key: key.child("init"))
         var network = initial
-        var decomposition = data.clusterFeatures.map { _ in
+        // One tracker shared by the step observer (which updates it) and the probe (which reads it).
+        let tracker = DecompositionTracker(data.clusterFeatures.map { _ in
             WeightDecomposition(neurons: initial.neurons, clusters: config.data.classes, train: data.train,
                                 learningRate: config.optimizer.learningRate)
-        }
+        })
         let probeFeatures = data.probeFeatures
         let perClass = config.task == .multiclass ? net.neuronsPerHead : nil
         let history = try config.optimizer.train(
             &network, on: data.train, test: data.test.count > 0 ? data.test : nil, loss: config.loss.loss,
             key: key.child("optimizer"), parallelism: parallelism,
-            observe: { _, batch, backward in decomposition?.accumulate(backward, batch: batch) },
-            probe: { [decomposition] _, model in
+            observe: { _, batch, backward in tracker.value?.accumulate(backward, batch: batch) },
+            probe: { _, model in
                 var series: [String: [Double]] = [:]
-                if let decomposition { series["lambda"] = decomposition.lambda.storage }
+                if let decomposition = tracker.value { series["lambda"] = decomposition.lambda.storage }
                 for (name, features) in probeFeatures {
                     if let perClass, features.rows == config.data.classes, name != "cosine" {
                         series[name] = Probes.ownFeatureCorrelation(model.weights, features, perClass: perClass)
@@ -54,7 +61,7 @@ public struct ExperimentRun: Sendable {
             })
         let trained = clock.now
         return ExperimentRun(config: config, data: data, initial: initial, final: network, history: history,
-                             decomposition: decomposition, timings: (seconds(sampled - start), seconds(trained - sampled)))
+                             decomposition: tracker.value, timings: (seconds(sampled - start), seconds(trained - sampled)))
     }
 
     /// The files of the export, by name: NumPy arrays (float64 `<f8`, labels `<i8`, C order) and

@@ -13,13 +13,13 @@ public enum DeterministicMath {
     /// (the remainder is below z²⁵/25 < 10⁻²⁰).
     public static func log(_ x: Double) -> Double {
         precondition(x > 0 && x.isFinite, "DeterministicMath.log needs a positive finite argument")
-        var e = Int(x.exponent)
-        var m = x.significand  // [1, 2)
-        if x.isSubnormal {  // normalise: significand of a subnormal is < 1
-            let scaled = x * 0x1p64
-            e = Int(scaled.exponent) - 64
-            m = scaled.significand
+        var bits = x.bitPattern
+        var e = Int(bits >> 52) - 1023
+        if bits >> 52 == 0 {  // subnormal: scale into the normal range first
+            bits = (x * 0x1p64).bitPattern
+            e = Int(bits >> 52) - 1023 - 64
         }
+        var m = Double(bitPattern: (bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000)  // [1, 2)
         if m > 1.4142135623730951 { m *= 0.5; e += 1 }
         let z = (m - 1) / (m + 1), z2 = z * z
         var term = 1.0 / 23.0
