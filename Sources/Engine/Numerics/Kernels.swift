@@ -276,22 +276,27 @@ public enum Kernels {
         return c
     }
 
-    /// A blocked transpose (32×32 tiles, so both sides stay in cache).
-    public static func transpose(_ a: Matrix) -> Matrix {
-        var t = Matrix(rows: a.columns, columns: a.rows)
-        let tile = 32
-        a.storage.withUnsafeBufferPointer { pa in
-            t.storage.withUnsafeMutableBufferPointer { pt in
-                for i0 in stride(from: 0, to: a.rows, by: tile) {
-                    for j0 in stride(from: 0, to: a.columns, by: tile) {
-                        for i in i0..<min(i0 + tile, a.rows) {
-                            for j in j0..<min(j0 + tile, a.columns) { pt[j * a.rows + i] = pa[i * a.columns + j] }
+    /// A blocked transpose (32×32 tiles, so both sides stay in cache), parallel over row bands of
+    /// the result, writing into uninitialised storage (every entry is written exactly once).
+    public static func transpose(_ a: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
+        let n = a.rows, m = a.columns, tile = 32
+        let storage = [Double](unsafeUninitializedCapacity: n * m) { buffer, count in
+            a.storage.withUnsafeBufferPointer { pa in
+                let src = pa.baseAddress!, dst = buffer.baseAddress!
+                parallelism.forEachRange((m + tile - 1) / tile, grain: 4) { bands in
+                    for band in bands {
+                        let j0 = band * tile, j1 = min(m, j0 + tile)
+                        for i0 in stride(from: 0, to: n, by: tile) {
+                            for j in j0..<j1 {
+                                for i in i0..<min(i0 + tile, n) { dst[j * n + i] = src[i * m + j] }
+                            }
                         }
                     }
                 }
             }
+            count = n * m
         }
-        return t
+        return Matrix(rows: m, columns: n, storage: storage)
     }
 
     /// y ← y + α·x over n contiguous Doubles, elementwise with fma.
