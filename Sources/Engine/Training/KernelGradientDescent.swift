@@ -35,18 +35,22 @@ extension GradientDescent {
         let kernel = Kernels.gram(x, parallelism)
         let initial = network
         let z0 = Kernels.productTransposed(x, initial.weights, parallelism)  // X·W(0)ᵀ
-        var c = Matrix(rows: n, columns: neurons)  // W(t) = W(0) + Cᵀ·X
+        var ct = Matrix(rows: neurons, columns: n)  // Cᵀ: W(t) = W(0) + Cᵀ·X
         var history: [HistoryRecord] = []
 
         func weights() -> Matrix {
             // Cᵀ·X = (Xᵀ·C)ᵀ: rows of Xᵀ against rows of Cᵀ, one pass over Xᵀ, stored transposed.
-            var w = Kernels.productTransposed(xt, c.transposed, parallelism, transposingResult: true)
+            var w = Kernels.productTransposed(xt, ct, parallelism, transposingResult: true)
             for t in w.storage.indices { w.storage[t] += initial.weights.storage[t] }
             return w
         }
         func evaluate() -> (z: Matrix, logits: Matrix) {
-            var z = Kernels.productTransposed(kernel, c.transposed, parallelism)  // K·C (K symmetric)
-            for i in 0..<n { for r in 0..<neurons { z[i, r] += z0[i, r] + network.biases[r] } }
+            var z = Kernels.productTransposed(kernel, ct, parallelism)  // K·C (K symmetric)
+            z.storage.withUnsafeMutableBufferPointer { zp in
+                z0.storage.withUnsafeBufferPointer { z0p in
+                    for i in 0..<n { for r in 0..<neurons { zp[i * neurons + r] += z0p[i * neurons + r] + network.biases[r] } }
+                }
+            }
             return (z, network.logits(fromPreactivations: z))
         }
         func record(_ step: Int, loss value: Double, logits: Matrix) {
@@ -67,14 +71,18 @@ extension GradientDescent {
             }
             if step % probeEvery == 0 { record(step, loss: value, logits: logits) }
             observe?(step, nil, Backward(loss: value, gradient: [], preactivationGradient: dz))
-            for t in c.storage.indices { c.storage[t] -= learningRate * dz.storage[t] }
-            if network.trainsBiases {
-                for r in 0..<neurons {
-                    var db = 0.0
-                    for i in 0..<n { db += dz[i, r] }
-                    network.biases[r] -= learningRate * db
+            var db = [Double](repeating: 0, count: neurons)
+            ct.storage.withUnsafeMutableBufferPointer { cp in
+                dz.storage.withUnsafeBufferPointer { g in
+                    for i in 0..<n {
+                        for r in 0..<neurons {
+                            cp[r * n + i] -= learningRate * g[i * neurons + r]
+                            db[r] += g[i * neurons + r]
+                        }
+                    }
                 }
             }
+            if network.trainsBiases { for r in 0..<neurons { network.biases[r] -= learningRate * db[r] } }
             if let bad = network.biases.firstIndex(where: { !$0.isFinite }) {
                 throw DivergenceError(step: step, quantity: "parameter b[\(bad)] after the update", value: network.biases[bad])
             }
