@@ -141,7 +141,7 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         let dz = preactivationGradient(z, logitGradient: g)
         // ∂L/∂W = dzᵀ·X_patches, formed as (X_patchesᵀ·dz)ᵀ: inner products of contiguous rows.
         let xt = data.transposedPatchRows(patches: patches) ?? patchRows(data.inputs).transposed
-        var gradient = Kernels.productTransposed(xt, dz.transposed, parallelism, transposingResult: true).storage
+        var gradient = Kernels.productTransposed(xt, dz.transposed, parallelism).transposed.storage
         if trainsBiases {
             var db = [Double](repeating: 0, count: neurons)
             for row in 0..<dz.rows { for r in 0..<neurons { db[r] += dz[row, r] } }

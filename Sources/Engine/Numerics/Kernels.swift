@@ -37,8 +37,8 @@ public enum Kernels {
     }
 
     /// A·Bᵀ for A (n×d) and B (m×d): entry (i, r) = ⟨a_i, b_r⟩. With A a data matrix and B a weight
-    /// matrix (one neuron per row) this is the matrix of pre-activations. Tiles of 2 rows × 5
-    /// neurons share their loads (10 accumulators); parallel over row pairs.
+    /// matrix (one neuron per row) this is the matrix of pre-activations. Tiles of 4 rows × 3
+    /// neurons (or 2 × 5 at the edges) share their loads; parallel over groups of 4 rows.
     /// With `transposingResult`, returns (A·Bᵀ)ᵀ = B·Aᵀ instead (the same entries, stored transposed).
     public static func productTransposed(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine,
                                          transposingResult: Bool = false) -> Matrix {
@@ -51,19 +51,33 @@ public enum Kernels {
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
                     let av = pa.baseAddress!, bv = pb.baseAddress!, out = pc.baseAddress!
-                    parallelism.forEachRange((a.rows + 1) / 2, grain: 4) { pairs in
-                        for pair in pairs {
-                            let i = 2 * pair
-                            guard i + 1 < a.rows else {
-                                for r in 0..<m { out[i * rowStride + r * columnStride] = dot(av + i * d, bv + r * d, d) }
+                    parallelism.forEachRange((a.rows + 3) / 4, grain: 2) { quads in
+                        for quad in quads {
+                            var i = 4 * quad
+                            let i1 = min(a.rows, i + 4)
+                            if i + 4 <= i1 && columnStride == 1 {
+                                var r = 0
+                                while r < m {
+                                    let count = min(3, m - r)
+                                    tile4x3(av + i * d, bv + r * d, count, d, n4, out + i * rowStride + r, rowStride)
+                                    r += count
+                                }
                                 continue
                             }
-                            let x0 = av + i * d, x1 = x0 + d
-                            var r = 0
-                            while r < m {
-                                let count = min(5, m - r)
-                                tile2x5(x0, x1, bv + r * d, count, d, n4, out + i * rowStride + r * columnStride, rowStride, columnStride)
-                                r += count
+                            while i < i1 {
+                                guard i + 1 < i1 else {
+                                    for r in 0..<m { out[i * rowStride + r * columnStride] = dot(av + i * d, bv + r * d, d) }
+                                    i += 1
+                                    continue
+                                }
+                                let x0 = av + i * d, x1 = x0 + d
+                                var r = 0
+                                while r < m {
+                                    let count = min(5, m - r)
+                                    tile2x5(x0, x1, bv + r * d, count, d, n4, out + i * rowStride + r * columnStride, rowStride, columnStride)
+                                    r += count
+                                }
+                                i += 2
                             }
                         }
                     }

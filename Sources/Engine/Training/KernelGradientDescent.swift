@@ -39,8 +39,8 @@ extension GradientDescent {
         var history: [HistoryRecord] = []
 
         func weights() -> Matrix {
-            // Cᵀ·X = (Xᵀ·C)ᵀ: rows of Xᵀ against rows of Cᵀ, one pass over Xᵀ, stored transposed.
-            var w = Kernels.productTransposed(xt, ct, parallelism, transposingResult: true)
+            // Cᵀ·X = (Xᵀ·C)ᵀ: rows of Xᵀ against rows of Cᵀ, one pass over Xᵀ, then a small transpose.
+            var w = Kernels.productTransposed(xt, ct, parallelism).transposed
             for t in w.storage.indices { w.storage[t] += initial.weights.storage[t] }
             return w
         }
