@@ -4,7 +4,8 @@ import Exact
 /// `theorycheck verify`: decides every check that exists and prints a verdict table.
 ///
 /// No paper claim is registered yet (the Claims layer comes later); until then this runs the
-/// foundation checks of the exact layer that every claim will rely on, each of which can fail.
+/// foundation checks of the exact layer and the engine that every claim will rely on, each of
+/// which can fail.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the verification checks and print a verdict table.",
@@ -17,9 +18,10 @@ struct Verify: ParsableCommand {
     func run() throws {
         print("TheoryCheck \(TheoryCheckVersion.string) — verify")
         print("Paper claims registered: 0 (Feature Averaging, Adversarial Training, Feature Purification and")
-        print("Expressive Power claims arrive with the Claims layer). Foundation checks of the exact layer:\n")
+        print("Expressive Power claims arrive with the Claims layer). Foundation checks of the exact layer")
+        print("and the training engine:\n")
         var failed = 0
-        let checks = FoundationChecks.all(seed: seed)
+        let checks = FoundationChecks.all(seed: seed) + EngineChecks.all(seed: seed)
         let width = checks.map(\.id.count).max() ?? 0
         for check in checks {
             let clock = ContinuousClock()
