@@ -45,24 +45,21 @@ struct GradientCheckTests {
     static let tolerance = 1e-10
     static let seeds = Gen.uint64()
 
-    @Test(arguments: ["logistic", "squared"])
-    func binaryNetworkParameterAndInputGradients(lossName: String) async throws {
-        let loss: any ReferenceLoss = lossName == "logistic" ? LogisticLoss() : SquaredLoss()
-        await propertyCheck(count: 25, input: GradientCheckTests.seeds) { seed throws in
-            let problem = SmallProblem.make(seed: seed, multiClass: false)
-            #expect(problem.network.kinkDistance(problem.data.inputs) > 1e-20, "\(problem) is at a kink")
-            let parameters = try GradientCheck.parameters(problem.network, problem.data, loss)
-            #expect(parameters.relativeError <= GradientCheckTests.tolerance, "\(problem): \(parameters)")
-            let inputs = try GradientCheck.inputs(problem.network, problem.data, loss)
-            #expect(inputs.relativeError <= GradientCheckTests.tolerance, "\(problem): \(inputs)")
-        }
-    }
+    /// Every two-layer model family with each loss its task allows.
+    static let modelLosses: [(ModelKind, String)] = [
+        (.binaryReLU, "logistic"), (.binaryReLU, "squared"),
+        (.perClassReLU, "cross-entropy"), (.perClassReLU, "squared"),
+    ]
 
-    @Test(arguments: ["cross-entropy", "squared"])
-    func perClassNetworkParameterAndInputGradients(lossName: String) async throws {
-        let loss: any ReferenceLoss = lossName == "squared" ? SquaredLoss() : CrossEntropyLoss()
+    @Test(arguments: modelLosses)
+    func parameterAndInputGradients(kind: ModelKind, lossName: String) async throws {
+        let loss: any ReferenceLoss = switch lossName {
+        case "logistic": LogisticLoss()
+        case "cross-entropy": CrossEntropyLoss()
+        default: SquaredLoss()
+        }
         await propertyCheck(count: 25, input: GradientCheckTests.seeds) { seed throws in
-            let problem = SmallProblem.make(seed: seed, multiClass: true)
+            let problem = SmallProblem.make(seed: seed, kind: kind)
             #expect(problem.network.kinkDistance(problem.data.inputs) > 1e-20, "\(problem) is at a kink")
             let parameters = try GradientCheck.parameters(problem.network, problem.data, loss)
             #expect(parameters.relativeError <= GradientCheckTests.tolerance, "\(problem): \(parameters)")

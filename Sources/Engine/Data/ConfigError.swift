@@ -13,6 +13,12 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String { "invalid \(field) = \(value): allowed \(allowed)" }
 
+    /// The training and test set sizes every data model has.
+    static func requireSampleCounts(train: Int, test: Int, prefix: String) throws {
+        try require(train >= 1 && train <= 10_000_000, prefix + "trainSamples", train, "1 … 10000000")
+        try require(test >= 0 && test <= 10_000_000, prefix + "testSamples", test, "0 … 10000000")
+    }
+
     /// Throws unless `condition`.
     static func require(_ condition: Bool, _ field: String, _ value: Any, _ allowed: String) throws {
         if !condition { throw ConfigError(field: field, value: "\(value)", allowed: allowed) }

@@ -53,8 +53,7 @@ public struct MultiClusterConfig: Codable, Equatable, Sendable {
                                 "≤ dimension = \(dimension) (k orthogonal features need k ≤ d)")
         try ConfigError.require((1..<clusters).contains(positiveClusters), prefix + "positiveClusters", positiveClusters,
                                 "1 … \(clusters - 1) (both classes non-empty)")
-        try ConfigError.require(trainSamples >= 1 && trainSamples <= 10_000_000, prefix + "trainSamples", trainSamples, "1 … 10000000")
-        try ConfigError.require(testSamples >= 0 && testSamples <= 10_000_000, prefix + "testSamples", testSamples, "0 … 10000000")
+        try ConfigError.requireSampleCounts(train: trainSamples, test: testSamples, prefix: prefix)
         try ConfigError.require(noise.isFinite && noise >= 0, prefix + "noise", noise, "a finite σ ≥ 0")
         if features == .hadamard {
             try ConfigError.require(dimension & (dimension - 1) == 0, prefix + "dimension", dimension,
@@ -78,9 +77,7 @@ public struct MultiClusterData: Sendable {
         let d = config.dimension, k = config.clusters
         switch config.features {
         case .qr:
-            var stream = key.child("features").stream
-            let gaussian = Matrix(rows: d, columns: k, storage: (0..<(d * k)).map { _ in stream.gaussian() })
-            var q = HouseholderQR.orthonormalColumns(of: gaussian)
+            var q = HouseholderQR.randomFrame(count: k, dimension: d, key: key.child("features"))
             let scale = Double(d).squareRoot()
             for t in q.storage.indices { q.storage[t] *= scale }
             features = q

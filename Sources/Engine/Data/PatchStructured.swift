@@ -56,8 +56,7 @@ public struct PatchStructuredConfig: Codable, Equatable, Sendable {
         try alpha.validate(prefix + "alpha")
         try beta.validate(prefix + "beta")
         try ConfigError.require(patchNoise.isFinite && patchNoise >= 0, prefix + "patchNoise", patchNoise, "a finite σ_n ≥ 0")
-        try ConfigError.require(trainSamples >= 1 && trainSamples <= 10_000_000, prefix + "trainSamples", trainSamples, "1 … 10000000")
-        try ConfigError.require(testSamples >= 0 && testSamples <= 10_000_000, prefix + "testSamples", testSamples, "0 … 10000000")
+        try ConfigError.requireSampleCounts(train: trainSamples, test: testSamples, prefix: prefix)
     }
 }
 
@@ -80,8 +79,7 @@ public struct PatchStructuredData: Sendable {
             frame = Matrix(rows: 2 * k, columns: d)
             for t in 0..<(2 * k) { frame[t, t] = 1 }
         case .qr:
-            var s = key.child("features").stream
-            frame = HouseholderQR.orthonormalColumns(of: Matrix(rows: d, columns: 2 * k, storage: (0..<(d * 2 * k)).map { _ in s.gaussian() }))
+            frame = HouseholderQR.randomFrame(count: 2 * k, dimension: d, key: key.child("features"))
         }
         robustFeatures = Matrix(rows: k, columns: d, storage: Array(frame.storage[0..<(k * d)]))
         nonRobustFeatures = Matrix(rows: k, columns: d, storage: Array(frame.storage[(k * d)...]))

@@ -40,8 +40,7 @@ public struct SparseCodingConfig: Codable, Equatable, Sendable {
         try ConfigError.require(sparsity >= 1 && sparsity <= atoms && sparsity % 2 == 1, prefix + "sparsity", sparsity,
                                 "an odd s with 1 ≤ s ≤ atoms = \(atoms) (odd, so the label is never a tie)")
         try ConfigError.require(noise.isFinite && noise >= 0, prefix + "noise", noise, "a finite σ ≥ 0")
-        try ConfigError.require(trainSamples >= 1 && trainSamples <= 10_000_000, prefix + "trainSamples", trainSamples, "1 … 10000000")
-        try ConfigError.require(testSamples >= 0 && testSamples <= 10_000_000, prefix + "testSamples", testSamples, "0 … 10000000")
+        try ConfigError.requireSampleCounts(train: trainSamples, test: testSamples, prefix: prefix)
     }
 }
 
@@ -67,8 +66,7 @@ public struct SparseCodingData: Sendable {
             for t in 0..<atoms { m[t, t] = 1 }
             dictionary = m
         case .qr:
-            var s = key.child("dictionary").stream
-            dictionary = HouseholderQR.orthonormalColumns(of: Matrix(rows: d, columns: atoms, storage: (0..<(d * atoms)).map { _ in s.gaussian() }))
+            dictionary = HouseholderQR.randomFrame(count: atoms, dimension: d, key: key.child("dictionary"))
         }
         var t = key.child("teacher").stream
         teacher = (0..<atoms).map { _ in t.next() & 1 == 0 ? 1.0 : -1.0 }

@@ -34,6 +34,13 @@ public enum HouseholderQR {
         return q
     }
 
+    /// k orthonormal vectors in ℝ^d (as rows): Q of the QR of a d×k standard Gaussian matrix
+    /// sampled from `key` — a uniformly random orthonormal frame (with the R_jj > 0 convention).
+    public static func randomFrame(count k: Int, dimension d: Int, key: PRNGKey) -> Matrix {
+        var s = key.stream
+        return orthonormalColumns(of: Matrix(rows: d, columns: k, storage: (0..<(d * k)).map { _ in s.gaussian() }))
+    }
+
     /// x[from...] ← (I − 2vvᵀ)·x[from...].
     static func applyReflector(_ v: [Double], to x: inout [Double], from offset: Int) {
         var s = 0.0
