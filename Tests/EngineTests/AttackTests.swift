@@ -1,0 +1,96 @@
+import PropertyBased
+import Testing
+@testable import Engine
+@testable import Exact
+
+@Suite("Attacks")
+struct AttackTests {
+    static let configs: [AttackConfig] = [
+        .fgm, .fgsm, .faPaper,
+        AttackConfig(norm: .linf, steps: 5, stepSizeFactor: 0.3, start: .ball, restarts: 1, objective: .margin),
+        AttackConfig(norm: .l2, steps: 5, stepSizeFactor: 0.5, start: .ball, restarts: 1, objective: .targetedMargin, patchDimension: 0),
+    ]
+
+    /// Every perturbation stays within its budget: ‖δ‖₂ ≤ ε + 1e-12 per block, |δ_t| ≤ ε + 1e-12.
+    @Test(arguments: configs.indices)
+    func attacksNeverLeaveTheirBudget(index: Int) async throws {
+        let config = AttackTests.configs[index]
+        await propertyCheck(count: 15, input: Gen.uint64(), Gen.double(in: 0.01...3)) { seed, epsilon throws in
+            let problem = SmallProblem.make(seed: seed, kind: seed % 2 == 0 ? .binaryReLU : .patchCNN)
+            var attack = config
+            if problem.network.patches > 1 { attack.patchDimension = problem.network.inputDimension }
+            let objective: any Loss = problem.network.outputs == 1 ? LogisticLoss() : CrossEntropyLoss()
+            let x = Attacks.pgd(problem.network, inputs: problem.data.inputs, labels: problem.data.labels, epsilon: epsilon,
+                                config: attack, objective: objective, key: PRNGKey(seed: seed))
+            let block = attack.patchDimension > 0 ? attack.patchDimension : x.columns
+            for i in 0..<x.rows {
+                for b in stride(from: 0, to: x.columns, by: block) {
+                    let delta = (0..<block).map { x[i, b + $0] - problem.data.inputs[i, b + $0] }
+                    switch attack.norm {
+                    case .l2: #expect(delta.reduce(0) { $0 + $1 * $1 }.squareRoot() <= epsilon + 1e-12)
+                    case .linf: #expect(delta.allSatisfy { abs($0) <= epsilon + 1e-12 })
+                    }
+                }
+            }
+        }
+    }
+
+    /// More steps or more restarts never find less, on the same key.
+    @Test func moreStepsAndRestartsAreNeverWeaker() throws {
+        let (data, _) = try smallFeatureAveraging(d: 64, n: 40)
+        var network = FeatureAveragingModels.averaged(features: data.features, positiveClusters: 2)
+        network.biases = [0.5, -0.5]
+        let epsilon = 0.8 * (64.0 / 4).squareRoot()
+        var previous: [Bool]? = nil
+        for (steps, restarts) in [(1, 1), (3, 1), (7, 1), (7, 2), (15, 3)] {
+            let attack = AttackConfig(norm: .l2, steps: steps, stepSizeFactor: 0.25, start: .sphere, restarts: restarts)
+            let robust = RobustAccuracy.robustSamples(network, data.test, epsilon: epsilon, attack: attack,
+                                                      trainingLoss: LogisticLoss(), key: PRNGKey(seed: 1))
+            if let previous { #expect(zip(robust, previous).allSatisfy { !$0 || $1 }, "\(steps) steps, \(restarts) restarts") }
+            previous = robust
+        }
+    }
+
+    /// On the idealised models PGD finds the analytic boundary distance within 5%: √(d/k) for the
+    /// averaged model f_FA and √(d/2) for the per-cluster model, at noiseless cluster centres.
+    @Test func pgdFindsTheAnalyticBoundaryOfTheIdealisedModels() throws {
+        let d = 256, k = 8
+        let features = Matrix(try OrthogonalFeatures.hadamard(count: k, dimension: d))
+        let centres = Dataset(inputs: features, labels: (0..<k).map { $0 < k / 2 ? 1 : -1 })
+        let averaged = FeatureAveragingModels.averaged(features: features, positiveClusters: k / 2)
+        let perCluster = TwoLayerNetwork(weights: features, biases: [Double](repeating: 0, count: k),
+                                         head: .perClass(classes: k, neuronsPerClass: 1, scale: 1))
+        let clusterLabelled = Dataset(inputs: features, labels: Array(0..<k))
+        let strong = AttackConfig(norm: .l2, steps: 40, stepSizeFactor: 0.1, start: .ball, restarts: 2, objective: .targetedMargin)
+        for (model, data, boundary, loss) in [(averaged, centres, (Double(d) / Double(k)).squareRoot(), LogisticLoss() as any Loss),
+                                              (perCluster, clusterLabelled, (Double(d) / 2).squareRoot(), CrossEntropyLoss())] {
+            let inside = RobustAccuracy.robustSamples(model, data, epsilon: 0.95 * boundary, attack: strong, trainingLoss: loss, key: PRNGKey(seed: 2))
+            let outside = RobustAccuracy.robustSamples(model, data, epsilon: 1.05 * boundary, attack: strong, trainingLoss: loss, key: PRNGKey(seed: 2))
+            #expect(inside.allSatisfy { $0 }, "robust just inside √ boundary \(boundary)")
+            #expect(outside.allSatisfy { !$0 }, "broken just outside boundary \(boundary)")
+        }
+    }
+
+    @Test func criticalRadiusInterpolatesLinearly() {
+        let curve = [(0.0, 1.0), (1.0, 0.8), (2.0, 0.3), (3.0, 0.0)].map {
+            RobustAccuracy.Point(radius: $0.0, robustAccuracy: $0.1, monotoneRobustAccuracy: $0.1)
+        }
+        #expect(RobustAccuracy.criticalRadius(curve, level: 0.05)! == 2 + (0.3 - 0.05) / 0.3)
+        #expect(RobustAccuracy.criticalRadius(curve, level: 0.8) == 1)
+        #expect(RobustAccuracy.criticalRadius(curve, level: -0.1) == nil)
+        #expect(RobustAccuracy.criticalRadius(curve, level: 1) == 0)
+    }
+
+    @Test func modelIndependentAttacksMoveAlongTheStatedDirections() throws {
+        let config = PatchStructuredConfig(dimension: 8, classes: 2, patches: 3, robustPatches: 1, nonRobustPatches: 2,
+                                           alpha: .constant(1), beta: .constant(0.2), patchNoise: 0, trainSamples: 4, testSamples: 0)
+        let data = try PatchStructuredData(config, key: PRNGKey(seed: 1))
+        let x = Attacks.negativeNonRobust(inputs: data.train.inputs, labels: data.train.labels, nonRobustFeatures: data.nonRobustFeatures,
+                                          patches: 1..<3, epsilon: 0.2)
+        // β = ε = 0.2: the non-robust patches are erased exactly, the robust one is untouched.
+        for i in 0..<4 {
+            for t in 0..<8 { #expect(x[i, t] == data.train.inputs[i, t]) }
+            for t in 8..<24 { #expect(abs(x[i, t]) < 1e-15) }
+        }
+    }
+}
