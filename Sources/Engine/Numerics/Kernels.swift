@@ -222,12 +222,48 @@ public enum Kernels {
         }
     }
 
-    /// A·B for A (n×k) and B (k×m) as A·(Bᵀ)ᵀ: entry (i, j) = ⟨a_i, column j of B⟩ in the dot order
-    /// above. Small right-hand sides use the streaming kernel, large ones the blocked one.
+    /// A·B for A (n×k) and B (k×m). For a short inner dimension (k ≤ 16: e.g. ∂L/∂z·W, the input
+    /// gradient) row i is Σ_l A[i, l]·b_l accumulated with fma in the order l = 0…k−1 (k < 4 is
+    /// the dot order too); otherwise entry (i, j) = ⟨a_i, column j of B⟩ in the dot order, by the
+    /// streaming (m ≤ 16) or blocked kernel.
     public static func product(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.columns == b.rows, "A·B: \(a.shape) and \(b.shape) do not chain")
+        if a.columns <= 16 { return shortInnerProduct(a, b, parallelism) }
         let bt = b.transposed
         return b.columns <= 16 ? productTransposed(a, bt, parallelism) : blockedProductTransposed(a, bt, parallelism)
+    }
+
+    /// A·B as rows Σ_l A[i, l]·b_l (sequential fma over l), for small k: B stays in cache, each output
+    /// row is written once. Parallel over rows.
+    static func shortInnerProduct(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism) -> Matrix {
+        let n = a.rows, k = a.columns, m = b.columns, m4 = m & ~3
+        let storage = [Double](unsafeUninitializedCapacity: n * m) { buffer, count in
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    let av = pa.baseAddress!, bv = pb.baseAddress!, out = buffer.baseAddress!
+                    parallelism.forEachRange(n, grain: 8) { rows in
+                        for i in rows {
+                            let coefficients = av + i * k, row = out + i * m
+                            var j = 0
+                            while j < m4 {
+                                var acc = SIMD4<Double>()
+                                for l in 0..<k { acc = acc.addingProduct(SIMD4(repeating: coefficients[l]), load4(bv + l * m, j)) }
+                                store4(acc, row, j)
+                                j += 4
+                            }
+                            while j < m {
+                                var s = 0.0
+                                for l in 0..<k { s = s.addingProduct(coefficients[l], bv[l * m + j]) }
+                                row[j] = s
+                                j += 1
+                            }
+                        }
+                    }
+                }
+            }
+            count = n * m
+        }
+        return Matrix(rows: n, columns: m, storage: storage)
     }
 
     /// The Gram matrix K = A·Aᵀ (n×n), each entry ⟨a_i, a_j⟩ in the dot order above, computed once

@@ -20,80 +20,118 @@ public enum Attacks {
         precondition(width % block == 0, "the input width \(width) is not a multiple of the patch dimension \(block)")
         guard epsilon > 0, n > 0 else { return inputs }
         var delta = Matrix(rows: n, columns: width)
-        // Random start.
+        // Random start (rows in parallel; row i draws from its own stream).
         if config.start != .none {
-            for i in 0..<n {
-                var s = key.child(UInt64(i)).stream
-                for b in stride(from: 0, to: width, by: block) {
-                    var v = (0..<block).map { _ in config.norm == .l2 ? s.gaussian() : 2 * s.uniform() - 1 }
-                    if let subspace { v = project(v, onto: subspace) }
-                    switch (config.norm, config.start) {
-                    case (.l2, _):
-                        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                        let radius = config.start == .sphere ? epsilon : epsilon * Double.pow(s.uniform(), 1 / Double(block))
-                        if norm > 0 { for t in 0..<block { delta[i, b + t] = radius * v[t] / norm } }
-                    case (.linf, .sphere): for t in 0..<block { delta[i, b + t] = v[t] >= 0 ? epsilon : -epsilon }
-                    case (.linf, _): for t in 0..<block { delta[i, b + t] = epsilon * v[t] }
+            delta.storage.withUnsafeMutableBufferPointer { dp in
+                let dv = dp.baseAddress!
+                parallelism.forEachRange(n, grain: 8) { rows in
+                    for i in rows {
+                        var s = key.child(UInt64(i)).stream
+                        for b in stride(from: 0, to: width, by: block) {
+                            var v = (0..<block).map { _ in config.norm == .l2 ? s.gaussian() : 2 * s.uniform() - 1 }
+                            if let subspace { v = project(v, onto: subspace) }
+                            let out = dv + i * width + b
+                            switch (config.norm, config.start) {
+                            case (.l2, _):
+                                let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                                let radius = config.start == .sphere ? epsilon : epsilon * Double.pow(s.uniform(), 1 / Double(block))
+                                if norm > 0 { for t in 0..<block { out[t] = radius * v[t] / norm } }
+                            case (.linf, .sphere): for t in 0..<block { out[t] = v[t] >= 0 ? epsilon : -epsilon }
+                            case (.linf, _): for t in 0..<block { out[t] = epsilon * v[t] }
+                            }
+                        }
                     }
                 }
             }
-            projectOntoBudget(&delta, norm: config.norm, epsilon: epsilon, block: block)
+            projectOntoBudget(&delta, norm: config.norm, epsilon: epsilon, block: block, parallelism)
         }
         let alpha = config.stepSizeFactor * epsilon
         var found = [Bool](repeating: false, count: n)
         var adversarial = inputs
-        /// Records, for samples not yet fooled, the iterate x + δ if it changes the decision.
-        func keepSuccessful(_ x: Matrix) {
-            for (i, p) in model.predictions(x, parallelism).enumerated() where !found[i] && p != labels[i] {
-                found[i] = true
-                for t in 0..<width { adversarial[i, t] = x[i, t] }
-            }
-        }
+        var x = inputs
         for step in 0...config.steps {
-            var x = inputs
-            for t in x.storage.indices { x.storage[t] += delta.storage[t] }
-            keepSuccessful(x)
-            if step == config.steps {
-                for i in 0..<n where !found[i] { for t in 0..<width { adversarial[i, t] = x[i, t] } }
-                break
-            }
-            let g = model.inputGradient(x, labels: labels, objective, parallelism)
-            for i in 0..<n {
-                for b in stride(from: 0, to: width, by: block) {
-                    var step = Array(g.storage[(i * width + b)..<(i * width + b + block)])
-                    if let subspace { step = project(step, onto: subspace) }
-                    switch config.norm {
-                    case .l2:
-                        let norm = step.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                        guard norm > 0 else { continue }
-                        for t in 0..<block { delta[i, b + t] += alpha * step[t] / norm }
-                    case .linf:
-                        for t in 0..<block { delta[i, b + t] += alpha * (step[t] > 0 ? 1 : step[t] < 0 ? -1 : 0) }
+            // x = inputs + δ, in place.
+            x.storage.withUnsafeMutableBufferPointer { xp in
+                inputs.storage.withUnsafeBufferPointer { ip in
+                    delta.storage.withUnsafeBufferPointer { dp in
+                        let (xv, iv, dv) = (xp.baseAddress!, ip.baseAddress!, dp.baseAddress!)
+                        parallelism.forEachRange(n, grain: 8) { rows in
+                            for t in (rows.lowerBound * width)..<(rows.upperBound * width) { xv[t] = iv[t] + dv[t] }
+                        }
                     }
                 }
             }
-            projectOntoBudget(&delta, norm: config.norm, epsilon: epsilon, block: block)
+            // Keep, for samples not yet fooled, the first iterate that changes the decision.
+            for (i, p) in model.predictions(x, parallelism).enumerated() where !found[i] && p != labels[i] {
+                found[i] = true
+                adversarial.storage.replaceSubrange((i * width)..<((i + 1) * width), with: x.storage[(i * width)..<((i + 1) * width)])
+            }
+            if step == config.steps { break }
+            let g = model.inputGradient(x, labels: labels, objective, parallelism)
+            delta.storage.withUnsafeMutableBufferPointer { dp in
+                g.storage.withUnsafeBufferPointer { gp in
+                  let (dp, gp) = (UncheckedSendable(dp), UncheckedSendable(gp))
+                  parallelism.forEachRange(n, grain: 8) { rows in
+                    let (dp, gp) = (dp.value, gp.value)
+                    for i in rows {
+                        for b in stride(from: i * width, to: (i + 1) * width, by: block) {
+                            if let subspace {
+                                let step = project(Array(gp[b..<(b + block)]), onto: subspace)
+                                step.withUnsafeBufferPointer { ascend(UnsafeMutableBufferPointer(rebasing: dp[b..<(b + block)]), $0, alpha, config.norm) }
+                            } else {
+                                ascend(UnsafeMutableBufferPointer(rebasing: dp[b..<(b + block)]), UnsafeBufferPointer(rebasing: gp[b..<(b + block)]), alpha, config.norm)
+                            }
+                        }
+                    }
+                  }
+                }
+            }
+            projectOntoBudget(&delta, norm: config.norm, epsilon: epsilon, block: block, parallelism)
+        }
+        for i in 0..<n where !found[i] {
+            adversarial.storage.replaceSubrange((i * width)..<((i + 1) * width), with: x.storage[(i * width)..<((i + 1) * width)])
         }
         return adversarial
     }
 
+    /// δ ← δ + α·g/‖g‖ (ℓ2; no step when g = 0) or δ ← δ + α·sign(g) (ℓ∞), over one budget block.
+    @inline(__always)
+    static func ascend(_ delta: UnsafeMutableBufferPointer<Double>, _ g: UnsafeBufferPointer<Double>, _ alpha: Double, _ norm: AttackConfig.Norm) {
+        switch norm {
+        case .l2:
+            var s = 0.0
+            for v in g { s += v * v }
+            guard s > 0 else { return }
+            let scale = alpha / s.squareRoot()
+            for t in 0..<delta.count { delta[t] += scale * g[t] }
+        case .linf:
+            for t in 0..<delta.count { delta[t] += alpha * (g[t] > 0 ? 1 : g[t] < 0 ? -1 : 0) }
+        }
+    }
+
     /// δ_b ← δ_b·min(1, ε/‖δ_b‖) (ℓ2) or clip(δ_b, −ε, ε) (ℓ∞), for every row and block.
-    static func projectOntoBudget(_ delta: inout Matrix, norm: AttackConfig.Norm, epsilon: Double, block: Int) {
-        for i in 0..<delta.rows {
-            for b in stride(from: 0, to: delta.columns, by: block) {
+    static func projectOntoBudget(_ delta: inout Matrix, norm: AttackConfig.Norm, epsilon: Double, block: Int,
+                                  _ parallelism: Parallelism = .serial) {
+        let width = delta.columns
+        delta.storage.withUnsafeMutableBufferPointer { dpb in
+          let dv = UncheckedSendable(dpb.baseAddress!)
+          parallelism.forEachRange(delta.rows, grain: 8) { rows in
+            let dp = dv.value
+            for b in stride(from: rows.lowerBound * width, to: rows.upperBound * width, by: block) {
                 switch norm {
                 case .l2:
                     var s = 0.0
-                    for t in 0..<block { s += delta[i, b + t] * delta[i, b + t] }
+                    for t in b..<(b + block) { s += dp[t] * dp[t] }
                     let length = s.squareRoot()
                     if length > epsilon {
                         let scale = epsilon / length
-                        for t in 0..<block { delta[i, b + t] *= scale }
+                        for t in b..<(b + block) { dp[t] *= scale }
                     }
                 case .linf:
-                    for t in 0..<block { delta[i, b + t] = min(epsilon, max(-epsilon, delta[i, b + t])) }
+                    for t in b..<(b + block) { dp[t] = min(epsilon, max(-epsilon, dp[t])) }
                 }
             }
+          }
         }
     }
 

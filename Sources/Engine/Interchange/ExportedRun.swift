@@ -1,0 +1,56 @@
+import Foundation
+
+/// A run exported by `theorycheck train --out DIR`, loaded back: its config, trained network and
+/// data. Errors name the file and what is wrong with it.
+public struct ExportedRun: Sendable {
+    public let directory: String
+    public let config: ExperimentConfig
+    public let network: TwoLayerNetwork
+    public let train: Dataset
+    public let test: Dataset
+
+    public init(directory: String) throws {
+        self.directory = directory
+        func read(_ name: String) throws -> [UInt8] {
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
+                throw ConfigError(field: "--run", value: directory, allowed: "a directory written by `theorycheck train --out` (\(name) is missing)")
+            }
+            return Array(data)
+        }
+        func array(_ name: String) throws -> NPY.Array {
+            do { return try NPY.decode(try read(name)) } catch let error as NPY.FormatError {
+                throw ConfigError(field: "--run", value: directory + "/" + name, allowed: "a float64/int64 .npy file (\(error.reason))")
+            }
+        }
+        func matrix(_ name: String) throws -> Matrix {
+            let a = try array(name)
+            guard a.shape.count == 2, let v = a.doubles else {
+                throw ConfigError(field: "--run", value: directory + "/" + name, allowed: "a 2-d float64 array")
+            }
+            return Matrix(rows: a.shape[0], columns: a.shape[1], storage: v)
+        }
+        func vector(_ name: String) throws -> [Double] {
+            guard let v = try array(name).doubles else { throw ConfigError(field: "--run", value: directory + "/" + name, allowed: "float64") }
+            return v
+        }
+        func labels(_ name: String) throws -> [Int] {
+            guard let v = try array(name).integers else { throw ConfigError(field: "--run", value: directory + "/" + name, allowed: "int64") }
+            return v.map { Int($0) }
+        }
+        do {
+            config = try JSONDecoder().decode(ExperimentConfig.self, from: Data(try read("config.json")))
+        } catch let error as ConfigError { throw error } catch {
+            throw ConfigError(field: "--run", value: directory + "/config.json", allowed: "a config written by this version (\(error))")
+        }
+        let weights = try matrix("W.npy"), biases = try vector("b.npy")
+        let a = try vector("a.npy"), outputs = try labels("neuron_output.npy")
+        guard weights.rows == biases.count, a.count == weights.rows, outputs.count == weights.rows else {
+            throw ConfigError(field: "--run", value: directory, allowed: "consistent W.npy, b.npy, a.npy, neuron_output.npy shapes")
+        }
+        network = TwoLayerNetwork(weights: weights, biases: biases,
+                                  head: .init(outputs: config.task == .binary ? 1 : config.data.classes, neuronOutput: outputs, coefficient: a),
+                                  activation: config.network.activation, patches: config.data.patches, trainsBiases: config.network.trainBiases)
+        train = Dataset(inputs: try matrix("X_train.npy"), labels: try labels("y_train.npy"))
+        test = Dataset(inputs: try matrix("X_test.npy"), labels: try labels("y_test.npy"))
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// `theorycheck robustness`: robust-accuracy curves of a trained run.
+struct Robustness: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate the robust accuracy of a trained run over a grid of radii.",
+        discussion: """
+            Attacks: fa-paper (the official Feature Averaging protocol: ℓ2 PGD, 7 steps of ε/4, random \
+            start on the sphere, the model's loss), strong (ℓ2 PGD, 20 steps, 3 restarts, margin and \
+            targeted-margin objectives, worst case), pgd-l2, pgd-linf, fgm, fgsm; a comma-separated \
+            list evaluates several. Writes robustness.json and one CSV per attack into the run \
+            directory (or --out), atomically. Exit 2 on invalid arguments, nothing written then.
+            """
+    )
+
+    @Option(name: .customLong("run"), help: "A directory written by `theorycheck train --out`.")
+    var runDirectory: String
+
+    @Option(help: "Attacks (comma-separated): fa-paper, strong, pgd-l2, pgd-linf, fgm, fgsm.")
+    var attack: String = "fa-paper,strong"
+
+    @Option(help: "Radii as start:stop:step (inclusive) or a comma-separated list.")
+    var radii: String = "0:46:2"
+
+    @Option(help: "Override the number of PGD steps.")
+    var steps: Int?
+
+    @Option(help: "Override the step size as a fraction of the radius.")
+    var stepSize: Double?
+
+    @Option(help: "Override the number of random restarts.")
+    var restarts: Int?
+
+    @Option(help: "The robust-accuracy level that defines the critical radius.")
+    var level: Double = 0.05
+
+    @Option(help: "Evaluate on the first N test points (default: all).")
+    var samples: Int?
+
+    @Option(help: "Seed of the attacks' random starts.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Output directory (default: the run directory).")
+    var out: String?
+
+    func run() throws {
+        let loaded: ExportedRun, grid: [Double], attacks: [(String, AttackConfig)], output: StagedOutput
+        do {
+            grid = try Robustness.parseRadii(radii)
+            try ConfigError.validateLevel(level)
+            loaded = try ExportedRun(directory: runDirectory)
+            attacks = try attack.split(separator: ",").map { name in
+                var config = try Robustness.named(String(name))
+                if let steps { config.steps = steps }
+                if let stepSize { config.stepSizeFactor = stepSize }
+                if let restarts { config.restarts = restarts }
+                if loaded.config.data.patches > 1 { config.patchDimension = loaded.config.data.patchDimension }
+                try config.validate(prefix: "--")
+                return (String(name), config)
+            }
+            if let samples, samples < 1 { throw ConfigError(field: "--samples", value: "\(samples)", allowed: "≥ 1") }
+            output = try StagedOutput(path: out ?? runDirectory)
+        } catch let error as ConfigError {
+            throw UsageFailure(message: "\(error)")
+        }
+        var test = loaded.test
+        if let samples, samples < test.count { test = test.subset(Array(0..<samples)) }
+        guard test.count > 0 else { throw UsageFailure(message: "invalid --run = \(runDirectory): allowed a run with test samples") }
+        let d = Double(loaded.config.data.patchDimension), k = Double(loaded.config.data.classes)
+        print("\(loaded.config.preset): \(test.count) test points, d = \(Int(d)), k = \(Int(k)); √(d/k) = \(format(d / k)), √(d/2) = \(format(d / 2))")
+        var report: [String: Any] = ["run": runDirectory, "preset": loaded.config.preset, "level": level, "sqrtDOverK": (d / k).squareRoot(), "sqrtDOverTwo": (d / 2).squareRoot()]
+        var curves: [[String: Any]] = []
+        for (name, config) in attacks {
+            let clock = ContinuousClock(), start = clock.now
+            let curve = RobustAccuracy.curve(loaded.network, test, radii: grid, attack: config, trainingLoss: loaded.config.loss.loss,
+                                             key: PRNGKey(seed: seed).child(name))
+            let critical = RobustAccuracy.criticalRadius(curve, level: level)
+            print("\n\(name) (\(config.norm.rawValue), \(config.steps) steps of \(config.stepSizeFactor)·ε, start \(config.start.rawValue), \(config.restarts) restart(s), \(config.objective.rawValue)) — \(clock.now - start)")
+            print("  radius  robust accuracy  (monotone)")
+            for p in curve { print("  \(pad(format2(p.radius), 6))  \(pad(format2(p.robustAccuracy), 15))  \(format2(p.monotoneRobustAccuracy))") }
+            print("  critical radius (robust accuracy ≤ \(level)): \(critical.map(format2) ?? "not reached")")
+            curves.append(["attack": name, "norm": config.norm.rawValue, "steps": config.steps, "stepSizeFactor": config.stepSizeFactor,
+                           "start": config.start.rawValue, "restarts": config.restarts, "objective": config.objective.rawValue,
+                           "patchDimension": config.patchDimension, "criticalRadius": critical as Any,
+                           "radii": curve.map(\.radius), "robustAccuracy": curve.map(\.robustAccuracy),
+                           "monotoneRobustAccuracy": curve.map(\.monotoneRobustAccuracy)])
+            let csv = "radius,robust_accuracy,monotone_robust_accuracy\n" + curve.map { "\($0.radius),\($0.robustAccuracy),\($0.monotoneRobustAccuracy)" }.joined(separator: "\n") + "\n"
+            try output.write("robustness-\(name).csv", text: csv)
+        }
+        report["curves"] = curves
+        try output.write("robustness.json", Array(try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])))
+        try output.commit()
+        print("\nwrote robustness.json and the curves' CSV files to \(output.target.path)")
+    }
+
+    static func named(_ name: String) throws -> AttackConfig {
+        switch name {
+        case "fa-paper": return .faPaper
+        case "strong": return AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin)
+        case "pgd-l2": return AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 1, objective: .margin)
+        case "pgd-linf": return AttackConfig(norm: .linf, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 1, objective: .margin)
+        case "fgm": return .fgm
+        case "fgsm": return .fgsm
+        default: throw ConfigError(field: "--attack", value: name, allowed: "fa-paper, strong, pgd-l2, pgd-linf, fgm, fgsm")
+        }
+    }
+
+    /// "a:b:s" (inclusive, s > 0) or "r1,r2,…"; radii must be finite and ≥ 0.
+    static func parseRadii(_ text: String) throws -> [Double] {
+        let bad = ConfigError(field: "--radii", value: text, allowed: "start:stop:step with 0 ≤ start ≤ stop, step > 0, or a list r1,r2,… of radii ≥ 0")
+        var values: [Double]
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 3 {
+            guard let a = Double(parts[0]), let b = Double(parts[1]), let s = Double(parts[2]), s > 0, a <= b, (b - a) / s <= 100_000 else { throw bad }
+            values = stride(from: 0, through: Int(((b - a) / s + 1e-9).rounded(.down)), by: 1).map { a + Double($0) * s }
+        } else {
+            values = try text.split(separator: ",").map { guard let v = Double($0) else { throw bad }; return v }
+        }
+        guard !values.isEmpty, values.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw bad }
+        return values.sorted()
+    }
+}
+
+extension ConfigError {
+    static func validateLevel(_ level: Double) throws {
+        guard level.isFinite, (0...1).contains(level) else { throw ConfigError(field: "--level", value: "\(level)", allowed: "0 … 1") }
+    }
+}
+
+func format(_ x: Double) -> String { format2(x.squareRoot()) }
+func format2(_ x: Double) -> String { String(format: "%.2f", x) }
+func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
