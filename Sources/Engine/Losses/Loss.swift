@@ -12,8 +12,8 @@ public protocol Loss: Sendable {
 }
 
 extension Loss {
-    /// The mean loss and its gradient.
-    public func valueAndGradient(logits: Matrix, labels: [Int], divisor: Double) -> (value: Double, gradient: Matrix) {
+    /// The mean loss and its gradient (divisor = the number of samples).
+    public func valueAndGradient(logits: Matrix, labels: [Int]) -> (value: Double, gradient: Matrix) {
         valueAndGradient(logits: logits, labels: labels, divisor: Double(logits.rows))
     }
 }

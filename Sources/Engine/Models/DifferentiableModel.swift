@@ -19,9 +19,11 @@ public protocol DifferentiableModel: Sendable {
     /// Prepares data that will be used for many gradient steps (e.g. caches a transpose).
     func prepareForTraining(_ data: Dataset) -> Dataset
 
-    /// ∂ℓ(x_i)/∂x_i for each sample: the gradient of each sample's own loss (not averaged), as the
-    /// attacks need it.
-    func inputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> Matrix
+    /// The logits at `inputs` and ∂ℓ(x_i)/∂x_i for each sample: the gradient of each sample's own
+    /// loss (not averaged), as the attacks need it — with the logits of the same forward pass, so
+    /// that an attack step costs one forward and one backward pass. Row i of both depends on row i
+    /// of `inputs` only, bit for bit (attacks work on blocks of rows).
+    func logitsAndInputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> (logits: Matrix, gradient: Matrix)
 }
 
 /// The result of one backward pass.
@@ -40,15 +42,14 @@ public struct Backward: Sendable {
 }
 
 extension DifferentiableModel {
+    /// ∂ℓ(x_i)/∂x_i for each sample (see `logitsAndInputGradient`).
+    public func inputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> Matrix {
+        logitsAndInputGradient(inputs, labels: labels, loss, parallelism).gradient
+    }
+
     /// Predicted labels: the sign of the logit for one output (±1), else the argmax (ties → lowest).
     public func predictions(_ inputs: Matrix, _ parallelism: Parallelism = .machine) -> [Int] {
-        let f = logits(inputs, parallelism)
-        return (0..<f.rows).map { i in
-            if f.columns == 1 { return f[i, 0] > 0 ? 1 : -1 }
-            var best = 0
-            for j in 1..<f.columns where f[i, j] > f[i, best] { best = j }
-            return best
-        }
+        predictedLabels(logits(inputs, parallelism))
     }
 
     /// The fraction of samples classified correctly (a logit of exactly 0 counts as wrong for ±1).
@@ -56,5 +57,15 @@ extension DifferentiableModel {
         guard data.count > 0 else { return .nan }
         let p = predictions(data.inputs, parallelism)
         return Double(zip(p, data.labels).filter { $0 == $1 }.count) / Double(data.count)
+    }
+}
+
+/// The decision of each row of logits: the sign (±1) for one output, else the argmax (ties → lowest).
+public func predictedLabels(_ f: Matrix) -> [Int] {
+    (0..<f.rows).map { i in
+        if f.columns == 1 { return f[i, 0] > 0 ? 1 : -1 }
+        var best = 0
+        for j in 1..<f.columns where f[i, j] > f[i, best] { best = j }
+        return best
     }
 }

@@ -152,10 +152,11 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
 
     public func prepareForTraining(_ data: Dataset) -> Dataset { data.withTransposedPatchRows(patches: patches) }
 
-    public func inputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> Matrix {
+    public func logitsAndInputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> (logits: Matrix, gradient: Matrix) {
         let z = preactivations(inputs, parallelism)
-        let (_, g) = loss.valueAndGradient(logits: logits(fromPreactivations: z), labels: labels, divisor: 1)
+        let f = logits(fromPreactivations: z)
+        let (_, g) = loss.valueAndGradient(logits: f, labels: labels, divisor: 1)
         let dx = Kernels.product(preactivationGradient(z, logitGradient: g), weights, parallelism)  // (n·P) × d
-        return Matrix(rows: inputs.rows, columns: inputs.columns, storage: dx.storage)
+        return (f, Matrix(rows: inputs.rows, columns: inputs.columns, storage: dx.storage))
     }
 }

@@ -242,7 +242,34 @@ public enum Kernels {
                 b.storage.withUnsafeBufferPointer { pb in
                     let av = pa.baseAddress!, bv = pb.baseAddress!, out = buffer.baseAddress!
                     parallelism.forEachRange(n, grain: 8) { rows in
-                        for i in rows {
+                        var i = rows.lowerBound
+                        // Four rows at a time share each load of B; every entry keeps its order l = 0…k−1.
+                        while i + 4 <= rows.upperBound {
+                            let c0 = av + i * k, c1 = c0 + k, c2 = c1 + k, c3 = c2 + k
+                            let o0 = out + i * m, o1 = o0 + m, o2 = o1 + m, o3 = o2 + m
+                            var j = 0
+                            while j < m4 {
+                                var a0 = SIMD4<Double>(), a1 = a0, a2 = a0, a3 = a0
+                                for l in 0..<k {
+                                    let bl = load4(bv + l * m, j)
+                                    a0 = a0.addingProduct(SIMD4(repeating: c0[l]), bl)
+                                    a1 = a1.addingProduct(SIMD4(repeating: c1[l]), bl)
+                                    a2 = a2.addingProduct(SIMD4(repeating: c2[l]), bl)
+                                    a3 = a3.addingProduct(SIMD4(repeating: c3[l]), bl)
+                                }
+                                store4(a0, o0, j); store4(a1, o1, j); store4(a2, o2, j); store4(a3, o3, j)
+                                j += 4
+                            }
+                            for (c, o) in [(c0, o0), (c1, o1), (c2, o2), (c3, o3)] {
+                                for j in m4..<m {
+                                    var s = 0.0
+                                    for l in 0..<k { s = s.addingProduct(c[l], bv[l * m + j]) }
+                                    o[j] = s
+                                }
+                            }
+                            i += 4
+                        }
+                        while i < rows.upperBound {
                             let coefficients = av + i * k, row = out + i * m
                             var j = 0
                             while j < m4 {
@@ -257,6 +284,7 @@ public enum Kernels {
                                 row[j] = s
                                 j += 1
                             }
+                            i += 1
                         }
                     }
                 }

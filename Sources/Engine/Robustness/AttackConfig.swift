@@ -58,6 +58,16 @@ public struct AttackConfig: Codable, Equatable, Sendable {
     /// 20 steps, 3 restarts, worst case over all of them (see `RobustAccuracy.strong`).
     public static let strong = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
 
+    /// The losses one run of this attack ascends, one PGD run each: the training loss, the margin,
+    /// or the margin toward each other class in turn (the margin for a single logit).
+    public func objectives(classes: Int, trainingLoss: any Loss) -> [any Loss] {
+        switch objective {
+        case .modelLoss: [trainingLoss]
+        case .margin: [MarginLoss()]
+        case .targetedMargin: classes == 1 ? [MarginLoss()] : (1..<classes).map { MarginLoss(targetShift: $0) }
+        }
+    }
+
     public func validate(prefix: String = "") throws {
         try ConfigError.require((0...10_000).contains(steps), prefix + "steps", steps, "0 … 10000")
         try ConfigError.require(stepSizeFactor.isFinite && stepSizeFactor > 0, prefix + "stepSizeFactor", stepSizeFactor, "a finite factor > 0")

@@ -7,16 +7,18 @@
 /// Unlike cross-entropy through ReLU outputs, the gradient never vanishes merely because the true
 /// class's logit saturates the softmax, so a masked model is not mistaken for a robust one.
 public struct MarginLoss: Loss {
-    /// Per-sample target classes for a targeted attack; nil for untargeted.
-    public let targets: [Int]?
+    /// For a targeted attack, the target of a sample of class y is (y + targetShift) mod k; nil
+    /// for untargeted. (A shift rather than a list keeps every sample's loss a function of its own
+    /// row, so attacks can work on any block of rows.)
+    public let targetShift: Int?
 
-    public init(targets: [Int]? = nil) { self.targets = targets }
+    public init(targetShift: Int? = nil) { self.targetShift = targetShift }
 
-    public var name: String { targets == nil ? "margin" : "targeted-margin" }
+    public var name: String { targetShift == nil ? "margin" : "targeted-margin" }
 
     /// The competing class of sample i: the target, or the best wrong class (ties → lowest index).
     func rival(_ f: Matrix, _ i: Int, _ y: Int) -> Int {
-        if let targets { return targets[i] }
+        if let targetShift { return (y + targetShift) % f.columns }
         var best = -1
         for j in 0..<f.columns where j != y && (best < 0 || f[i, j] > f[i, best]) { best = j }
         return best

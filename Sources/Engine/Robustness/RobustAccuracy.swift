@@ -20,19 +20,12 @@ public enum RobustAccuracy {
     ) -> [Bool] {
         var robust = zip(model.predictions(data.inputs, parallelism), data.labels).map { $0 == $1 }
         guard epsilon > 0 else { return robust }
-        let classes = model.outputs
-        let objectives: [any Loss] = switch attack.objective {
-        case .modelLoss: [trainingLoss]
-        case .margin: [MarginLoss()]
-        case .targetedMargin: classes == 1 ? [MarginLoss()]
-            : (1..<classes).map { shift in MarginLoss(targets: data.labels.map { ($0 + shift) % classes }) }
-        }
         for restart in 0..<attack.restarts {
-            for (index, objective) in objectives.enumerated() {
-                let adversarial = Attacks.pgd(model, inputs: data.inputs, labels: data.labels, epsilon: epsilon, config: attack,
-                                              objective: objective, key: key.child(UInt64(restart)).child(UInt64(index)),
-                                              parallelism: parallelism)
-                for (i, p) in model.predictions(adversarial, parallelism).enumerated() where p != data.labels[i] { robust[i] = false }
+            for (index, objective) in attack.objectives(classes: model.outputs, trainingLoss: trainingLoss).enumerated() {
+                let outcome = Attacks.attack(model, inputs: data.inputs, labels: data.labels, epsilon: epsilon, config: attack,
+                                             objective: objective, key: key.child(UInt64(restart)).child(UInt64(index)),
+                                             parallelism: parallelism)
+                for (i, fooled) in outcome.fooled.enumerated() where fooled { robust[i] = false }
             }
         }
         return robust
