@@ -9,8 +9,11 @@ struct Robustness: ParsableCommand {
         discussion: """
             Attacks: fa-paper (the official Feature Averaging protocol: ℓ2 PGD, 7 steps of ε/4, random \
             start on the sphere, the model's loss), strong (ℓ2 PGD, 20 steps, 3 restarts, margin and \
-            targeted-margin objectives, worst case), pgd-l2, pgd-linf, fgm, fgsm; a comma-separated \
-            list evaluates several. Writes robustness.json and one CSV per attack into the run \
+            targeted-margin objectives, worst case), pgd-l2, pgd-linf, fgm, fgsm; for Feature \
+            Averaging runs averaged-feature (x + ε·y·u/‖u‖, u = −Σ_{J+} μ_j + Σ_{J−} μ_j); for patch \
+            data negative-nonrobust (x_p − ε·v_y on every non-robust patch), nrf-pgd and rf-pgd \
+            (targeted PGD within span{v_j} resp. span{u_j} on each patch). Gradient attacks on patch \
+            data have a budget ε per patch. A comma-separated list evaluates several. Writes robustness.json and one CSV per attack into the run \
             directory (or --out), atomically. Exit 2 on invalid arguments, nothing written then.
             """
     )
@@ -18,7 +21,7 @@ struct Robustness: ParsableCommand {
     @Option(name: .customLong("run"), help: "A directory written by `theorycheck train --out`.")
     var runDirectory: String
 
-    @Option(help: "Attacks (comma-separated): fa-paper, strong, pgd-l2, pgd-linf, fgm, fgsm.")
+    @Option(help: "Attacks (comma-separated): \(NamedAttack.names.joined(separator: ", ")).")
     var attack: String = "fa-paper,strong"
 
     @Option(help: "Radii as start:stop:step (inclusive) or a comma-separated list.")
@@ -46,46 +49,40 @@ struct Robustness: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let loaded: ExportedRun, grid: [Double], attacks: [(String, AttackConfig)], output: StagedOutput
-        do {
-            grid = try Robustness.parseRadii(radii)
-            try ConfigError.validateLevel(level)
-            loaded = try ExportedRun(directory: runDirectory)
-            attacks = try attack.split(separator: ",").map { name in
-                var config = try Robustness.named(String(name))
+        let grid = try Robustness.parseRadii(radii)
+        try ConfigError.validateLevel(level)
+        let loaded = try ExportedRun(directory: runDirectory)
+        let attacks = try attack.split(separator: ",").map { name in
+            var plan = try NamedAttack(String(name), run: loaded)
+            if case var .gradient(config, subspace) = plan {
                 if let steps { config.steps = steps }
                 if let stepSize { config.stepSizeFactor = stepSize }
                 if let restarts { config.restarts = restarts }
-                if loaded.config.data.patches > 1 { config.patchDimension = loaded.config.data.patchDimension }
                 try config.validate(prefix: "--")
-                return (String(name), config)
+                plan = .gradient(config, subspace: subspace)
             }
-            if let samples, samples < 1 { throw ConfigError(field: "--samples", value: "\(samples)", allowed: "≥ 1") }
-            output = try StagedOutput(path: out ?? runDirectory)
-        } catch let error as ConfigError {
-            throw UsageFailure(message: "\(error)")
+            return (String(name), plan)
         }
+        if let samples, samples < 1 { throw ConfigError(field: "--samples", value: "\(samples)", allowed: "≥ 1") }
         var test = loaded.test
         if let samples, samples < test.count { test = test.subset(Array(0..<samples)) }
-        guard test.count > 0 else { throw UsageFailure(message: "invalid --run = \(runDirectory): allowed a run with test samples") }
+        guard test.count > 0 else { throw ConfigError(field: "--run", value: runDirectory, allowed: "a run with test samples") }
+        let output = try StagedOutput(path: out ?? runDirectory)
         let d = Double(loaded.config.data.patchDimension), k = Double(loaded.config.data.classes)
         print("\(loaded.config.preset): \(test.count) test points, d = \(Int(d)), k = \(Int(k)); √(d/k) = \(format(d / k)), √(d/2) = \(format(d / 2))")
         var report: [String: Any] = ["run": runDirectory, "preset": loaded.config.preset, "level": level, "sqrtDOverK": (d / k).squareRoot(), "sqrtDOverTwo": (d / 2).squareRoot()]
         var curves: [[String: Any]] = []
-        for (name, config) in attacks {
+        for (name, plan) in attacks {
             let clock = ContinuousClock(), start = clock.now
-            let curve = RobustAccuracy.curve(loaded.network, test, radii: grid, attack: config, trainingLoss: loaded.config.loss.loss,
-                                             key: PRNGKey(seed: seed).child(name))
+            let curve = plan.curve(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name))
             let critical = RobustAccuracy.criticalRadius(curve, level: level)
-            print("\n\(name) (\(config.norm.rawValue), \(config.steps) steps of \(config.stepSizeFactor)·ε, start \(config.start.rawValue), \(config.restarts) restart(s), \(config.objective.rawValue)) — \(clock.now - start)")
+            print("\n\(name) (\(plan.summary)) — \(clock.now - start)")
             print("  radius  robust accuracy  (monotone)")
             for p in curve { print("  \(pad(format2(p.radius), 6))  \(pad(format2(p.robustAccuracy), 15))  \(format2(p.monotoneRobustAccuracy))") }
             print("  critical radius (robust accuracy ≤ \(level)): \(critical.map(format2) ?? "not reached")")
-            curves.append(["attack": name, "norm": config.norm.rawValue, "steps": config.steps, "stepSizeFactor": config.stepSizeFactor,
-                           "start": config.start.rawValue, "restarts": config.restarts, "objective": config.objective.rawValue,
-                           "patchDimension": config.patchDimension, "criticalRadius": critical as Any,
-                           "radii": curve.map(\.radius), "robustAccuracy": curve.map(\.robustAccuracy),
-                           "monotoneRobustAccuracy": curve.map(\.monotoneRobustAccuracy)])
+            curves.append(["attack": name, "criticalRadius": critical as Any, "radii": curve.map(\.radius),
+                           "robustAccuracy": curve.map(\.robustAccuracy), "monotoneRobustAccuracy": curve.map(\.monotoneRobustAccuracy)]
+                          .merging(plan.record) { a, _ in a })
             let csv = "radius,robust_accuracy,monotone_robust_accuracy\n" + curve.map { "\($0.radius),\($0.robustAccuracy),\($0.monotoneRobustAccuracy)" }.joined(separator: "\n") + "\n"
             try output.write("robustness-\(name).csv", text: csv)
         }
@@ -93,18 +90,6 @@ struct Robustness: ParsableCommand {
         try output.write("robustness.json", Array(try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])))
         try output.commit()
         print("\nwrote robustness.json and the curves' CSV files to \(output.target.path)")
-    }
-
-    static func named(_ name: String) throws -> AttackConfig {
-        switch name {
-        case "fa-paper": return .faPaper
-        case "strong": return AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin)
-        case "pgd-l2": return AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 1, objective: .margin)
-        case "pgd-linf": return AttackConfig(norm: .linf, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 1, objective: .margin)
-        case "fgm": return .fgm
-        case "fgsm": return .fgsm
-        default: throw ConfigError(field: "--attack", value: name, allowed: "fa-paper, strong, pgd-l2, pgd-linf, fgm, fgsm")
-        }
     }
 
     /// "a:b:s" (inclusive, s > 0) or "r1,r2,…"; radii must be finite and ≥ 0.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 import Glibc
 
@@ -21,8 +22,9 @@ struct TheoryCheckCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let failure as UsageFailure {
-            FileDescriptor.standardError.write("error: \(failure.message)\n")
+        } catch let error as ConfigError {
+            // Invalid configuration or arguments, detected before anything is written.
+            FileDescriptor.standardError.write("error: \(error)\n")
             Self.exit(withError: ExitCode(2))
         } catch {
             if exitCode(for: error) == .validationFailure {

@@ -33,15 +33,9 @@ struct Train: ParsableCommand {
     var threads: Int?
 
     func run() throws {
-        let resolved: ExperimentConfig
-        let output: StagedOutput?
-        do {
-            if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
-            resolved = try ConfigResolution.resolve(preset: preset, configFile: config, overrides: assignments, seed: seed)
-            output = try out.map { try StagedOutput(path: $0) }
-        } catch let error as ConfigError {
-            throw UsageFailure(message: "\(error)")
-        }
+        if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
+        let resolved = try ConfigResolution.resolve(preset: preset, configFile: config, overrides: assignments, seed: seed)
+        let output = try out.map { try StagedOutput(path: $0) }
         let parallelism = threads.map { Parallelism(threads: $0) } ?? .machine
         let clock = ContinuousClock()
         let start = clock.now
@@ -56,6 +50,9 @@ struct Train: ParsableCommand {
         let last = run.history.last!
         print("\(resolved.preset) (seed \(resolved.seed)): \(resolved.optimizer.steps) steps; data \(milliseconds(run.timings.data)), training \(milliseconds(run.timings.training)), total \(milliseconds(elapsed))")
         print("  final loss \(last.loss), train accuracy \(last.trainAccuracy)" + (last.testAccuracy.map { ", test accuracy \($0)" } ?? ""))
+        if let robust = last.robustTrainAccuracy {
+            print("  robust accuracy at ε = \(resolved.robustness.epsilon): train \(robust)" + (last.robustTestAccuracy.map { ", test \($0)" } ?? ""))
+        }
         if let output {
             for (name, bytes) in try run.exportFiles() { try output.write(name, bytes) }
             try output.commit()
@@ -82,20 +79,10 @@ struct PresetsCommand: ParsableCommand {
     func run() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let chosen: [ExperimentConfig]
-        do {
-            chosen = try name.map { [try Presets.named($0)] } ?? Presets.all
-        } catch let error as ConfigError {
-            throw UsageFailure(message: "\(error)")
-        }
+        let chosen = try name.map { [try Presets.named($0)] } ?? Presets.all
         for preset in chosen {
             print("# \(preset.preset)")
             print(String(decoding: try encoder.encode(preset), as: UTF8.self))
         }
     }
-}
-
-/// A usage or configuration error: printed to standard error, exit status 2.
-struct UsageFailure: Error {
-    let message: String
 }

@@ -93,4 +93,54 @@ struct AttackTests {
             for t in 8..<24 { #expect(abs(x[i, t]) < 1e-15) }
         }
     }
+
+    /// NRF-PGD: every patch's perturbation lies in span{v_j} (residual ≤ 1e-12) within its budget;
+    /// an attack with no room (the span of the robust features, orthogonal to the non-robust
+    /// ones, against a model that reads only the non-robust directions) changes nothing.
+    @Test func subspacePGDMovesOnlyWithinTheSubspace() throws {
+        let config = PatchStructuredConfig(dimension: 8, classes: 2, patches: 4, robustPatches: 1, nonRobustPatches: 3,
+                                           alpha: .constant(1), beta: .constant(0.3), patchNoise: 0.05, trainSamples: 12, testSamples: 0)
+        let data = try PatchStructuredData(config, key: PRNGKey(seed: 3))
+        let network = TwoLayerNetwork.initialized(inputDimension: 8, head: .perClass(classes: 2, neuronsPerClass: 2, scale: 1),
+                                                  weightStd: 1, biasStd: 0, activation: .smoothedReLU(q: 3, rho: 0.1), patches: 4,
+                                                  trainsBiases: false, key: PRNGKey(seed: 4))
+        let attack = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .ball, objective: .targetedMargin, patchDimension: 8)
+        let v = data.nonRobustFeatures
+        let x = Attacks.pgd(network, inputs: data.train.inputs, labels: data.train.labels, epsilon: 0.5, config: attack,
+                            objective: MarginLoss(targetShift: 1), subspace: v, key: PRNGKey(seed: 5))
+        var moved = 0.0
+        for i in 0..<x.rows {
+            for p in 0..<4 {
+                let delta = (0..<8).map { x[i, 8 * p + $0] - data.train.inputs[i, 8 * p + $0] }
+                let residual = zip(delta, Attacks.project(delta, onto: v)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+                #expect(residual <= 1e-12)
+                #expect(delta.reduce(0) { $0 + $1 * $1 }.squareRoot() <= 0.5 + 1e-12)
+                moved = max(moved, delta.map(abs).max()!)
+            }
+        }
+        #expect(moved > 0.1, "the attack moved at all")
+        // A model that only reads span{v_j}, attacked within span{u_j} ⟂ span{v_j}: never fooled.
+        let reader = TwoLayerNetwork(weights: v, biases: [0, 0], head: .perClass(classes: 2, neuronsPerClass: 1, scale: 1),
+                                     activation: .identity, patches: 4, trainsBiases: false)
+        let robust = RobustAccuracy.robustSamples(reader, data.train, epsilon: 5, attack: attack, trainingLoss: CrossEntropyLoss(),
+                                                  subspace: data.robustFeatures, key: PRNGKey(seed: 6))
+        let clean = RobustAccuracy.robustSamples(reader, data.train, perturbed: data.train.inputs)
+        #expect(robust == clean && clean.contains(true))
+    }
+
+    /// A curve from any attack is monotone in its "monotone" column and counts a sample only if it
+    /// is correct before and after the perturbation.
+    @Test func modelIndependentCurvesCountCorrectAndRobustSamples() throws {
+        let (data, _) = try smallFeatureAveraging(d: 64, n: 40)
+        let model = FeatureAveragingModels.averaged(features: data.features, positiveClusters: 2)
+        let curve = RobustAccuracy.curve(radii: [0, 2, 4, 6, 8]) { _, radius in
+            RobustAccuracy.robustSamples(model, data.test, perturbed: Attacks.averagedFeature(
+                inputs: data.test.inputs, labels: data.test.labels, features: data.features, positiveClusters: 2, delta: radius))
+        }
+        #expect(curve[0].robustAccuracy == model.accuracy(data.test))
+        #expect(zip(curve, curve.dropFirst()).allSatisfy { $0.monotoneRobustAccuracy >= $1.monotoneRobustAccuracy })
+        #expect(curve.allSatisfy { $0.monotoneRobustAccuracy <= $0.robustAccuracy })
+        // √(d/k) = 4 is the averaged model's boundary at the centres; with noise, 8 breaks most points.
+        #expect(curve.last!.robustAccuracy < 0.5)
+    }
 }

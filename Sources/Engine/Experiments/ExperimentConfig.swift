@@ -55,6 +55,18 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     public var network: Network
     public var loss: LossKind
     public var optimizer: GradientDescent
+    /// Adversarial training (off in the standard presets). An attack's `patchDimension` of 0 means
+    /// the data's patch: one budget per patch for patch data, the whole input otherwise.
+    public var adversarialTraining: AdversarialTraining = .disabled
+    /// Robust accuracy in the history (off when its ε = 0); `patchDimension` 0 as above.
+    public var robustness: RobustnessProbe = .none
+
+    /// `attack` with a `patchDimension` of 0 resolved to the data's patch dimension.
+    public func resolved(_ attack: AttackConfig) -> AttackConfig {
+        var a = attack
+        if a.patchDimension == 0 { a.patchDimension = data.patchDimension }
+        return a
+    }
 
     /// Checks every field; errors name the field by its config key (e.g. "data.dimension").
     public func validate() throws {
@@ -65,6 +77,14 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
             try ConfigError.require(value.isFinite && value >= 0, "network." + name, value, "a finite value ≥ 0")
         }
         try network.activation.validate("network.activation")
+        try adversarialTraining.validate(prefix: "adversarialTraining.")
+        try robustness.validate(prefix: "robustness.")
+        let width = data.patches * data.patchDimension
+        for (field, attack) in [("adversarialTraining.attack.patchDimension", adversarialTraining.attack),
+                                ("robustness.attack.patchDimension", robustness.attack)] {
+            try ConfigError.require(attack.patchDimension == 0 || width % attack.patchDimension == 0, field, attack.patchDimension,
+                                    "0 (the data's patch, \(data.patchDimension)) or a divisor of the input width \(width)")
+        }
         switch (task, loss) {
         case (.binary, .crossEntropy):
             throw ConfigError(field: "loss", value: loss.rawValue, allowed: "logistic or squared for task = binary")

@@ -37,15 +37,20 @@ public struct ExperimentRun: Sendable {
             activation: net.activation, patches: config.data.patches, trainsBiases: net.trainBiases, key: key.child("init"))
         var network = initial
         // One tracker shared by the step observer (which updates it) and the probe (which reads it).
-        let tracker = DecompositionTracker(data.clusterFeatures.map { _ in
-            WeightDecomposition(neurons: initial.neurons, clusters: config.data.classes, train: data.train,
-                                learningRate: config.optimizer.learningRate)
-        })
+        // Adversarial examples leave the span of the clean data, so λ is tracked for standard training only.
+        let tracksDecomposition = data.clusterFeatures != nil && !config.adversarialTraining.enabled
+        let tracker = DecompositionTracker(tracksDecomposition
+            ? WeightDecomposition(neurons: initial.neurons, clusters: config.data.classes, train: data.train,
+                                  learningRate: config.optimizer.learningRate)
+            : nil)
+        var adversary = config.adversarialTraining, robustness = config.robustness
+        adversary.attack = config.resolved(adversary.attack)
+        robustness.attack = config.resolved(robustness.attack)
         let probeFeatures = data.probeFeatures
         let perClass = config.task == .multiclass ? net.neuronsPerHead : nil
         let history = try config.optimizer.train(
             &network, on: data.train, test: data.test.count > 0 ? data.test : nil, loss: config.loss.loss,
-            key: key.child("optimizer"), parallelism: parallelism,
+            adversary: adversary, robustness: robustness, key: key.child("optimizer"), parallelism: parallelism,
             observe: { _, batch, backward in tracker.value?.accumulate(backward, batch: batch) },
             probe: { _, model in
                 var series: [String: [Double]] = [:]

@@ -2,7 +2,7 @@
 /// exported `config.json`; every choice that is ours rather than a paper's is marked as such here.
 public enum Presets {
     public static var all: [ExperimentConfig] {
-        [faPaper, faPaperCluster, faSmall, faSmallCluster, atSmall, purificationSmall, separatedSmall]
+        [faPaper, faPaperCluster, faSmall, faSmallCluster, atSmall, atSmallAdversarial, purificationSmall, separatedSmall]
     }
 
     public static func named(_ name: String) throws -> ExperimentConfig {
@@ -58,6 +58,9 @@ public enum Presets {
     /// A small patch-data run: THEORY.md §2's prototype settings (ours): k = 4, d = 64, P = 32 with
     /// 1 robust patch and 31 non-robust ones, α = 1, β = 0.3, σ_n = 0.02, m = 4 neurons per class,
     /// smoothed ReLU q = 3, ρ = 0.1, no biases, cross-entropy, η = 0.5, n = 200, 300 steps.
+    /// Robust accuracy is recorded at ε = 0.5 per patch (β < ε < α) under a 5-step ℓ2 PGD on the
+    /// margin (step ε/2, no random start) — the prototype's "5-step PGD", with the margin objective
+    /// so that a saturated softmax cannot mask it.
     public static let atSmall = ExperimentConfig(
         preset: "at-small", seed: 0, task: .multiclass,
         data: .patchStructured(PatchStructuredConfig(
@@ -65,7 +68,18 @@ public enum Presets {
             alpha: .constant(1), beta: .constant(0.3), patchNoise: 0.02, trainSamples: 200, testSamples: 200)),
         network: .init(neuronsPerHead: 4, secondLayerScale: 1, activation: .smoothedReLU(q: 3, rho: 0.1),
                        weightInitStd: 0.01, biasInitStd: 0, trainBiases: false),
-        loss: .crossEntropy, optimizer: GradientDescent(learningRate: 0.5, steps: 300, probeEvery: 25))
+        loss: .crossEntropy, optimizer: GradientDescent(learningRate: 0.5, steps: 300, probeEvery: 25),
+        robustness: RobustnessProbe(epsilon: 0.5, attack: AttackConfig(norm: .l2, steps: 5, stepSizeFactor: 0.5, start: .none,
+                                                                       objective: .margin), samples: 200))
+
+    /// at-small trained adversarially (THEORY.md §2): every step one FGM ascent step of ℓ2 size
+    /// ε = 0.5 on each patch of the cross-entropy, then a GD step on the adversarial batch only.
+    public static let atSmallAdversarial: ExperimentConfig = {
+        var c = atSmall
+        c.preset = "at-small-adversarial"
+        c.adversarialTraining = AdversarialTraining(enabled: true, epsilon: 0.5, attack: .fgm, cleanWeight: 0)
+        return c
+    }()
 
     /// A small sparse-coding run (ours): d = 128, D = 64 atoms (QR dictionary), s = 5, σ = 0.05,
     /// a two-layer ReLU net with 16 neurons per sign (a = ±1/16), logistic loss, η = 0.5, n = 500.

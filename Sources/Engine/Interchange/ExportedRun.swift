@@ -8,6 +8,9 @@ public struct ExportedRun: Sendable {
     public let network: TwoLayerNetwork
     public let train: Dataset
     public let test: Dataset
+    /// The data model's feature matrices that were exported, by file stem ("features",
+    /// "robust_features", "nonrobust_features", "dictionary"), one feature per row.
+    public let features: [String: Matrix]
 
     public init(directory: String) throws {
         self.directory = directory
@@ -52,5 +55,11 @@ public struct ExportedRun: Sendable {
                                   activation: config.network.activation, patches: config.data.patches, trainsBiases: config.network.trainBiases)
         train = Dataset(inputs: try matrix("X_train.npy"), labels: try labels("y_train.npy"))
         test = Dataset(inputs: try matrix("X_test.npy"), labels: try labels("y_test.npy"))
+        var features: [String: Matrix] = [:]
+        for stem in ["features", "robust_features", "nonrobust_features", "dictionary"]
+        where FileManager.default.fileExists(atPath: directory + "/" + stem + ".npy") {
+            features[stem] = try matrix(stem + ".npy")
+        }
+        self.features = features
     }
 }

@@ -13,17 +13,18 @@ public enum RobustAccuracy {
     }
 
     /// Which samples stay correctly classified after the attack at radius ε: the worst case over
-    /// the restarts and, for the targeted objective, over every target class.
+    /// the restarts and, for the targeted objective, over every target class. With `subspace`,
+    /// PGD moves only within the span of its orthonormal rows in each budget block (NRF-/RF-PGD).
     public static func robustSamples<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, epsilon: Double, attack: AttackConfig, trainingLoss: any Loss,
-        key: PRNGKey, parallelism: Parallelism = .machine
+        subspace: Matrix? = nil, key: PRNGKey, parallelism: Parallelism = .machine
     ) -> [Bool] {
         var robust = zip(model.predictions(data.inputs, parallelism), data.labels).map { $0 == $1 }
         guard epsilon > 0 else { return robust }
         for restart in 0..<attack.restarts {
             for (index, objective) in attack.objectives(classes: model.outputs, trainingLoss: trainingLoss).enumerated() {
                 let outcome = Attacks.attack(model, inputs: data.inputs, labels: data.labels, epsilon: epsilon, config: attack,
-                                             objective: objective, key: key.child(UInt64(restart)).child(UInt64(index)),
+                                             objective: objective, subspace: subspace, key: key.child(UInt64(restart)).child(UInt64(index)),
                                              parallelism: parallelism)
                 for (i, fooled) in outcome.fooled.enumerated() where fooled { robust[i] = false }
             }
@@ -31,19 +32,35 @@ public enum RobustAccuracy {
         return robust
     }
 
-    /// The robust-accuracy curve over increasing radii (each radius with its own child key).
+    /// Which samples are classified correctly both at their clean inputs and at `perturbed` (a
+    /// model-independent attack's output, row for row).
+    public static func robustSamples<M: DifferentiableModel>(_ model: M, _ data: Dataset, perturbed: Matrix,
+                                                            parallelism: Parallelism = .machine) -> [Bool] {
+        let clean = model.predictions(data.inputs, parallelism), attacked = model.predictions(perturbed, parallelism)
+        return data.labels.indices.map { clean[$0] == data.labels[$0] && attacked[$0] == data.labels[$0] }
+    }
+
+    /// The robust-accuracy curve of a gradient attack over increasing radii (each radius with its
+    /// own child key).
     public static func curve<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, radii: [Double], attack: AttackConfig, trainingLoss: any Loss,
-        key: PRNGKey, parallelism: Parallelism = .machine
+        subspace: Matrix? = nil, key: PRNGKey, parallelism: Parallelism = .machine
     ) -> [Point] {
-        var stillRobust = [Bool](repeating: true, count: data.count)
+        curve(radii: radii) { index, radius in
+            robustSamples(model, data, epsilon: radius, attack: attack, trainingLoss: trainingLoss, subspace: subspace,
+                          key: key.child(UInt64(index)), parallelism: parallelism)
+        }
+    }
+
+    /// The curve of any attack: `robustAt(i, radii[i])` says which samples survive at that radius.
+    public static func curve(radii: [Double], robustAt: (Int, Double) -> [Bool]) -> [Point] {
+        var stillRobust: [Bool]? = nil
         return radii.enumerated().map { index, radius in
-            let robust = robustSamples(model, data, epsilon: radius, attack: attack, trainingLoss: trainingLoss,
-                                       key: key.child(UInt64(index)), parallelism: parallelism)
-            for i in robust.indices where !robust[i] { stillRobust[i] = false }
-            let n = Double(max(data.count, 1))
+            let robust = robustAt(index, radius)
+            stillRobust = zip(stillRobust ?? robust, robust).map { $0 && $1 }
+            let n = Double(max(robust.count, 1))
             return Point(radius: radius, robustAccuracy: Double(robust.filter { $0 }.count) / n,
-                         monotoneRobustAccuracy: Double(stillRobust.filter { $0 }.count) / n)
+                         monotoneRobustAccuracy: Double(stillRobust!.filter { $0 }.count) / n)
         }
     }
 

@@ -53,6 +53,9 @@ public struct HistoryRecord: Codable, Equatable, Sendable {
     public var loss: Double
     public var trainAccuracy: Double
     public var testAccuracy: Double?
+    /// Robust accuracy under the run's `RobustnessProbe` (absent when it is off).
+    public var robustTrainAccuracy: Double?
+    public var robustTestAccuracy: Double?
     /// Probe-specific series (e.g. "lambda": the λ matrix row-major), keyed by name.
     public var series: [String: [Double]]
 }
@@ -62,33 +65,61 @@ public typealias StepObserver = (_ step: Int, _ batch: [Int]?, _ backward: Backw
 /// Extra values recorded at probe steps.
 public typealias Probe<Model> = (_ step: Int, _ model: Model) -> [String: [Double]]
 
+/// Builds the history entries of one run (shared by every training route).
+struct HistoryRecorder<M: DifferentiableModel> {
+    let train: Dataset
+    let test: Dataset?
+    let loss: any Loss
+    let robustness: RobustnessProbe
+    let key: PRNGKey
+    let parallelism: Parallelism
+    let probe: Probe<M>?
+
+    /// The entry at `step`; `trainAccuracy` when the caller already has it.
+    func record(_ step: Int, loss value: Double, model: M, trainAccuracy: Double? = nil) -> HistoryRecord {
+        let robustKey = key.child(UInt64(step))
+        return HistoryRecord(
+            step: step, loss: value, trainAccuracy: trainAccuracy ?? model.accuracy(train, parallelism),
+            testAccuracy: test.map { model.accuracy($0, parallelism) },
+            robustTrainAccuracy: robustness.robustAccuracy(model, train, loss: loss, key: robustKey.child("train"), parallelism: parallelism),
+            robustTestAccuracy: robustness.robustAccuracy(model, test, loss: loss, key: robustKey.child("test"), parallelism: parallelism),
+            series: probe?(step, model) ?? [:])
+    }
+}
+
 extension GradientDescent {
-    /// Trains `model` in place and returns the history. A run is a pure function of the model, the
-    /// data, the configuration and `key` (used only for SGD batches), for any `parallelism`.
+    /// Trains `model` in place and returns the history. With `adversary` enabled every step is a
+    /// step of adversarial training (`AdversarialTraining`); `robustness` adds robust accuracies to
+    /// the history. A run is a pure function of the model, the data, the configuration and `key`
+    /// (SGD batches, the adversary's and the probe's random starts), for any `parallelism`.
     /// Throws `DivergenceError` naming the step and the quantity at the first NaN or ±∞ in the loss,
     /// the gradient or the updated parameters.
     public func train<M: DifferentiableModel>(
         _ model: inout M, on train: Dataset, test: Dataset? = nil, loss: any Loss,
+        adversary: AdversarialTraining = .disabled, robustness: RobustnessProbe = .none,
         key: PRNGKey = PRNGKey(seed: 0), parallelism: Parallelism = .machine,
         observe: StepObserver? = nil, probe: Probe<M>? = nil
     ) throws -> [HistoryRecord] {
         try validate()
+        try adversary.validate()
+        try robustness.validate()
         let fullBatch = batchSize == nil || batchSize! >= train.count
-        if var network = model as? TwoLayerNetwork,
+        if var network = model as? TwoLayerNetwork, !adversary.enabled,
            algorithm.usesKernel(steps: steps, samples: train.count, neurons: network.neurons, patches: network.patches, fullBatch: fullBatch) {
-            let history = try trainInSpan(&network, on: model.prepareForTraining(train), test: test, loss: loss, parallelism: parallelism,
-                                          observe: observe, probe: probe.map { p in { step, net in p(step, net as! M) } })
+            let recorder = HistoryRecorder<TwoLayerNetwork>(
+                train: train, test: test, loss: loss, robustness: robustness, key: key.child("robustness"),
+                parallelism: parallelism, probe: probe.map { p in { step, net in p(step, net as! M) } })
+            let history = try trainInSpan(&network, on: model.prepareForTraining(train), loss: loss, parallelism: parallelism,
+                                          observe: observe, recorder: recorder)
             model = network as! M
             return history
         }
         var history: [HistoryRecord] = []
         var batches = key.child("batches").stream
         let train = batchSize == nil ? model.prepareForTraining(train) : train
-        func record(_ step: Int, loss value: Double) {
-            history.append(HistoryRecord(step: step, loss: value, trainAccuracy: model.accuracy(train, parallelism),
-                                         testAccuracy: test.map { model.accuracy($0, parallelism) },
-                                         series: probe?(step, model) ?? [:]))
-        }
+        let recorder = HistoryRecorder<M>(train: train, test: test, loss: loss, robustness: robustness, key: key.child("robustness"),
+                                          parallelism: parallelism, probe: probe)
+        func record(_ step: Int, loss value: Double) { history.append(recorder.record(step, loss: value, model: model)) }
         for step in 0..<steps {
             var batch: [Int]? = nil
             var data = train
@@ -97,7 +128,9 @@ extension GradientDescent {
                 batch = chosen
                 data = train.subset(chosen)
             }
-            let backward = model.lossAndGradient(data, loss, parallelism)
+            let backward = adversary.enabled
+                ? adversary.lossAndGradient(model, data, loss: loss, key: key.child("adversary").child(UInt64(step)), parallelism: parallelism)
+                : model.lossAndGradient(data, loss, parallelism)
             guard backward.loss.isFinite else { throw DivergenceError(step: step, quantity: "loss", value: backward.loss) }
             if let bad = backward.gradient.firstIndex(where: { !$0.isFinite }) {
                 throw DivergenceError(step: step, quantity: "gradient ∂L/∂\(model.parameterName(bad))", value: backward.gradient[bad])
@@ -111,7 +144,9 @@ extension GradientDescent {
             }
             model.parameters = theta
         }
-        let final = model.lossAndGradient(train, loss, parallelism).loss
+        let final = adversary.enabled
+            ? adversary.lossAndGradient(model, train, loss: loss, key: key.child("adversary").child(UInt64(steps)), parallelism: parallelism).loss
+            : model.lossAndGradient(train, loss, parallelism).loss
         guard final.isFinite else { throw DivergenceError(step: steps, quantity: "loss", value: final) }
         record(steps, loss: final)
         return history

@@ -26,8 +26,8 @@ public enum TrainingAlgorithm: String, Codable, Sendable, CaseIterable {
 
 extension GradientDescent {
     func trainInSpan(
-        _ network: inout TwoLayerNetwork, on train: Dataset, test: Dataset?, loss: any Loss,
-        parallelism: Parallelism, observe: StepObserver?, probe: Probe<TwoLayerNetwork>?
+        _ network: inout TwoLayerNetwork, on train: Dataset, loss: any Loss,
+        parallelism: Parallelism, observe: StepObserver?, recorder: HistoryRecorder<TwoLayerNetwork>
     ) throws -> [HistoryRecord] {
         let n = train.count, neurons = network.neurons
         let x = train.inputs
@@ -55,10 +55,8 @@ extension GradientDescent {
         }
         func record(_ step: Int, loss value: Double, logits: Matrix) {
             network.weights = weights()
-            let correct = zip(Self.predictions(logits), train.labels).filter { $0 == $1 }.count
-            history.append(HistoryRecord(step: step, loss: value, trainAccuracy: Double(correct) / Double(n),
-                                         testAccuracy: test.map { network.accuracy($0, parallelism) },
-                                         series: probe?(step, network) ?? [:]))
+            let correct = zip(predictedLabels(logits), train.labels).filter { $0 == $1 }.count
+            history.append(recorder.record(step, loss: value, model: network, trainAccuracy: Double(correct) / Double(n)))
         }
 
         for step in 0..<steps {
@@ -95,14 +93,5 @@ extension GradientDescent {
             throw DivergenceError(step: steps, quantity: "parameter \(network.parameterName(bad))", value: network.weights.storage[bad])
         }
         return history
-    }
-
-    static func predictions(_ f: Matrix) -> [Int] {
-        (0..<f.rows).map { i in
-            if f.columns == 1 { return f[i, 0] > 0 ? 1 : -1 }
-            var best = 0
-            for j in 1..<f.columns where f[i, j] > f[i, best] { best = j }
-            return best
-        }
     }
 }

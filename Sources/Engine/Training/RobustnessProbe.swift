@@ -1,0 +1,38 @@
+/// Robust accuracy recorded in a training history at the probe steps: the fraction of (the first
+/// `samples` of) the training and test points that `attack` at radius ε does not flip
+/// (`RobustAccuracy.robustSamples`). ε = 0 records nothing. At step t the attack uses
+/// `key.child(t)`, so the record is a pure function of the run.
+public struct RobustnessProbe: Codable, Equatable, Sendable {
+    public var epsilon: Double
+    public var attack: AttackConfig
+    /// At most this many points of each set (the first ones) are attacked.
+    public var samples: Int
+
+    public init(epsilon: Double, attack: AttackConfig, samples: Int) {
+        self.epsilon = epsilon
+        self.attack = attack
+        self.samples = samples
+    }
+
+    /// Records nothing.
+    public static let none = RobustnessProbe(epsilon: 0, attack: .fgm, samples: 1000)
+
+    public var isActive: Bool { epsilon > 0 }
+
+    public func validate(prefix: String = "") throws {
+        try ConfigError.require(epsilon.isFinite && epsilon >= 0, prefix + "epsilon", epsilon, "a finite radius ≥ 0 (0: off)")
+        try ConfigError.require((1...10_000_000).contains(samples), prefix + "samples", samples, "1 … 10000000")
+        try attack.validate(prefix: prefix + "attack.")
+    }
+
+    /// The robust accuracy of `model` on the first `samples` points of `data` (nil when inactive or
+    /// `data` is empty).
+    func robustAccuracy<M: DifferentiableModel>(_ model: M, _ data: Dataset?, loss: any Loss, key: PRNGKey,
+                                                parallelism: Parallelism) -> Double? {
+        guard isActive, var data, data.count > 0 else { return nil }
+        if data.count > samples { data = data.subset(Array(0..<samples)) }
+        let robust = RobustAccuracy.robustSamples(model, data, epsilon: epsilon, attack: attack, trainingLoss: loss,
+                                                  key: key, parallelism: parallelism)
+        return Double(robust.filter { $0 }.count) / Double(data.count)
+    }
+}
