@@ -143,4 +143,26 @@ struct AttackTests {
         // √(d/k) = 4 is the averaged model's boundary at the centres; with noise, 8 breaks most points.
         #expect(curve.last!.robustAccuracy < 0.5)
     }
+
+    /// robustSamples attacks only the samples not yet fooled; with per-sample streams this is
+    /// exactly the worst case of attacking every sample in every run.
+    @Test func skippingFooledSamplesChangesNothing() throws {
+        let (data, _) = try smallFeatureAveraging(d: 64, n: 40)
+        let model = TwoLayerNetwork(weights: data.features, biases: [0, 0, 0, 0], head: .perClass(classes: 4, neuronsPerClass: 1, scale: 1))
+        let test = data.test.clusterLabelled
+        let attack = AttackConfig(norm: .l2, steps: 5, stepSizeFactor: 0.3, start: .ball, restarts: 2, objective: .targetedMargin)
+        for epsilon in [3.0, 5.0, 6.0, 8.0] {
+            let key = PRNGKey(seed: 9)
+            var naive = zip(model.predictions(test.inputs), test.labels).map { $0 == $1 }
+            for restart in 0..<2 {
+                for (index, objective) in attack.objectives(classes: 4, trainingLoss: CrossEntropyLoss()).enumerated() {
+                    let outcome = Attacks.attack(model, inputs: test.inputs, labels: test.labels, epsilon: epsilon, config: attack,
+                                                 objective: objective, key: key.child(UInt64(restart)).child(UInt64(index)))
+                    for (i, fooled) in outcome.fooled.enumerated() where fooled { naive[i] = false }
+                }
+            }
+            let robust = RobustAccuracy.robustSamples(model, test, epsilon: epsilon, attack: attack, trainingLoss: CrossEntropyLoss(), key: key)
+            #expect(robust == naive, "ε = \(epsilon)")
+        }
+    }
 }

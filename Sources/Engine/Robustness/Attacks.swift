@@ -10,7 +10,9 @@
 /// Samples are independent, so the attack runs every step on a few rows at a time (`blockRows`),
 /// whose inputs, perturbation and gradient stay in cache; row i's result depends on row i only
 /// (the model's contract), so the blocking and the thread count never change a bit.
-/// Randomness: sample i uses the stream of `key.child(i)`.
+/// Randomness: sample i uses the stream of `key.child(i)` — i its index in the full batch, which
+/// `sampleIndices` gives when `inputs` holds a subset (so a subset is attacked exactly as in the
+/// full batch).
 public enum Attacks {
     /// Which iterate an attack returns for each sample.
     public enum Kept: Sendable {
@@ -39,12 +41,13 @@ public enum Attacks {
     /// PGD on every row of `inputs` (see the type's documentation).
     public static func attack<M: DifferentiableModel>(
         _ model: M, inputs: Matrix, labels: [Int], epsilon: Double, config: AttackConfig, objective: any Loss,
-        subspace: Matrix? = nil, key: PRNGKey, keep: Kept = .firstSuccess, parallelism: Parallelism = .machine
+        subspace: Matrix? = nil, key: PRNGKey, sampleIndices: [Int]? = nil, keep: Kept = .firstSuccess,
+        parallelism: Parallelism = .machine
     ) -> Outcome {
         let n = inputs.rows, width = inputs.columns
         let block = config.patchDimension > 0 ? config.patchDimension : width
         precondition(width % block == 0, "the input width \(width) is not a multiple of the patch dimension \(block)")
-        precondition(labels.count == n, "one label per row")
+        precondition(labels.count == n && (sampleIndices?.count ?? n) == n, "one label and index per row")
         guard epsilon > 0, n > 0 else {
             return Outcome(inputs: inputs, fooled: keep == .last ? [] : zip(model.predictions(inputs, parallelism), labels).map { $0 != $1 })
         }
@@ -59,7 +62,8 @@ public enum Attacks {
                     for b in range {
                         let first = b * rows, count = min(rows, n - first)
                         let x = Matrix(rows: count, columns: width, storage: Array(inputs.storage[(first * width)..<((first + count) * width)]))
-                        let outcome = attackBlock(model, inputs: x, labels: Array(labels[first..<(first + count)]), first: first,
+                        let outcome = attackBlock(model, inputs: x, labels: Array(labels[first..<(first + count)]),
+                                                  indices: sampleIndices.map { Array($0[first..<(first + count)]) } ?? Array(first..<(first + count)),
                                                   epsilon: epsilon, config: config, block: block, objective: objective,
                                                   subspace: subspace, key: key, keep: keep)
                         for t in 0..<(count * width) { rp.value[first * width + t] = outcome.inputs.storage[t] }
@@ -75,16 +79,16 @@ public enum Attacks {
     /// 4-row kernel tiles), so the block's working arrays stay in the L2 cache.
     static func blockRows(width: Int) -> Int { max(4, min(64, 8192 / max(width, 1)) / 4 * 4) }
 
-    /// Every PGD step on rows `first ..< first + inputs.rows` of a batch, serially.
+    /// Every PGD step on a few rows (samples `indices` of the batch), serially.
     static func attackBlock<M: DifferentiableModel>(
-        _ model: M, inputs: Matrix, labels: [Int], first: Int, epsilon: Double, config: AttackConfig, block: Int,
+        _ model: M, inputs: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig, block: Int,
         objective: any Loss, subspace: Matrix?, key: PRNGKey, keep: Kept
     ) -> Outcome {
         let n = inputs.rows, width = inputs.columns
         var delta = Matrix(rows: n, columns: width)
         if config.start != .none {
             for i in 0..<n {
-                var s = key.child(UInt64(first + i)).stream
+                var s = key.child(UInt64(indices[i])).stream
                 for b in stride(from: i * width, to: (i + 1) * width, by: block) {
                     var v = (0..<block).map { _ in config.norm == .l2 ? s.gaussian() : 2 * s.uniform() - 1 }
                     if let subspace { v = project(v, onto: subspace) }

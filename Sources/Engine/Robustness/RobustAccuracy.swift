@@ -21,12 +21,17 @@ public enum RobustAccuracy {
     ) -> [Bool] {
         var robust = zip(model.predictions(data.inputs, parallelism), data.labels).map { $0 == $1 }
         guard epsilon > 0 else { return robust }
+        // A sample fooled once stays non-robust: later runs attack only the rest (each sample with
+        // its own stream, so the result is that of attacking everyone every time).
         for restart in 0..<attack.restarts {
             for (index, objective) in attack.objectives(classes: model.outputs, trainingLoss: trainingLoss).enumerated() {
-                let outcome = Attacks.attack(model, inputs: data.inputs, labels: data.labels, epsilon: epsilon, config: attack,
+                let alive = robust.indices.filter { robust[$0] }
+                if alive.isEmpty { return robust }
+                let subset = alive.count == data.count ? data : data.subset(alive)
+                let outcome = Attacks.attack(model, inputs: subset.inputs, labels: subset.labels, epsilon: epsilon, config: attack,
                                              objective: objective, subspace: subspace, key: key.child(UInt64(restart)).child(UInt64(index)),
-                                             parallelism: parallelism)
-                for (i, fooled) in outcome.fooled.enumerated() where fooled { robust[i] = false }
+                                             sampleIndices: alive, parallelism: parallelism)
+                for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[alive[row]] = false }
             }
         }
         return robust
