@@ -16,6 +16,20 @@ func best(_ reps: Int, _ body: () -> Void) -> Double {
     let clock = ContinuousClock()
     return (0..<reps).map { _ in seconds(clock.measure(body)) }.min()!
 }
+struct UncheckedBox<T>: @unchecked Sendable { let value: T; init(_ v: T) { value = v } }
+func streamingSum(_ p: UnsafePointer<Double>, _ n: Int) -> Double {
+    var a = SIMD4<Double>(), b = a, c = a, d = a
+    var j = 0
+    while j + 16 <= n {
+        a += UnsafeRawPointer(p + j).loadUnaligned(as: SIMD4<Double>.self)
+        b += UnsafeRawPointer(p + j + 4).loadUnaligned(as: SIMD4<Double>.self)
+        c += UnsafeRawPointer(p + j + 8).loadUnaligned(as: SIMD4<Double>.self)
+        d += UnsafeRawPointer(p + j + 12).loadUnaligned(as: SIMD4<Double>.self)
+        j += 16
+    }
+    return ((a + b) + (c + d)).sum()
+}
+@inline(never) func blackHole(_ x: Double) { if x == .pi { print("") } }
 func gaussian(_ r: Int, _ c: Int, _ seed: UInt64) -> Matrix {
     var s = PRNGKey(seed: seed).stream
     return Matrix(rows: r, columns: c, storage: (0..<(r * c)).map { _ in s.gaussian() })
@@ -64,6 +78,19 @@ let flops: [String: Double] = [
 ]
 let kMatrix = Kernels.gram(x, parallelism)
 let cT = gaussian(10, 1000, 9)
+// The machine's read bandwidth at this size: one pass over X's 24.6 MB with four independent
+// SIMD accumulators per thread (each thread sums its own rows) — the floor for any kernel that
+// must read X once.
+let readOnce = best(repetitions) {
+    x.storage.withUnsafeBufferPointer { p in
+        let base = UncheckedBox(p.baseAddress!)
+        parallelism.forEachRange(x.rows) { rows in
+            let start = base.value + rows.lowerBound * x.columns
+            blackHole(streamingSum(start, rows.count * x.columns))
+        }
+    }
+}
+print("read X once (24.6 MB, \(parallelism.threads) threads):", String(format: "%.3f ms = %.1f GB/s", readOnce * 1e3, 8 * 1000 * 3072 / readOnce / 1e9))
 print("transpose X (1000×3072):", String(format: "%.1f ms", best(5) { _ = x.transposed } * 1e3))
 print("gram X·Xᵀ (1000×3072):", String(format: "%.1f ms", best(3) { _ = Kernels.gram(x, parallelism) } * 1e3))
 print("K·C (1000×1000 · 1000×10):", String(format: "%.3f ms", best(repetitions) { _ = Kernels.productTransposed(kMatrix, cT, parallelism) } * 1e3))
