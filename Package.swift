@@ -25,6 +25,7 @@ let package = Package(
     products: [
         .library(name: "Exact", targets: ["Exact"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Claims", targets: ["Claims"]),
         .executable(name: "theorycheck", targets: ["theorycheck"]),
     ],
     dependencies: [
@@ -51,11 +52,17 @@ let package = Package(
             dependencies: ["Exact", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: engineSwiftSettings
         ),
+        // Theorems as falsifiable finite checks: claims, statistics, the registry.
+        .target(
+            name: "Claims",
+            dependencies: ["Exact", "Engine", .product(name: "RealModule", package: "swift-numerics")]
+        ),
         .executableTarget(
             name: "theorycheck",
             dependencies: [
                 "Exact",
                 "Engine",
+                "Claims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +91,15 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
+                "Engine",
+                "Exact",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "ClaimsTests",
+            dependencies: [
+                "Claims",
                 "Engine",
                 "Exact",
                 .product(name: "PropertyBased", package: "swift-property-based"),

@@ -1,25 +1,113 @@
 import ArgumentParser
-import Exact
+import Claims
+import Engine
+import Foundation
 
-/// `theorycheck verify`: decides every check that exists and prints a verdict table.
-///
-/// No paper claim is registered yet (the Claims layer comes later); until then this runs the
-/// foundation checks of the exact layer and the engine that every claim will rely on, each of
-/// which can fail.
+/// `theorycheck verify`: decides the registered claims (and, without a selection, the foundation
+/// checks of the exact layer and the engine they rest on) and prints a verdict table.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the verification checks and print a verdict table.",
-        discussion: "Exit status: 0 when every check holds, 1 when any fails, 2 on usage errors."
+        abstract: "Decide the theorems' claims and print a verdict table.",
+        discussion: """
+            Without --paper/--claim: the foundation checks, then every claim. Exit status: 0 when \
+            every check holds, 1 when any fails, is inconclusive or out of regime, 2 on usage \
+            errors. With --counterfactual the claims' counterfactuals run instead, and exit 0 \
+            means every one of them failed, as it must.
+            """
     )
+
+    @Option(help: "Only the claims of this paper: \(Paper.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var paper: String?
+
+    @Option(help: "Only this claim (repeatable).")
+    var claim: [String] = []
+
+    @Option(help: "smoke (seconds), standard (minutes on 2 cores) or paper (the papers' sizes).")
+    var scale: String = "standard"
+
+    @Option(help: "Override every claim's number of seeds.")
+    var seeds: Int?
+
+    @Flag(help: "Run the counterfactuals (each must come out `fails`).")
+    var counterfactual = false
+
+    @Option(help: "Write verify.json (every measured number) into this directory, atomically.")
+    var out: String?
+
+    @Option(help: "Threads (results do not depend on it).")
+    var threads: Int?
 
     @Option(help: "Seed for the randomised foundation checks (a run is a pure function of it).")
     var seed: UInt64 = 20_250_101
 
     func run() throws {
-        print("TheoryCheck \(TheoryCheckVersion.string) — verify")
-        print("Paper claims registered: 0 (Feature Averaging, Adversarial Training, Feature Purification and")
-        print("Expressive Power claims arrive with the Claims layer). Foundation checks of the exact layer")
-        print("and the training engine:\n")
+        guard let scale = Scale(rawValue: scale) else {
+            throw ConfigError(field: "--scale", value: self.scale, allowed: Scale.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if let seeds, !(1...10_000).contains(seeds) { throw ConfigError(field: "--seeds", value: "\(seeds)", allowed: "1 … 10000") }
+        if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
+        let selected = try Self.select(paper: paper, ids: claim)
+        let output = try out.map { try StagedOutput(path: $0) }
+        print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))")
+        var ok = true
+        if paper == nil && claim.isEmpty && !counterfactual { ok = Self.foundationChecks(seed: seed) }
+        let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
+                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine)
+        let results = try Self.decide(selected, run)
+        let wanted: Verdict = counterfactual ? .fails : .holds
+        ok = ok && results.allSatisfy { $0.verdict == wanted }
+        if let output {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try output.write("verify.json", Array(try encoder.encode(results)) + [10])
+            try output.commit()
+            print("wrote \(output.target.path)/verify.json")
+        }
+        if !ok { throw ExitCode(1) }
+    }
+
+    static func select(paper: String?, ids: [String]) throws -> [any Claim] {
+        var chosen = ClaimRegistry.all
+        if let paper {
+            guard let p = Paper(rawValue: paper) else {
+                throw ConfigError(field: "--paper", value: paper, allowed: Paper.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            chosen = chosen.filter { $0.paper == p }
+        }
+        if !ids.isEmpty {
+            for id in ids where ClaimRegistry.claim(id) == nil {
+                throw ConfigError(field: "--claim", value: id, allowed: ClaimRegistry.all.map(\.id).joined(separator: ", "))
+            }
+            chosen = chosen.filter { ids.contains($0.id) }
+        }
+        return chosen
+    }
+
+    /// Runs the claims with progress on a terminal and prints the verdict table.
+    static func decide(_ claims: [any Claim], _ run: ClaimRun) throws -> [ClaimResult] {
+        let progress = Progress(total: claims.count)
+        var results: [ClaimResult] = []
+        for (index, claim) in claims.enumerated() {
+            var observed = run
+            observed.progress = { trial, of, seed in progress.show(claim: index + 1, id: claim.id, trial: trial, of: of, seed: seed) }
+            results.append(try claim.check(observed))
+            progress.clear()
+        }
+        print("\n\(claims.count) claim(s):")
+        let width = claims.map(\.id.count).max() ?? 0
+        for (claim, result) in zip(claims, results) {
+            let padded = claim.id.padding(toLength: width, withPad: " ", startingAt: 0)
+            let verdict = result.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+            print("  \(padded)  \(verdict)  \(result.summary)  [\(String(format: "%.1f s", result.seconds))]")
+            if let c = result.counterexample, result.verdict == .fails {
+                print("      counterexample: seed \(c.seed), \(c.config): " + c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+            }
+        }
+        return results
+    }
+
+    static func foundationChecks(seed: UInt64) -> Bool {
+        print("Foundation checks of the exact layer and the training engine:")
         var failed = 0
         let checks = FoundationChecks.all(seed: seed) + EngineChecks.all(seed: seed)
         let width = checks.map(\.id.count).max() ?? 0
@@ -36,7 +124,25 @@ struct Verify: ParsableCommand {
             let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
             print("  \(padded)  \(verdict)  \(detail)  [\(Int(ms.rounded())) ms]")
         }
-        print("\n\(checks.count - failed) of \(checks.count) foundation checks hold.")
-        if failed > 0 { throw ExitCode(1) }
+        print("\(checks.count - failed) of \(checks.count) foundation checks hold.")
+        return failed == 0
     }
+}
+
+/// One status line on standard error, rewritten in place — only when it is a terminal.
+final class Progress: @unchecked Sendable {
+    let total: Int
+    let start = ContinuousClock.now
+    let enabled = isatty(2) != 0
+
+    init(total: Int) { self.total = total }
+
+    func show(claim: Int, id: String, trial: Int, of: Int, seed: UInt64) {
+        guard enabled else { return }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        FileDescriptor.standardError.write("\r\u{1B}[2Kclaim \(claim)/\(total) \(id): trial \(trial)/\(of) (instance \(seed)), \(String(format: "%.1f s", seconds))")
+    }
+
+    func clear() { if enabled { FileDescriptor.standardError.write("\r\u{1B}[2K") } }
 }

@@ -1,0 +1,76 @@
+import Engine
+
+/// The four papers whose theorems the suite checks.
+public enum Paper: String, Codable, Sendable, CaseIterable {
+    case featureAveraging = "feature-averaging"
+    case adversarialTraining = "adversarial-training"
+    case featurePurification = "feature-purification"
+    case expressivePower = "expressive-power"
+
+    public var citation: String {
+        switch self {
+        case .featureAveraging: "Li, Pan, Lyu, Li — Feature Averaging (ICLR 2025, arXiv 2410.10322)"
+        case .adversarialTraining: "Li & Li — Adversarial Training on structured data (ICLR 2025, arXiv 2410.08503)"
+        case .featurePurification: "Allen-Zhu & Li — Feature Purification (arXiv 2005.10190)"
+        case .expressivePower: "Li, Jin, Zhong, Hopcroft, Wang — Robust generalisation needs large models (NeurIPS 2022)"
+        }
+    }
+}
+
+/// How much work a check does: `smoke` (seconds; `swift test`), `standard` (minutes on 2 cores; the
+/// CLI's default), `paper` (the papers' own sizes).
+public enum Scale: String, Codable, Sendable, CaseIterable, Comparable {
+    case smoke, standard, paper
+
+    public static func < (a: Scale, b: Scale) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+}
+
+/// The claim itself, or its counterfactual: a variant that is false and must come out `fails`.
+public enum ClaimVariant: String, Codable, Sendable, CaseIterable {
+    case claim, counterfactual
+}
+
+/// What a check is asked to do.
+public struct ClaimRun: Sendable {
+    public var scale: Scale
+    public var variant: ClaimVariant
+    /// Overrides the claim's number of seeds at this scale.
+    public var seeds: Int?
+    public var parallelism: Parallelism
+    /// Called as trials progress (the CLI shows it on a terminal).
+    public var progress: (@Sendable (_ trial: Int, _ of: Int, _ seed: UInt64) -> Void)?
+
+    public init(scale: Scale = .smoke, variant: ClaimVariant = .claim, seeds: Int? = nil, parallelism: Parallelism = .machine,
+                progress: (@Sendable (Int, Int, UInt64) -> Void)? = nil) {
+        self.scale = scale
+        self.variant = variant
+        self.seeds = seeds
+        self.parallelism = parallelism
+        self.progress = progress
+    }
+
+    /// Seeds 1 … n, n = the override or `defaults[scale]`.
+    public func seedList(_ defaults: [Scale: Int]) -> [UInt64] {
+        (1...UInt64(max(1, seeds ?? defaults[scale] ?? 1))).map { $0 }
+    }
+}
+
+/// A theorem turned into a finite, falsifiable check (THEORY.md §0): hypotheses, a measurement, a
+/// finite-d predicate with named constants (derived in `Proofs/claims/<id>.md`), repetition and,
+/// where the theorem speaks of orders in d, a scaling fit — and a counterfactual that must fail.
+public protocol Claim: Sendable {
+    /// Stable identifier, e.g. "FA.featureAveraging"; also the name of its Proofs page.
+    var id: String { get }
+    var paper: Paper { get }
+    /// The theorem or lemma it comes from.
+    var source: String { get }
+    var statement: String { get }
+    /// The finite-d predicate with its constants, as derived in Proofs/claims/<id>.md.
+    var predicate: String { get }
+    /// The counterfactual: what is changed, and why it must fail.
+    var counterfactual: String { get }
+
+    /// Runs the check (or its counterfactual) and decides it. Throws only on a bug or bad input;
+    /// a violated predicate is a `fails` verdict with a counterexample, never an error.
+    func check(_ run: ClaimRun) throws -> ClaimResult
+}

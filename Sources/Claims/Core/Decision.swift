@@ -1,0 +1,85 @@
+/// How trials become a verdict — the shared mechanics of every claim (THEORY.md §0.4).
+public enum Decision {
+    /// A universal claim: every trial must satisfy the predicate (exact certificates, identities).
+    /// holds iff all do; otherwise fails with the first failing trial as the counterexample.
+    case everyTrial
+    /// A w.h.p. claim: the fraction of satisfying trials must reach `level`, judged by the Wilson
+    /// 95% interval: holds if its lower end ≥ level, fails if its upper end < level, else
+    /// inconclusive.
+    case fraction(level: Double)
+
+    public func decide(_ trials: [Trial]) -> (verdict: Verdict, proportion: WilsonInterval?, counterexample: Counterexample?) {
+        precondition(!trials.isEmpty, "a claim needs at least one trial")
+        let failing = trials.first { !$0.satisfied }
+        let counterexample = failing.map { Counterexample(seed: $0.seed, config: $0.config, values: $0.values) }
+        switch self {
+        case .everyTrial:
+            return (failing == nil ? .holds : .fails, nil, counterexample)
+        case let .fraction(level):
+            let interval = WilsonInterval(successes: trials.filter(\.satisfied).count, trials: trials.count)
+            let verdict: Verdict = interval.lower >= level ? .holds : interval.upper < level ? .fails : .inconclusive
+            return (verdict, interval, counterexample)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .everyTrial: "every trial"
+        case let .fraction(level): "Wilson 95% lower bound of the satisfying fraction ≥ \(level)"
+        }
+    }
+}
+
+/// Thrown by a measurement whose instance lies outside the theorem's hypotheses.
+public struct OutOfRegime: Error, Sendable {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+extension Claim {
+    /// The predicate a run decides: the claim's, or the counterfactual's.
+    public func predicate(for run: ClaimRun) -> String {
+        run.variant == .claim ? predicate : "COUNTERFACTUAL: " + counterfactual
+    }
+
+    /// Runs `measure` for each seed of `run` (reporting progress) and decides with `decision`.
+    /// `measure` returns whether the predicate held, the measured values and the instance's config;
+    /// it throws `OutOfRegime` for an instance outside the hypotheses (the verdict is then
+    /// `outOfRegime`, never `fails`).
+    public func trials(
+        _ run: ClaimRun, seeds defaults: [Scale: Int], decision: Decision,
+        measure: (UInt64) throws -> (satisfied: Bool, values: [String: Double], config: String)
+    ) throws -> ClaimResult {
+        try trials(run, instances: run.seedList(defaults), decision: decision, measure: measure)
+    }
+
+    /// The same over explicit instance numbers (seeds, or e.g. the N of a sweep).
+    public func trials(
+        _ run: ClaimRun, instances: [UInt64], decision: Decision,
+        measure: (UInt64) throws -> (satisfied: Bool, values: [String: Double], config: String)
+    ) throws -> ClaimResult {
+        let clock = ContinuousClock(), start = clock.now
+        func seconds() -> Double {
+            let elapsed = clock.now - start
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+        var trials: [Trial] = []
+        for (index, seed) in instances.enumerated() {
+            run.progress?(index + 1, instances.count, seed)
+            do {
+                let (satisfied, values, config) = try measure(seed)
+                trials.append(Trial(seed: seed, satisfied: satisfied, values: values, config: config))
+            } catch let error as OutOfRegime {
+                return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
+                                   summary: "instance \(seed) is outside the hypotheses: \(error.reason)", trials: trials, seconds: seconds())
+            }
+        }
+        let (verdict, proportion, counterexample) = decision.decide(trials)
+        let held = trials.filter(\.satisfied).count
+        let summary = "\(held)/\(trials.count) trials satisfy the predicate" + (proportion.map {
+            String(format: " (Wilson 95%%: [%.3f, %.3f])", $0.lower, $0.upper)
+        } ?? "")
+        return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run),
+                           summary: summary, trials: trials, proportion: proportion, counterexample: counterexample, seconds: seconds())
+    }
+}

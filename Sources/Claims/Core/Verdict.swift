@@ -1,0 +1,83 @@
+/// The outcome of a claim check (THEORY.md §0.6).
+public enum Verdict: String, Codable, Sendable, CaseIterable {
+    /// The finite-d predicate holds with the stated confidence.
+    case holds
+    /// It does not: the result carries a counterexample.
+    case fails
+    /// Not enough evidence either way (an interval straddles the level, or training diverged).
+    case inconclusive
+    /// The configuration lies outside the theorem's hypotheses; nothing was decided.
+    case outOfRegime
+}
+
+/// A seed (or instance) at which the predicate failed, with what was measured there.
+public struct Counterexample: Codable, Equatable, Sendable {
+    public var seed: UInt64
+    /// The configuration of that instance (JSON for experiment configs, else a description).
+    public var config: String
+    public var values: [String: Double]
+    public var note: String
+
+    public init(seed: UInt64, config: String, values: [String: Double], note: String = "") {
+        self.seed = seed
+        self.config = config
+        self.values = values
+        self.note = note
+    }
+}
+
+/// One repetition of a claim's measurement.
+public struct Trial: Codable, Equatable, Sendable {
+    public var seed: UInt64
+    public var satisfied: Bool
+    public var values: [String: Double]
+    public var config: String
+
+    public init(seed: UInt64, satisfied: Bool, values: [String: Double], config: String) {
+        self.seed = seed
+        self.satisfied = satisfied
+        self.values = values
+        self.config = config
+    }
+}
+
+/// Everything a claim check measured and decided: the machine-readable result of one claim.
+public struct ClaimResult: Codable, Equatable, Sendable {
+    public var id: String
+    public var variant: ClaimVariant
+    public var scale: Scale
+    public var verdict: Verdict
+    /// The predicate as decided, with its constants filled in.
+    public var predicate: String
+    /// A one-line summary of the evidence (shown in the verdict table).
+    public var summary: String
+    public var trials: [Trial]
+    /// The fraction of trials satisfying the predicate, where the verdict rests on it.
+    public var proportion: WilsonInterval?
+    /// Power-law fits, where the verdict rests on a scaling exponent.
+    public var fits: [String: PowerLawFit]
+    /// Summary numbers (and series) the report shows.
+    public var measurements: [String: Double]
+    public var series: [String: [Double]]
+    public var counterexample: Counterexample?
+    public var seconds: Double
+
+    public init(id: String, variant: ClaimVariant, scale: Scale, verdict: Verdict, predicate: String, summary: String,
+                trials: [Trial] = [], proportion: WilsonInterval? = nil, fits: [String: PowerLawFit] = [:],
+                measurements: [String: Double] = [:], series: [String: [Double]] = [:],
+                counterexample: Counterexample? = nil, seconds: Double = 0) {
+        self.id = id
+        self.variant = variant
+        self.scale = scale
+        self.verdict = verdict
+        self.predicate = predicate
+        self.summary = summary
+        self.trials = trials
+        self.proportion = proportion
+        self.fits = fits
+        self.measurements = measurements
+        self.series = series
+        self.counterexample = counterexample
+        self.seconds = seconds
+    }
+}

@@ -1,0 +1,49 @@
+import Engine
+import Exact
+
+/// EP.memorization — the explicit O(Nd)-parameter ℓ∞ ReLU network has zero robust training error
+/// for δ < ε, certified exactly (Proofs/claims/EP.memorization.md).
+public struct MemorizationNetworkClaim: Claim {
+    public init() {}
+    public let id = "EP.memorization"
+    public let paper = Paper.expressivePower
+    public let source = "Thm 2.2 (robust training needs only O(Nd) parameters), ℓ∞ construction"
+    public let statement = "f(x) = Σ_i y_i ReLU(1 − ‖x − x_i‖∞/ε) has zero robust training error at every δ < ε with 6d + 1 parameters per point"
+    public let predicate = "exact certificate at δ = 0.99ε leaves no point uncertified, the network's exact sign is y_i at corners and random points of every box, and parameters ≤ 7·N·d, in every trial"
+    public let counterfactual = "the certificate claimed at δ = ε (the hypothesis δ < ε dropped) must leave points uncertified"
+
+    static func config(_ scale: Scale) -> SeparatedSetsConfig {
+        switch scale {
+        case .smoke: SeparatedSetsConfig(dimension: 3, points: 30, epsilon: 0.05, norm: .linf)
+        case .standard: SeparatedSetsConfig(dimension: 8, points: 200, epsilon: 0.05, norm: .linf)
+        case .paper: SeparatedSetsConfig(dimension: 16, points: 1000, epsilon: 0.05, norm: .linf)
+        }
+    }
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        try trials(run, seeds: [.smoke: 4, .standard: 10, .paper: 20], decision: .everyTrial) { seed in
+            let s = try SeparatedInstance(Self.config(run.scale), claim: id, seed: seed)
+            let network = RobustMemorizationNetwork(points: s.rows, labels: s.data.labels, epsilon: s.config.epsilon)
+            let delta = run.variant == .claim ? s.epsilon * (try Rational(99, 100)) : s.epsilon
+            let uncertified = try Certificates.memorizationUncertified(network, radius: delta)
+            // Consistency of the certificate with the network itself, on up to 50 boxes.
+            var stream = PRNGKey(seed: seed).child(id).child("box").stream
+            var wrong = 0
+            for i in 0..<min(50, s.rows.count) {
+                for probe in 0..<8 {
+                    let offsets: [Rational] = try (0..<s.config.dimension).map { _ in
+                        probe < 4 ? (stream.next() % 2 == 0 ? delta : -delta) : delta * (try Rational(exactly: 2 * stream.uniform() - 1))
+                    }
+                    let value = try network.evaluate(zip(s.exact[i], offsets).map { $0 + $1 })
+                    if value.signum != s.data.labels[i] { wrong += 1 }
+                }
+            }
+            let bound = 7 * s.config.points * s.config.dimension
+            return (uncertified.isEmpty && wrong == 0 && network.parameterCount <= bound,
+                    ["uncertifiedPoints": Double(uncertified.count), "wrongBoxProbes": Double(wrong),
+                     "parameters": Double(network.parameterCount), "parametersPerNd": Double(network.parameterCount) / Double(s.config.points * s.config.dimension),
+                     "deltaOverEpsilon": Double(try delta / s.epsilon)],
+                    s.configDescription)
+        }
+    }
+}

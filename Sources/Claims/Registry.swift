@@ -1,0 +1,10 @@
+/// Every registered claim, in the order `verify` runs them.
+public enum ClaimRegistry {
+    public static let all: [any Claim] = [
+        LipschitzRatioClassifierClaim(),
+        MemorizationNetworkClaim(),
+        GridLowerBoundClaim(),
+    ]
+
+    public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }
+}
