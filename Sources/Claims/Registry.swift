@@ -4,6 +4,7 @@ public enum ClaimRegistry {
         LipschitzRatioClassifierClaim(),
         MemorizationNetworkClaim(),
         GridLowerBoundClaim(),
+        WeightDecompositionClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }

@@ -61,6 +61,19 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
     /// Robust accuracy in the history (off when its ε = 0); `patchDimension` 0 as above.
     public var robustness: RobustnessProbe = .none
 
+    public init(preset: String, seed: UInt64, task: Task, data: DataConfig, network: Network, loss: LossKind,
+                optimizer: GradientDescent, adversarialTraining: AdversarialTraining = .disabled, robustness: RobustnessProbe = .none) {
+        self.preset = preset
+        self.seed = seed
+        self.task = task
+        self.data = data
+        self.network = network
+        self.loss = loss
+        self.optimizer = optimizer
+        self.adversarialTraining = adversarialTraining
+        self.robustness = robustness
+    }
+
     /// `attack` with a `patchDimension` of 0 resolved to the data's patch dimension.
     public func resolved(_ attack: AttackConfig) -> AttackConfig {
         var a = attack
