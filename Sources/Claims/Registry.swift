@@ -5,6 +5,7 @@ public enum ClaimRegistry {
         MemorizationNetworkClaim(),
         GridLowerBoundClaim(),
         WeightDecompositionClaim(),
+        FeatureAveragingClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }

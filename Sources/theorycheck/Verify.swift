@@ -59,6 +59,7 @@ struct Verify: ParsableCommand {
         if let output {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             try output.write("verify.json", Array(try encoder.encode(results)) + [10])
             try output.commit()
             print("wrote \(output.target.path)/verify.json")

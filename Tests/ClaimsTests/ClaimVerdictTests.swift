@@ -1,3 +1,4 @@
+import Engine
 import Testing
 @testable import Claims
 
@@ -15,15 +16,40 @@ struct ExpressivePowerClaimTests {
     }
 }
 
-/// Feature Averaging claims at smoke scale: each holds and its counterfactual fails.
+/// Feature Averaging claims at smoke scale: none is refuted (a scaling fit over four small d may
+/// be inconclusive — smoke is too small to decide an exponent — but every per-seed predicate must
+/// reach its level), and every counterfactual fails.
 @Suite("Feature Averaging claims")
 struct FeatureAveragingClaimTests {
-    @Test(arguments: ["FA.weightDecomposition"])
-    func claimHoldsAndCounterfactualFails(id: String) throws {
+    @Test(arguments: ["FA.weightDecomposition", "FA.featureAveraging"])
+    func claimIsNotRefutedAndCounterfactualFails(id: String) throws {
         let claim = try #require(ClaimRegistry.claim(id))
         let result = try claim.check(ClaimRun(scale: .smoke))
-        #expect(result.verdict == .holds, "\(id): \(result.summary) \(result.counterexample.map { "\($0.values)" } ?? "")")
+        #expect(result.verdict == .holds || result.verdict == .inconclusive,
+                "\(id): \(result.summary) \(result.counterexample.map { "\($0.values)" } ?? "")")
+        #expect(result.trials.allSatisfy(\.satisfied) || (result.proportion?.lower ?? 0) >= 0.75, "\(id): \(result.summary)")
         let counterfactual = try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual))
         #expect(counterfactual.verdict == .fails, "\(id) counterfactual: \(counterfactual.summary)")
+    }
+
+    /// The sign structure derived in Proofs/claims/FA.featureAveraging.md, exactly: for a neuron
+    /// of sign s every GD coefficient on its own class is ≥ 0 and on the other class ≤ 0, so
+    /// own-class λ ≥ 0 ≥ cross-class λ at every step (both initialisations).
+    @Test(arguments: [nil, 1e-5] as [Double?])
+    func ownClassLambdaIsNonNegativeAndCrossClassNonPositive(smallInit: Double?) throws {
+        var setting = FeatureAveragingClaim.base(.smoke)
+        setting.smallInit = smallInit
+        for seed: UInt64 in 1...3 {
+            let run = try ExperimentRun.run(setting.config(seed: seed, probeEvery: 32))
+            for record in run.history {
+                let lambda = try #require(record.series["lambda"])
+                for r in 0..<(2 * setting.neuronsPerSign) {
+                    for j in 0..<setting.clusters {
+                        let own = (j < setting.clusters / 2) == (r < setting.neuronsPerSign)
+                        #expect(own ? lambda[r * setting.clusters + j] >= 0 : lambda[r * setting.clusters + j] <= 0)
+                    }
+                }
+            }
+        }
     }
 }

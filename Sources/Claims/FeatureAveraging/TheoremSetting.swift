@@ -6,12 +6,15 @@ import Foundation
 /// ReLU neurons with a = ±1/m, W ~ N(0, I/d), b ~ N(0, 1/d²); logistic loss; full-batch GD with
 /// η = 1/√d for T steps.
 struct TheoremSetting: Sendable {
-    let dimension: Int
-    let clusters: Int
-    let trainSamples: Int
-    let testSamples: Int
-    let neuronsPerSign: Int
-    let steps: Int
+    var dimension: Int
+    var clusters: Int
+    var trainSamples: Int
+    var testSamples: Int
+    var neuronsPerSign: Int
+    var steps: Int
+    /// nil: THEORY.md's W ~ N(0, I/d), b ~ N(0, 1/d²); else the official code's small init
+    /// W ~ N(0, smallInit²), b = 0.
+    var smallInit: Double? = nil
 
     func config(seed: UInt64, probeEvery: Int? = nil) -> ExperimentConfig {
         let d = Double(dimension)
@@ -21,7 +24,7 @@ struct TheoremSetting: Sendable {
                                                    trainSamples: trainSamples, testSamples: testSamples, noise: 1,
                                                    features: .hadamard, sampling: .balanced)),
             network: .init(neuronsPerHead: neuronsPerSign, secondLayerScale: 1 / Double(neuronsPerSign),
-                           weightInitStd: 1 / d.squareRoot(), biasInitStd: 1 / d),
+                           weightInitStd: smallInit ?? 1 / d.squareRoot(), biasInitStd: smallInit == nil ? 1 / d : 0),
             loss: .logistic, optimizer: GradientDescent(learningRate: 1 / d.squareRoot(), steps: steps, probeEvery: probeEvery ?? max(steps, 1)))
     }
 

@@ -1,0 +1,129 @@
+import Engine
+import Foundation
+
+/// FA.featureAveraging — GD makes every neuron an average of its class's features: own-class λ
+/// positive, growing and balanced (max/min ≤ 3), the learned direction ≈ Σ_{J_s} μ_j, and the
+/// cross-class coefficients o(1) relative to the own-class ones as d grows
+/// (Proofs/claims/FA.featureAveraging.md).
+public struct FeatureAveragingClaim: Claim {
+    public init() {}
+    public let id = "FA.featureAveraging"
+    public let paper = Paper.featureAveraging
+    public let source = "Theorem (feature averaging)"
+    public let statement = "λ_{s,r,j} ≥ Ω(1) and λ_{s,r,j}/λ_{s,r,k} ≤ O(1) for j, k ∈ J_s; λ_{−s,r,j} ≤ o(1); w_{s,r} ∝ Σ_{j∈J_s} μ_j"
+    public let predicate = "A: train acc = 1, test acc ≥ 0.95, every neuron's own λ > 0, max/min own λ ≤ 3, own λ(T) > λ(T/2), cos(w − w(0), Σ_{J_s} μ_j) ≥ 0.9 (Wilson 95% lower ≥ 0.75 of seeds); B: the exponent of max|cross λ|/min own λ in d has its 95% interval ≤ 0"
+    public let counterfactual = "part A applied to the fine-grained (cluster-label) network, which decouples instead of averaging, must fail"
+
+    static func base(_ scale: Scale) -> TheoremSetting {
+        switch scale {
+        case .smoke: TheoremSetting(dimension: 128, clusters: 4, trainSamples: 48, testSamples: 200, neuronsPerSign: 2, steps: 256, smallInit: 1e-5)
+        case .standard: TheoremSetting(dimension: 512, clusters: 8, trainSamples: 200, testSamples: 400, neuronsPerSign: 4, steps: 1024, smallInit: 1e-5)
+        case .paper: TheoremSetting(dimension: 1024, clusters: 8, trainSamples: 400, testSamples: 400, neuronsPerSign: 8, steps: 2048, smallInit: 1e-5)
+        }
+    }
+
+    static func sweep(_ scale: Scale) -> (settings: [TheoremSetting], seeds: Int) {
+        let (dims, k, n, m, seeds) = switch scale {
+        case .smoke: ([64, 128, 256, 512], 4, 48, 2, 3)
+        case .standard: ([128, 256, 512, 1024], 8, 200, 4, 3)
+        case .paper: ([256, 512, 1024, 2048], 8, 400, 8, 3)
+        }
+        return (dims.map { TheoremSetting(dimension: $0, clusters: k, trainSamples: n, testSamples: 0, neuronsPerSign: m, steps: 2 * $0, smallInit: 1e-5) }, seeds)
+    }
+
+    /// What part A measures on one trained network.
+    struct Averaging {
+        var minOwnLambda = Double.infinity, maxOwnRatio = 0.0, minGrowth = Double.infinity, minCosine = Double.infinity
+        var maxCrossLambda = 0.0
+        var trainAccuracy = 0.0, testAccuracy = 0.0
+
+        var satisfied: Bool {
+            trainAccuracy == 1 && testAccuracy >= 0.95 && minOwnLambda > 0 && maxOwnRatio <= 3 && minGrowth > 0 && minCosine >= 0.9
+        }
+        var values: [String: Double] {
+            ["minOwnLambda": minOwnLambda, "maxOwnRatio": maxOwnRatio, "minOwnGrowth": minGrowth, "minCosine": minCosine,
+             "maxCrossLambda": maxCrossLambda, "trainAccuracy": trainAccuracy, "testAccuracy": testAccuracy]
+        }
+    }
+
+    /// Part A's measurements; each neuron's class J_s is the binary class of the output it feeds
+    /// (the sign of a_r for the binary net, the class of its cluster for the per-cluster net).
+    static func measure(_ experiment: ExperimentRun) -> Averaging {
+        let config = experiment.config
+        guard case let .multiCluster(data) = config.data, let features = experiment.data.clusterFeatures,
+              let lambda = experiment.decomposition?.lambda, let history = experiment.history.last else {
+            preconditionFailure("a Feature Averaging run tracks λ")
+        }
+        let k = data.clusters, positive = data.positiveClusters
+        let half = experiment.history.first { $0.step == config.optimizer.steps / 2 }?.series["lambda"]
+        let head = experiment.final.head
+        var m = Averaging()
+        m.trainAccuracy = history.trainAccuracy
+        m.testAccuracy = history.testAccuracy ?? 1
+        for r in 0..<lambda.rows {
+            let positiveClass = head.outputs == 1 ? head.coefficient[r] > 0 : head.neuronOutput[r] < positive
+            let own = (0..<k).filter { ($0 < positive) == positiveClass }
+            let ownLambda = own.map { lambda[r, $0] }
+            m.minOwnLambda = min(m.minOwnLambda, ownLambda.min()!)
+            m.maxOwnRatio = max(m.maxOwnRatio, ownLambda.min()! > 0 ? ownLambda.max()! / ownLambda.min()! : .infinity)
+            if let half { for j in own { m.minGrowth = min(m.minGrowth, lambda[r, j] - half[r * k + j]) } }
+            for j in 0..<k where !own.contains(j) { m.maxCrossLambda = max(m.maxCrossLambda, abs(lambda[r, j])) }
+            var direction = [Double](repeating: 0, count: features.columns)
+            for j in own { for t in direction.indices { direction[t] += features[j, t] } }
+            let change = (0..<features.columns).map { experiment.final.weights[r, $0] - experiment.initial.weights[r, $0] }
+            let dot = zip(change, direction).reduce(0) { $0 + $1.0 * $1.1 }
+            let norms = (change.reduce(0) { $0 + $1 * $1 } * direction.reduce(0) { $0 + $1 * $1 }).squareRoot()
+            m.minCosine = min(m.minCosine, norms > 0 ? dot / norms : 0)
+        }
+        return m
+    }
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        let base = Self.base(run.scale)
+        var partA = try trials(run, seeds: [.smoke: 12, .standard: 20, .paper: 20], decision: .fraction(level: 0.75)) { seed in
+            var config = base.config(seed: seed, probeEvery: base.steps / 2)
+            if run.variant == .counterfactual {
+                config.task = .multiclass
+                config.loss = .crossEntropy
+                config.network.neuronsPerHead = 1
+                config.network.secondLayerScale = 1
+            }
+            let measured = Self.measure(try ExperimentRun.run(config, parallelism: run.parallelism))
+            return (measured.satisfied, measured.values, TheoremSetting.describe(config))
+        }
+        guard run.variant == .claim, partA.verdict != .outOfRegime else { return partA }
+        // Part B: the cross/own ratio against d.
+        let (settings, seeds) = Self.sweep(run.scale)
+        var ratios: [Double] = []
+        for setting in settings {
+            var perSeed: [Double] = []
+            for seed in 1...UInt64(seeds) {
+                let m = Self.measure(try ExperimentRun.run(setting.config(seed: 1000 + seed, probeEvery: setting.steps / 2), parallelism: run.parallelism))
+                perSeed.append(m.maxCrossLambda / m.minOwnLambda)
+            }
+            ratios.append(perSeed.sorted()[perSeed.count / 2])
+        }
+        let dims = settings.map { Double($0.dimension) }
+        guard ratios.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            partA.verdict = partA.verdict == .fails ? .fails : .inconclusive
+            partA.summary += "; part B: a ratio is not positive and finite (\(ratios)), no fit"
+            return partA
+        }
+        let fit = PowerLawFit(x: dims, y: ratios)
+        let b = fit.decide(band: -Double.infinity...0)
+        partA.fits["crossOverOwnVersusD"] = fit
+        partA.series["sweepDimensions"] = dims
+        partA.series["crossOverOwnRatio"] = ratios
+        partA.summary += String(format: "; B: cross/own ∝ d^%.3f, 95%% [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(b.rawValue))"
+        partA.verdict = switch (partA.verdict, b) {
+        case (.holds, .holds): .holds
+        case (.fails, _), (_, .fails): .fails
+        default: .inconclusive
+        }
+        if b == .fails && partA.counterexample == nil {
+            partA.counterexample = Counterexample(seed: 0, config: "d sweep \(settings.map(\.dimension))", values: Dictionary(uniqueKeysWithValues: zip(settings.map { "ratio@d=\($0.dimension)" }, ratios)),
+                                                  note: "the cross/own ratio does not decrease with d")
+        }
+        return partA
+    }
+}
