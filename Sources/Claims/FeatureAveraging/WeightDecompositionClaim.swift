@@ -45,7 +45,7 @@ public struct WeightDecompositionClaim: Claim {
             let rebuilt = decomposition.reconstruct(initial: initial, features: features, noise: noise, run.parallelism)
             let change = zip(final.storage, initial.storage).map { abs($0 - $1) }.max()!
             let reconstruction = zip(rebuilt.storage, final.storage).map { abs($0 - $1) }.max()! / change
-            let recovered = try Self.exactRecovery(experiment, features: features)
+            let recovered = try Self.exactRecovery(experiment, features: features, parallelism: run.parallelism)
             let lambdaError = Self.maxDifference(recovered.lambda, lambda) / lambda.storage.map(abs).max()!
             let sigmaError = Self.maxDifference(recovered.sigma, tracked.sigma) / tracked.sigma.storage.map(abs).max()!
             return (reconstruction <= 1e-10 && lambdaError <= 1e-9 && sigmaError <= 1e-9,
@@ -60,7 +60,7 @@ public struct WeightDecompositionClaim: Claim {
     /// λ̂, σ̂: the exact least-squares coefficients of w_r(T) − w_r(0) in the basis
     /// [μ_1 … μ_k, ξ_1 … ξ_n] with ξ_i = x_i − μ_{c(i)} exactly (Bareiss on the normal equations),
     /// rounded to Double at the end.
-    static func exactRecovery(_ experiment: ExperimentRun, features: Matrix) throws -> (lambda: Matrix, sigma: Matrix) {
+    static func exactRecovery(_ experiment: ExperimentRun, features: Matrix, parallelism: Parallelism) throws -> (lambda: Matrix, sigma: Matrix) {
         let train = experiment.train
         let k = features.rows, n = train.count, d = features.columns
         let mu = try features.rowList.map { try $0.map { try Rational(exactly: $0) } }
@@ -73,13 +73,32 @@ public struct WeightDecompositionClaim: Claim {
         precondition(basis.rows == d)
         let gram = basis.transposed.rowGram
         let initial = experiment.initial.weights, final = experiment.final.weights
+        let transposedBasis = basis.transposed
+        // One exact solve per neuron, in parallel (each writes only its own entry).
+        var solutions = [Result<[Double], any Error>](repeating: .success([]), count: initial.rows)
+        solutions.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedBox(buffer)
+            parallelism.forEachRange(initial.rows) { rows in
+                for r in rows {
+                    out.value[r] = Result {
+                        let change = try (0..<d).map { try Rational(exactly: final[r, $0]) - Rational(exactly: initial[r, $0]) }
+                        return try Bareiss.solve(gram, try transposedBasis * change).map(Double.init)
+                    }
+                }
+            }
+        }
+        let coefficients = try solutions.map { try $0.get() }
         var lambda = Matrix(rows: initial.rows, columns: k), sigma = Matrix(rows: initial.rows, columns: n)
         for r in 0..<initial.rows {
-            let change = try (0..<d).map { try Rational(exactly: final[r, $0]) - Rational(exactly: initial[r, $0]) }
-            let coefficients = try Bareiss.solve(gram, try basis.transposed * change)
-            for j in 0..<k { lambda[r, j] = Double(coefficients[j]) }
-            for i in 0..<n { sigma[r, i] = Double(coefficients[k + i]) }
+            for j in 0..<k { lambda[r, j] = coefficients[r][j] }
+            for i in 0..<n { sigma[r, i] = coefficients[r][k + i] }
         }
         return (lambda, sigma)
     }
+}
+
+/// A value shared with the worker threads of `Parallelism.forEachRange`, which write disjoint parts.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
