@@ -6,6 +6,7 @@ public enum ClaimRegistry {
         GridLowerBoundClaim(),
         WeightDecompositionClaim(),
         FeatureAveragingClaim(),
+        NonRobustnessClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }

@@ -1,0 +1,124 @@
+import Engine
+import Exact
+import Foundation
+
+/// FA.nonRobustness — the averaged-feature attack breaks feature-averaging nets at radius ∝ √(d/k)
+/// (fits of the median flip radius of GD-trained nets in d and in k), and breaks the idealised
+/// averaged model at 3√(d/k) for every bias in a grid, certified exactly
+/// (Proofs/claims/FA.nonRobustness.md).
+public struct NonRobustnessClaim: Claim {
+    public init() {}
+    public let id = "FA.nonRobustness"
+    public let paper = Paper.featureAveraging
+    public let source = "Theorem (averaged features are non-robust, for any bias)"
+    public let statement = "for feature-averaging weights and any biases, δ-robust accuracy ≈ 0 at δ = Ω(√(d/k)) under ρ = δ·y·u/‖u‖"
+    public let predicate = "A: median flip radius of GD-trained nets ∝ d^b (95% CI ⊂ [0.4, 0.6]) and ∝ k^c (CI ⊂ [−0.6, −0.4]); B: exact certified robust accuracy of f_FA at 3√(d/k) ≤ 0.05 for every (b₊, b₋) ∈ {−d/4, 0, d/4}²"
+    public let counterfactual = "part B at ½√(d/k) with zero bias (\"≤ 5% robust\" there) must fail"
+
+    struct Sizes {
+        let dimensions: [Int], fixedK: Int, clusterCounts: [Int], fixedD: Int, certificateD: Int, certificateK: Int, certificatePoints: Int
+    }
+
+    static func sizes(_ scale: Scale) -> Sizes {
+        switch scale {
+        case .smoke: Sizes(dimensions: [64, 128, 256, 512], fixedK: 4, clusterCounts: [2, 4, 8, 16], fixedD: 256,
+                           certificateD: 256, certificateK: 4, certificatePoints: 100)
+        case .standard: Sizes(dimensions: [128, 256, 512, 1024], fixedK: 8, clusterCounts: [2, 4, 8, 16], fixedD: 1024,
+                              certificateD: 1024, certificateK: 8, certificatePoints: 400)
+        case .paper: Sizes(dimensions: [256, 512, 1024, 2048], fixedK: 8, clusterCounts: [2, 4, 8, 16], fixedD: 2048,
+                           certificateD: 2048, certificateK: 8, certificatePoints: 800)
+        }
+    }
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        let sizes = Self.sizes(run.scale)
+        let clock = ContinuousClock(), start = clock.now
+        var result: ClaimResult
+        // Part B: one trial per bias pair (or the single counterfactual radius).
+        let d = Double(sizes.certificateD), k = Double(sizes.certificateK)
+        let biases: [(Double, Double)] = run.variant == .claim
+            ? [-d / 4, 0, d / 4].flatMap { p in [-d / 4, 0, d / 4].map { (p, $0) } } : [(0, 0)]
+        let deltaSquared = run.variant == .claim ? try Rational(9 * sizes.certificateD, sizes.certificateK)
+                                                 : try Rational(sizes.certificateD, 4 * sizes.certificateK)
+        let data = try MultiClusterData(
+            MultiClusterConfig(dimension: sizes.certificateD, clusters: sizes.certificateK, positiveClusters: sizes.certificateK / 2,
+                               trainSamples: sizes.certificateK, testSamples: sizes.certificatePoints, noise: 1, features: .hadamard,
+                               sampling: .balanced),
+            key: PRNGKey(seed: 1).child(id))
+        let u = FeatureAveragingModels.averagedAttackDirection(features: data.features, positiveClusters: sizes.certificateK / 2)
+        result = try trials(run, instances: biases.indices.map { UInt64($0) }, decision: .everyTrial) { index in
+            let (bp, bn) = biases[Int(index)]
+            let model = FeatureAveragingModels.averaged(features: data.features, positiveClusters: sizes.certificateK / 2, biases: (bp, bn))
+            var robust = 0
+            for i in 0..<data.test.count {
+                let x = data.test.inputs.row(i), y = data.test.labels[i]
+                guard try Certificates.exactDecision(model, x) == y else { continue }
+                if try !Certificates.averagedAttackFlips(model, x: x, label: y, direction: u, deltaSquared: deltaSquared) { robust += 1 }
+            }
+            let accuracy = Double(robust) / Double(data.test.count)
+            return (accuracy <= 0.05, ["certifiedRobustAccuracy": accuracy, "biasPositive": bp, "biasNegative": bn,
+                                       "deltaOverSqrtDOverK": Double(try deltaSquared / (try Rational(sizes.certificateD, sizes.certificateK))).squareRoot()],
+                    "f_FA, d = \(sizes.certificateD), k = \(sizes.certificateK), biases (\(bp), \(bn)), \(data.test.count) test points")
+        }
+        guard run.variant == .claim else { return result }
+        // Part A: median flip radii of GD-trained nets against d and against k.
+        var medians: [String: [Double]] = [:], critical: [String: [Double]] = [:]
+        for (name, settings) in [("d", sizes.dimensions.map { (dim: $0, k: sizes.fixedK) }), ("k", sizes.clusterCounts.map { (dim: sizes.fixedD, k: $0) })] {
+            for (dim, kk) in settings {
+                let setting = TheoremSetting(dimension: dim, clusters: kk, trainSamples: 12 * kk, testSamples: 50 * kk,
+                                             neuronsPerSign: 2, steps: 2 * dim, smallInit: 1e-5)
+                let experiment = try ExperimentRun.run(setting.config(seed: 1), parallelism: run.parallelism)
+                let radii = Self.flipRadii(experiment.final, experiment.test, features: experiment.data.clusterFeatures!, positiveClusters: kk / 2).sorted()
+                medians[name, default: []].append(radii[radii.count / 2])
+                critical[name, default: []].append(radii[radii.count - 1 - radii.count / 20])
+            }
+        }
+        let fitD = PowerLawFit(x: sizes.dimensions.map(Double.init), y: medians["d"]!)
+        let fitK = PowerLawFit(x: sizes.clusterCounts.map(Double.init), y: medians["k"]!)
+        let a = fitD.decide(band: 0.4...0.6), b = fitK.decide(band: -0.6 ... -0.4)
+        result.fits = ["medianFlipRadiusVersusD": fitD, "medianFlipRadiusVersusK": fitK]
+        result.series = ["dimensions": sizes.dimensions.map(Double.init), "medianFlipRadiusOverD": medians["d"]!,
+                         "criticalRadiusOverD": critical["d"]!, "clusterCounts": sizes.clusterCounts.map(Double.init),
+                         "medianFlipRadiusOverK": medians["k"]!, "criticalRadiusOverK": critical["k"]!]
+        result.summary = "B: " + result.summary + String(format: "; A: median flip radius ∝ d^%.3f [%.3f, %.3f], ∝ k^%.3f [%.3f, %.3f]",
+                                                         fitD.exponent, fitD.lower, fitD.upper, fitK.exponent, fitK.lower, fitK.upper)
+            + " (\(a.rawValue), \(b.rawValue))"
+        result.verdict = [result.verdict, a, b].contains(.fails) ? .fails : [result.verdict, a, b].allSatisfy { $0 == .holds } ? .holds : .inconclusive
+        let elapsed = clock.now - start
+        result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return result
+    }
+
+    /// For each sample, the smallest δ ≥ 0 at which x + δ·y·u/‖u‖ is no longer classified y (0 when
+    /// it is misclassified already, ∞ when it never flips). Along the ray every pre-activation is
+    /// z_r + δ·c_r, so y·f is piecewise linear with breakpoints −z_r/c_r: the root is found exactly
+    /// between consecutive breakpoints (in Double).
+    static func flipRadii(_ net: TwoLayerNetwork, _ data: Dataset, features: Matrix, positiveClusters: Int) -> [Double] {
+        let u = FeatureAveragingModels.averagedAttackDirection(features: features, positiveClusters: positiveClusters)
+        let norm = u.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let direction = u.map { $0 / norm }
+        let z = net.preactivations(data.inputs, .serial)
+        let c = Kernels.productTransposed(Matrix(rows: 1, columns: direction.count, storage: direction), net.weights, .serial)
+        return (0..<data.count).map { i in
+            let y = Double(data.labels[i])
+            func g(_ delta: Double) -> Double {
+                (0..<net.neurons).reduce(0) { $0 + net.head.coefficient[$1] * max(0, z[i, $1] + delta * y * c[0, $1]) } * y
+            }
+            guard g(0) > 0 else { return 0 }
+            let breakpoints = (0..<net.neurons).compactMap { r -> Double? in
+                let slope = y * c[0, r]
+                guard slope != 0 else { return nil }
+                let t = -z[i, r] / slope
+                return t > 0 ? t : nil
+            }.sorted()
+            var previous = 0.0, gp = g(0)
+            for t in breakpoints {
+                let gt = g(t)
+                if gt <= 0 { return previous + (t - previous) * gp / (gp - gt) }
+                (previous, gp) = (t, gt)
+            }
+            let slope = g(previous + 1) - gp
+            return slope < 0 ? previous + gp / -slope : .infinity
+        }
+    }
+}
