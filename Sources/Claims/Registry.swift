@@ -7,6 +7,7 @@ public enum ClaimRegistry {
         WeightDecompositionClaim(),
         FeatureAveragingClaim(),
         NonRobustnessClaim(),
+        RobustSolutionClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }
