@@ -8,6 +8,7 @@ public enum ClaimRegistry {
         FeatureAveragingClaim(),
         NonRobustnessClaim(),
         RobustSolutionClaim(),
+        FeatureDecouplingClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }
