@@ -8,6 +8,14 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     case inconclusive
     /// The configuration lies outside the theorem's hypotheses; nothing was decided.
     case outOfRegime
+
+    /// The verdict of a claim made of several parts: fails if any part fails, out of regime if any
+    /// part is (and none fails), holds if every part holds, inconclusive otherwise.
+    public static func conjunction(_ parts: Verdict...) -> Verdict {
+        if parts.contains(.fails) { return .fails }
+        if parts.contains(.outOfRegime) { return .outOfRegime }
+        return parts.allSatisfy { $0 == .holds } ? .holds : .inconclusive
+    }
 }
 
 /// A seed (or instance) at which the predicate failed, with what was measured there.

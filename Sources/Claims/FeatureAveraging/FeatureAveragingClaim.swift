@@ -115,11 +115,7 @@ public struct FeatureAveragingClaim: Claim {
         partA.series["sweepDimensions"] = dims
         partA.series["crossOverOwnRatio"] = ratios
         partA.summary += String(format: "; B: cross/own ∝ d^%.3f, 95%% [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(b.rawValue))"
-        partA.verdict = switch (partA.verdict, b) {
-        case (.holds, .holds): .holds
-        case (.fails, _), (_, .fails): .fails
-        default: .inconclusive
-        }
+        partA.verdict = .conjunction(partA.verdict, b)
         if b == .fails && partA.counterexample == nil {
             partA.counterexample = Counterexample(seed: 0, config: "d sweep \(settings.map(\.dimension))", values: Dictionary(uniqueKeysWithValues: zip(settings.map { "ratio@d=\($0.dimension)" }, ratios)),
                                                   note: "the cross/own ratio does not decrease with d")

@@ -75,7 +75,7 @@ public struct FeatureDecouplingClaim: Claim {
         result.fits = ["dominanceVersusD": fit]
         result.series = ["dimensions": s.dims.map(Double.init), "dominance": dominance]
         result.summary += String(format: "; dominance ∝ d^%.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(b.rawValue))"
-        result.verdict = [result.verdict, b].contains(.fails) ? .fails : [result.verdict, b].allSatisfy { $0 == .holds } ? .holds : .inconclusive
+        result.verdict = .conjunction(result.verdict, b)
         return result
     }
 }

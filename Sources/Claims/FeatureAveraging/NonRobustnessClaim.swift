@@ -83,7 +83,7 @@ public struct NonRobustnessClaim: Claim {
         result.summary = "B: " + result.summary + String(format: "; A: median flip radius ∝ d^%.3f [%.3f, %.3f], ∝ k^%.3f [%.3f, %.3f]",
                                                          fitD.exponent, fitD.lower, fitD.upper, fitK.exponent, fitK.lower, fitK.upper)
             + " (\(a.rawValue), \(b.rawValue))"
-        result.verdict = [result.verdict, a, b].contains(.fails) ? .fails : [result.verdict, a, b].allSatisfy { $0 == .holds } ? .holds : .inconclusive
+        result.verdict = .conjunction(result.verdict, a, b)
         let elapsed = clock.now - start
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return result

@@ -49,7 +49,7 @@ public struct RobustSolutionClaim: Claim {
         result.fits = ["robustOverAveragedRadiusVersusK": fit]
         result.series = ["clusterCounts": ks.map(Double.init), "radiusRatio": ratios]
         result.summary += String(format: "; ratio ∝ k^%.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(b.rawValue))"
-        result.verdict = [result.verdict, b].contains(.fails) ? .fails : [result.verdict, b].allSatisfy { $0 == .holds } ? .holds : .inconclusive
+        result.verdict = .conjunction(result.verdict, b)
         return result
     }
 }
