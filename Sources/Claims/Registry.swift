@@ -9,6 +9,7 @@ public enum ClaimRegistry {
         NonRobustnessClaim(),
         RobustSolutionClaim(),
         FeatureDecouplingClaim(),
+        PaperReproductionClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }

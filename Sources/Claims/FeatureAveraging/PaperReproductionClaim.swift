@@ -1,0 +1,124 @@
+import Engine
+import Foundation
+
+/// FA.paperReproduction — the official synthetic experiment: the binary and the per-cluster net
+/// trained with the official setup, robust-accuracy curves under the official protocol and a strong
+/// attack, critical radii against √(d/k) and √(d/2), and the (neuron × feature) cosine matrices
+/// (Proofs/claims/FA.paperReproduction.md).
+public struct PaperReproductionClaim: Claim {
+    public init() {}
+    public let id = "FA.paperReproduction"
+    public let paper = Paper.featureAveraging
+    public let source = "The synthetic experiment of the official code (fa-paper, fa-paper-cluster)"
+    public let statement = "binary net breaks at ≈ √(d/k), per-cluster net at ≈ √(d/2); cosines show averaging vs decoupling"
+    public let predicate = "critical radii under the worst case of strong PGD and the averaged-feature attack: r_b/√(d/k) ∈ [0.8, 1.5] and r_c/√(d/2) ∈ [0.8, 1.5]; binary own-feature cosines ∈ [0.8, 1.2]/√(k/2), other-class ≤ 0.1; per-cluster diagonal ≥ 0.9, |off-diagonal| ≤ 0.1"
+    public let counterfactual = "the cosine patterns swapped — one feature per neuron for the binary net, averaging for the per-cluster net — must fail"
+
+    /// The official presets, shrunk below paper scale with η·T·d kept at its official value.
+    static func configs(_ scale: Scale) -> (binary: ExperimentConfig, cluster: ExperimentConfig, radii: [Double]) {
+        var binary = Presets.faPaper, cluster = Presets.faPaperCluster
+        guard scale != .paper else { return (binary, cluster, stride(from: 0.0, through: 46, by: 2).map { $0 }) }
+        let (d, k, n, test) = scale == .smoke ? (256, 4, 200, 200) : (1024, 8, 400, 400)
+        func shrink(_ config: inout ExperimentConfig) {
+            guard case var .multiCluster(data) = config.data else { return }
+            data.dimension = d
+            data.clusters = k
+            data.positiveClusters = k / 2
+            data.trainSamples = n
+            data.testSamples = test
+            config.data = .multiCluster(data)
+            config.optimizer.steps = 100 * 3072 / d
+            config.optimizer.probeEvery = config.optimizer.steps
+        }
+        shrink(&binary)
+        shrink(&cluster)
+        let step = (Double(d) / Double(k)).squareRoot() / 8, top = 1.3 * (Double(d) / 2).squareRoot()
+        return (binary, cluster, stride(from: 0.0, through: top, by: step).map { $0 })
+    }
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        let (binaryConfig, clusterConfig, radii) = Self.configs(run.scale)
+        guard case let .multiCluster(data) = binaryConfig.data else { preconditionFailure() }
+        let d = Double(data.dimension), k = Double(data.clusters)
+        var curves: [String: [Double]] = [:], critical: [String: Double] = [:], cosines: [String: [Double]] = [:]
+        var result = try trials(run, instances: [binaryConfig.seed], decision: .everyTrial) { _ in
+            let binary = try ExperimentRun.run(binaryConfig, parallelism: run.parallelism)
+            let cluster = try ExperimentRun.run(clusterConfig, parallelism: run.parallelism)
+            guard binary.history.last!.trainAccuracy == 1, cluster.history.last!.trainAccuracy == 1 else {
+                throw OutOfRegime("a net did not fit its training set (train accuracy < 1)")
+            }
+            let strong = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin)
+            for (name, experiment) in [("binary", binary), ("cluster", cluster)] {
+                let model = experiment.final, test = experiment.test, features = experiment.data.clusterFeatures!
+                // The averaged-feature attack moves a point of cluster c like a binary point of sign(c ∈ J₊).
+                let signs = test.clusters.map { $0 < data.positiveClusters ? 1 : -1 }
+                for (protocolName, attack) in [("official", AttackConfig.faPaper), ("strong", strong)] {
+                    let key = PRNGKey(seed: 3).child(name).child(protocolName)
+                    // "strong": per point, the worst case of the PGD and the model-independent averaged-feature attack.
+                    let curve = RobustAccuracy.curve(radii: radii) { index, radius in
+                        var robust = RobustAccuracy.robustSamples(model, test, epsilon: radius, attack: attack, trainingLoss: experiment.config.loss.loss,
+                                                                  key: key.child(UInt64(index)), parallelism: run.parallelism)
+                        if protocolName == "strong" {
+                            let moved = Attacks.averagedFeature(inputs: test.inputs, labels: signs, features: features,
+                                                                positiveClusters: data.positiveClusters, delta: radius)
+                            robust = zip(robust, RobustAccuracy.robustSamples(model, test, perturbed: moved, parallelism: run.parallelism)).map { $0 && $1 }
+                        }
+                        return robust
+                    }
+                    curves["\(name).\(protocolName)"] = curve.map(\.monotoneRobustAccuracy)
+                    critical["\(name).\(protocolName)"] = RobustAccuracy.criticalRadius(curve, level: 0.05) ?? .infinity
+                }
+                cosines[name] = Probes.cosines(model.weights, features).storage
+            }
+            let rb = critical["binary.strong"]!, rc = critical["cluster.strong"]!
+            let binaryCosines = Probes.cosines(binary.final.weights, binary.data.clusterFeatures!)
+            let clusterCosines = Probes.cosines(cluster.final.weights, cluster.data.clusterFeatures!)
+            let binaryClass = { (r: Int) in binary.final.head.coefficient[r] > 0 }
+            let clusterClass = { (r: Int) in r < data.positiveClusters }
+            // The counterfactual swaps the patterns: single features for the binary net, averaging for the per-cluster net.
+            let (binaryOK, clusterOK) = run.variant == .claim
+                ? (Self.averagingPattern(binaryCosines, positiveNeuron: binaryClass, positiveClusters: data.positiveClusters),
+                   Self.singleFeaturePattern(clusterCosines))
+                : (Self.singleFeaturePattern(binaryCosines),
+                   Self.averagingPattern(clusterCosines, positiveNeuron: clusterClass, positiveClusters: data.positiveClusters))
+            let sqrtDK = (d / k).squareRoot(), sqrtD2 = (d / 2).squareRoot()
+            let radiiOK = run.variant == .counterfactual || ((0.8...1.5).contains(rb / sqrtDK) && (0.8...1.5).contains(rc / sqrtD2))
+            var values = ["sqrtDOverK": sqrtDK, "sqrtDOverTwo": sqrtD2, "binaryCosinesOK": binaryOK ? 1 : 0, "clusterCosinesOK": clusterOK ? 1 : 0]
+            for (key, value) in critical { values["criticalRadius." + key] = value }
+            return (radiiOK && binaryOK && clusterOK, values, "fa-paper / fa-paper-cluster at \(run.scale.rawValue) scale: d = \(Int(d)), k = \(Int(k))")
+        }
+        result.series = curves.mapKeys { "monotoneRobustAccuracy." + $0 }.merging(cosines.mapKeys { "cosine." + $0 }) { a, _ in a }
+        result.series["radii"] = radii
+        let c = critical.mapValues { String(format: "%.2f", $0) }
+        result.summary += "; critical radii (strong/official): binary \(c["binary.strong"] ?? "–")/\(c["binary.official"] ?? "–") vs √(d/k) = "
+            + String(format: "%.2f", (d / k).squareRoot()) + ", cluster \(c["cluster.strong"] ?? "–")/\(c["cluster.official"] ?? "–") vs √(d/2) = "
+            + String(format: "%.2f", (d / 2).squareRoot())
+        return result
+    }
+}
+
+extension PaperReproductionClaim {
+    /// Averaging: every own-class cosine within [0.8, 1.2]/√(k/2) and every other-class cosine ≤ 0.1.
+    static func averagingPattern(_ cosines: Matrix, positiveNeuron: (Int) -> Bool, positiveClusters: Int) -> Bool {
+        let k = Double(cosines.columns), band = (0.8 / (k / 2).squareRoot())...(1.2 / (k / 2).squareRoot())
+        return (0..<cosines.rows).allSatisfy { r in
+            (0..<cosines.columns).allSatisfy { j in
+                (j < positiveClusters) == positiveNeuron(r) ? band.contains(cosines[r, j]) : cosines[r, j] <= 0.1
+            }
+        }
+    }
+
+    /// Decoupling: each neuron has one feature with cosine ≥ 0.9 and |cosine| ≤ 0.1 with all others.
+    static func singleFeaturePattern(_ cosines: Matrix) -> Bool {
+        (0..<cosines.rows).allSatisfy { r in
+            let row = (0..<cosines.columns).map { cosines[r, $0] }
+            return row.filter { $0 >= 0.9 }.count == 1 && row.filter { abs($0) > 0.1 }.count == 1
+        }
+    }
+}
+
+extension Dictionary {
+    func mapKeys<K: Hashable>(_ transform: (Key) -> K) -> [K: Value] {
+        Dictionary<K, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
+    }
+}
