@@ -57,12 +57,18 @@ let package = Package(
             name: "Claims",
             dependencies: ["Exact", "Engine", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        // Reports and regression baselines.
+        .target(
+            name: "Reports",
+            dependencies: ["Engine", "Claims"]
+        ),
         .executableTarget(
             name: "theorycheck",
             dependencies: [
                 "Exact",
                 "Engine",
                 "Claims",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +110,10 @@ let package = Package(
                 "Exact",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Claims", "Engine"]
         ),
         .testTarget(
             name: "ExactTests",
