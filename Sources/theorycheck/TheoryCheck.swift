@@ -13,7 +13,7 @@ struct TheoryCheckCommand: ParsableCommand {
             check that exists so far and exits 0 when all hold, 1 when any fails, 2 on usage errors.
             """,
         version: TheoryCheckVersion.string,
-        subcommands: [Verify.self, Train.self, PresetsCommand.self, Robustness.self, Regress.self]
+        subcommands: [Verify.self, ClaimsCommand.self, Train.self, PresetsCommand.self, Robustness.self, Regress.self]
     )
 
     /// Like ArgumentParser's `main`, but usage and validation errors exit with status 2 (the

@@ -93,10 +93,15 @@ public enum ConfigResolution {
         for (key, value) in members {
             let field = path.isEmpty ? key : path + "." + key
             if case .object = value { try checkIntegers(value, fields, path: field); continue }
-            guard fields.contains(field), case let .number(text) = value else { continue }
-            guard let d = Double(text), d == d.rounded(), abs(d) < 0x1p63, !text.contains(".") else {
+            guard case let .number(text) = value else { continue }
+            // Every number must be finite as a Double (Foundation's decoder rejects 1e400 without
+            // naming the field).
+            guard let d = Double(text), d.isFinite else { throw ConfigError(field: field, value: text, allowed: "a finite number") }
+            guard fields.contains(field) else { continue }
+            guard d == d.rounded(), abs(d) < 0x1p63, !text.contains("."), !text.contains("e"), !text.contains("E") else {
                 throw ConfigError(field: field, value: text, allowed: "an integer")
             }
+            if field == "seed", d < 0 { throw ConfigError(field: field, value: text, allowed: "an integer 0 … 2⁶³ − 1") }
         }
     }
 
@@ -105,6 +110,8 @@ public enum ConfigResolution {
             return try JSONDecoder().decode(ExperimentConfig.self, from: Data(tree.description.utf8))
         } catch let DecodingError.typeMismatch(type, context) {
             throw ConfigError(field: dotted(context.codingPath), value: describe(tree, context.codingPath), allowed: "a value of type \(type)")
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            throw ConfigError(field: "config", value: "the merged configuration", allowed: "a JSON object of config fields (\(context.debugDescription))")
         } catch let DecodingError.dataCorrupted(context) {
             throw ConfigError(field: dotted(context.codingPath), value: describe(tree, context.codingPath), allowed: allowedValues(context) ?? context.debugDescription)
         } catch let DecodingError.valueNotFound(type, context) {
