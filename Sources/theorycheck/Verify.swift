@@ -2,6 +2,7 @@ import ArgumentParser
 import Claims
 import Engine
 import Foundation
+import Reports
 
 /// `theorycheck verify`: decides the registered claims (and, without a selection, the foundation
 /// checks of the exact layer and the engine they rest on) and prints a verdict table.
@@ -31,8 +32,11 @@ struct Verify: ParsableCommand {
     @Flag(help: "Run the counterfactuals (each must come out `fails`).")
     var counterfactual = false
 
-    @Option(help: "Write verify.json (every measured number) into this directory, atomically.")
+    @Option(help: "Write the report into this directory, atomically (report.json, report.md, report.html, junit.xml).")
     var out: String?
+
+    @Option(help: "Report formats with --out: html, md, json, junit (comma-separated; default all).")
+    var format: String = "html,md,json,junit"
 
     @Option(help: "Threads (results do not depend on it).")
     var threads: Int?
@@ -47,7 +51,12 @@ struct Verify: ParsableCommand {
         if let seeds, !(1...10_000).contains(seeds) { throw ConfigError(field: "--seeds", value: "\(seeds)", allowed: "1 … 10000") }
         if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
         let selected = try Self.select(paper: paper, ids: claim)
+        let formats = format.split(separator: ",").map(String.init)
+        for f in formats where !["html", "md", "json", "junit"].contains(f) {
+            throw ConfigError(field: "--format", value: f, allowed: "html, md, json, junit (comma-separated)")
+        }
         let output = try out.map { try StagedOutput(path: $0) }
+        let started = Date(), clock = ContinuousClock(), start = clock.now
         print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))")
         var ok = true
         if paper == nil && claim.isEmpty && !counterfactual { ok = Self.foundationChecks(seed: seed) }
@@ -57,14 +66,33 @@ struct Verify: ParsableCommand {
         let wanted: Verdict = counterfactual ? .fails : .holds
         ok = ok && results.allSatisfy { $0.verdict == wanted }
         if let output {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            try output.write("verify.json", Array(try encoder.encode(results)) + [10])
+            let elapsed = clock.now - start
+            let environment = Report.Environment(
+                theorycheckVersion: TheoryCheckVersion.string, gitCommit: Self.gitCommit(), swiftCompiler: Report.swiftCompiler,
+                operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString, processors: ProcessInfo.processInfo.activeProcessorCount,
+                threads: run.parallelism.threads, scale: scale.rawValue, variant: run.variant.rawValue, seedsOverride: seeds,
+                startedAt: ISO8601DateFormatter().string(from: started),
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            let report = Report(environment: environment, claims: Array(zip(selected, results)))
+            var written: [String] = []
+            if formats.contains("json") { try output.write("report.json", text: try ReportFormats.json(report)); written.append("report.json") }
+            if formats.contains("md") { try output.write("report.md", text: ReportFormats.markdown(report)); written.append("report.md") }
+            if formats.contains("html") { try output.write("report.html", text: HTMLReport.page(report)); written.append("report.html") }
+            if formats.contains("junit") { try output.write("junit.xml", text: ReportFormats.junit(report)); written.append("junit.xml") }
             try output.commit()
-            print("wrote \(output.target.path)/verify.json")
+            print("wrote \(written.joined(separator: ", ")) to \(output.target.path)")
         }
         if !ok { throw ExitCode(1) }
+    }
+
+    /// The commit of the git checkout in the working directory, if any (read from .git, no process).
+    static func gitCommit() -> String? {
+        guard let head = try? String(contentsOfFile: ".git/HEAD", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard head.hasPrefix("ref: ") else { return head }
+        let ref = String(head.dropFirst(5))
+        if let id = try? String(contentsOfFile: ".git/" + ref, encoding: .utf8) { return id.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let packed = (try? String(contentsOfFile: ".git/packed-refs", encoding: .utf8)) ?? ""
+        return packed.split(separator: "\n").first { $0.hasSuffix(" " + ref) }.map { String($0.prefix(40)) }
     }
 
     static func select(paper: String?, ids: [String]) throws -> [any Claim] {

@@ -1,0 +1,80 @@
+import Claims
+import Foundation
+
+/// report.html: one self-contained page (inline SVG and CSS, no script, no network) with the verdict
+/// table and, per claim, the figures its series support: robust-accuracy curves with the √(d/k) and
+/// √(d/2) markers, (neuron × feature) cosine heatmaps, log–log scaling plots with the fitted slope.
+public enum HTMLReport {
+    /// Which series pair each fit was made on (x, y).
+    static let fitData: [String: (x: String, y: String, xLabel: String, yLabel: String)] = [
+        "crossOverOwnVersusD": ("sweepDimensions", "crossOverOwnRatio", "d", "max |cross λ| / min own λ"),
+        "medianFlipRadiusVersusD": ("dimensions", "medianFlipRadiusOverD", "d", "median flip radius"),
+        "medianFlipRadiusVersusK": ("clusterCounts", "medianFlipRadiusOverK", "k", "median flip radius"),
+        "robustOverAveragedRadiusVersusK": ("clusterCounts", "radiusRatio", "k", "f_robust / trained radius"),
+        "dominanceVersusD": ("dimensions", "dominance", "d", "min λ_ii / max |λ_ij|"),
+    ]
+
+    public static func page(_ report: Report) -> String {
+        let env = report.environment
+        var body = ["<h1>TheoryCheck verification report</h1>",
+                    "<p>TheoryCheck \(ReportFormats.xml(env.theorycheckVersion))" + (env.gitCommit.map { ", commit <code>\(ReportFormats.xml(String($0.prefix(12))))</code>" } ?? "")
+                        + ", scale <b>\(ReportFormats.xml(env.scale))</b>, \(env.variant == "claim" ? "claims" : "counterfactuals"), \(env.threads) threads, "
+                        + String(format: "%.1f s", env.seconds) + ", \(ReportFormats.xml(env.startedAt)).</p>",
+                    "<table><tr><th>claim</th><th>paper</th><th>verdict</th><th>evidence</th></tr>"]
+        for e in report.claims {
+            body.append("<tr><td><a href=\"#\(e.id)\"><code>\(e.id)</code></a></td><td>\(e.paper)</td><td class=\"\(e.result.verdict.rawValue)\">\(e.result.verdict.rawValue)</td><td>\(ReportFormats.xml(e.result.summary))</td></tr>")
+        }
+        body.append("</table>")
+        for e in report.claims {
+            let r = e.result
+            body += ["<h2 id=\"\(e.id)\">\(e.id) — <span class=\"\(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></h2>",
+                     "<p><i>\(ReportFormats.xml(e.source)).</i> \(ReportFormats.xml(e.statement))</p>",
+                     "<p><b>Predicate.</b> \(ReportFormats.xml(r.predicate))<br><b>Counterfactual.</b> \(ReportFormats.xml(e.counterfactual))<br><b>Evidence.</b> \(ReportFormats.xml(r.summary))</p>"]
+            if let c = r.counterexample {
+                body.append("<p><b>Counterexample</b> (instance \(c.seed)): " + ReportFormats.xml(c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \(ReportFormats.number($0.value))" }.joined(separator: ", ")) + "</p>")
+            }
+            body += figures(r).map { "<figure>\($0)</figure>" }
+        }
+        let style = """
+            body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+            table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}
+            .holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}.inconclusive{color:#b26a00;font-weight:bold}
+            .outOfRegime{color:#666;font-weight:bold}figure{display:inline-block;margin:8px}code{font-size:12px}
+            """
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>TheoryCheck report</title><style>\(style)</style></head><body>\n"
+            + body.joined(separator: "\n") + "\n</body></html>\n"
+    }
+
+    /// The figures a claim's series support.
+    static func figures(_ r: ClaimResult) -> [String] {
+        var out: [String] = []
+        let values = r.trials.first?.values ?? [:]
+        if let radii = r.series["radii"] {
+            let curves = r.series.keys.filter { $0.hasPrefix("monotoneRobustAccuracy.") }.sorted().map {
+                SVG.Series(label: String($0.dropFirst("monotoneRobustAccuracy.".count)), x: radii, y: r.series[$0]!)
+            }
+            var markers: [(label: String, x: Double)] = []
+            if let v = values["sqrtDOverK"] { markers.append(("√(d/k)", v)) }
+            if let v = values["sqrtDOverTwo"] { markers.append(("√(d/2)", v)) }
+            if !curves.isEmpty {
+                out.append(SVG.plot(title: "Robust accuracy vs radius (monotone)", xLabel: "radius ε (ℓ2)", yLabel: "robust accuracy",
+                                    series: curves, markers: markers))
+            }
+        }
+        for key in r.series.keys.filter({ $0.hasPrefix("cosine.") }).sorted() {
+            let v = r.series[key]!
+            let k = r.series["cosine.cluster"].map { Int(Double($0.count).squareRoot().rounded()) } ?? 1
+            guard k > 0, v.count % k == 0 else { continue }
+            out.append(SVG.heatmap(title: "cos(w_r, μ_j): \(key.dropFirst(7)) net", values: v, rows: v.count / k, columns: k,
+                                   rowLabel: "neuron r", columnLabel: "cluster feature j"))
+        }
+        for (name, fit) in r.fits.sorted(by: { $0.key < $1.key }) {
+            guard let data = fitData[name], let x = r.series[data.x], let y = r.series[data.y], x.count == y.count else { continue }
+            let line = SVG.Series(label: String(format: "fit: slope %.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper),
+                                  x: [x.min()!, x.max()!], y: [x.min()!, x.max()!].map { Foundation.exp(fit.intercept) * Foundation.pow($0, fit.exponent) })
+            out.append(SVG.plot(title: "\(name) (log–log)", xLabel: data.xLabel, yLabel: data.yLabel,
+                                series: [SVG.Series(label: "measured", x: x, y: y, points: true), line], logLog: true))
+        }
+        return out
+    }
+}

@@ -1,0 +1,71 @@
+import Claims
+import Foundation
+
+/// Everything one `theorycheck verify` run decided, with the environment it ran in: the content of
+/// report.json (schema: docs/report-schema.md) and the source of the other formats.
+public struct Report: Codable, Sendable {
+    /// Bumped on any incompatible change of the JSON layout.
+    public static let schemaVersion = 1
+
+    public struct Environment: Codable, Sendable {
+        public var theorycheckVersion: String
+        public var gitCommit: String?
+        public var swiftCompiler: String
+        public var operatingSystem: String
+        public var processors: Int
+        public var threads: Int
+        public var scale: String
+        public var variant: String
+        public var seedsOverride: Int?
+        public var startedAt: String
+        public var seconds: Double
+
+        public init(theorycheckVersion: String, gitCommit: String?, swiftCompiler: String, operatingSystem: String, processors: Int,
+                    threads: Int, scale: String, variant: String, seedsOverride: Int?, startedAt: String, seconds: Double) {
+            self.theorycheckVersion = theorycheckVersion
+            self.gitCommit = gitCommit
+            self.swiftCompiler = swiftCompiler
+            self.operatingSystem = operatingSystem
+            self.processors = processors
+            self.threads = threads
+            self.scale = scale
+            self.variant = variant
+            self.seedsOverride = seedsOverride
+            self.startedAt = startedAt
+            self.seconds = seconds
+        }
+    }
+
+    /// A claim's metadata beside its result.
+    public struct Entry: Codable, Sendable {
+        public var id: String
+        public var paper: String
+        public var source: String
+        public var statement: String
+        public var counterfactual: String
+        public var result: ClaimResult
+    }
+
+    public var schemaVersion = Report.schemaVersion
+    public var environment: Environment
+    public var claims: [Entry]
+
+    public init(environment: Environment, claims: [(any Claim, ClaimResult)]) {
+        self.environment = environment
+        self.claims = claims.map { claim, result in
+            Entry(id: claim.id, paper: claim.paper.rawValue, source: claim.source, statement: claim.statement,
+                  counterfactual: claim.counterfactual, result: result)
+        }
+    }
+
+    /// The compiler this binary was built with (compile-time).
+    public static var swiftCompiler: String {
+        #if compiler(>=6.3)
+        "Swift ≥ 6.3"
+        #elseif compiler(>=6.1)
+        "Swift 6.1–6.2"
+        #else
+        "Swift < 6.1"
+        #endif
+    }
+}
