@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Engine
 
 import Glibc
@@ -19,6 +20,7 @@ struct TheoryCheckCommand: ParsableCommand {
     /// Like ArgumentParser's `main`, but usage and validation errors exit with status 2 (the
     /// project's convention for bad input) instead of 64; help and `--version` still exit 0.
     static func main() {
+        removeStagingOnInterrupt()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -33,6 +35,25 @@ struct TheoryCheckCommand: ParsableCommand {
             }
             Self.exit(withError: error)
         }
+    }
+}
+
+/// On SIGINT or SIGTERM, remove every uncommitted output staging directory and exit 130 / 143, so an
+/// interrupted `train`, `robustness`, `verify` or `regress --update` leaves nothing half-written.
+/// The signals are handled by a dispatch source on its own queue (no work inside a signal handler).
+nonisolated(unsafe) var signalSources: [any DispatchSourceSignal] = []
+
+func removeStagingOnInterrupt() {
+    for (signal, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+        Glibc.signal(signal, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signal, queue: DispatchQueue(label: "theorycheck.signals"))
+        source.setEventHandler {
+            StagedOutput.removeAbandonedStaging()
+            FileDescriptor.standardError.write("\ninterrupted: no partial output left behind\n")
+            Glibc.exit(status)
+        }
+        source.resume()
+        signalSources.append(source)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An output directory written atomically: files go to a staging directory beside the target
 /// (same file system), and `commit` moves each into place with `rename(2)` — so a reader sees
@@ -25,9 +26,22 @@ public final class StagedOutput {
         } catch {
             throw ConfigError(field: "--out", value: path, allowed: "a writable location (\(parent.path) cannot be written: \(error.localizedDescription))")
         }
+        StagedOutput.live.withLock { _ = $0.insert(staging.path) }
     }
 
-    deinit { if !committed { try? FileManager.default.removeItem(at: staging) } }
+    deinit {
+        if !committed { try? FileManager.default.removeItem(at: staging) }
+        StagedOutput.live.withLock { $0.remove(staging.path) }
+    }
+
+    /// The staging directories not yet committed or abandoned, for `removeAbandonedStaging`.
+    static let live = Mutex<Set<String>>([])
+
+    /// Removes every uncommitted staging directory: for an interrupted process (SIGINT/SIGTERM),
+    /// whose objects are never deinitialised, so that nothing half-written is left behind.
+    public static func removeAbandonedStaging() {
+        for path in live.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+    }
 
     /// Stages one file.
     public func write(_ name: String, _ bytes: [UInt8]) throws {
@@ -49,5 +63,6 @@ public final class StagedOutput {
         }
         try fm.removeItem(at: staging)
         committed = true
+        StagedOutput.live.withLock { $0.remove(staging.path) }
     }
 }
