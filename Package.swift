@@ -62,8 +62,9 @@ let package = Package(
             name: "Reports",
             dependencies: ["Engine", "Claims"]
         ),
-        .executableTarget(
-            name: "theorycheck",
+        // The command-line interface (a library, so that tests parse arguments in process).
+        .target(
+            name: "TheoryCheckCLI",
             dependencies: [
                 "Exact",
                 "Engine",
@@ -71,6 +72,10 @@ let package = Package(
                 "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "theorycheck",
+            dependencies: ["TheoryCheckCLI"]
         ),
         // Benchmarks (run with `swift run -c release exact-benchmarks`), with their C reference.
         .target(
@@ -110,6 +115,10 @@ let package = Package(
                 "Exact",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TheoryCheckCLI", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "ReportsTests",

@@ -4,9 +4,10 @@ import Engine
 
 import Glibc
 
-@main
-struct TheoryCheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct TheoryCheckCommand: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "theorycheck",
         abstract: "Checks the predictions of the feature-learning theory of adversarial robustness.",
         discussion: """
@@ -19,7 +20,7 @@ struct TheoryCheckCommand: ParsableCommand {
 
     /// Like ArgumentParser's `main`, but usage and validation errors exit with status 2 (the
     /// project's convention for bad input) instead of 64; help and `--version` still exit 0.
-    static func main() {
+    public static func main() {
         removeStagingOnInterrupt()
         do {
             var command = try parseAsRoot()

@@ -1,0 +1,5 @@
+import TheoryCheckCLI
+
+// The command-line tool; everything lives in TheoryCheckCLI so that tests can parse arguments in
+// process.
+TheoryCheckCommand.main()

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Engine
+import Testing
+@testable import TheoryCheckCLI
+
+/// The command line on random and known-bad inputs: parsing never crashes, every rejection is a
+/// usage error (exit 2 in `main`) with a message, and bad values are refused before any work.
+@Suite("Command-line fuzzing")
+struct ArgumentFuzzTests {
+    static let words = ["verify", "claims", "train", "presets", "robustness", "regress", "--help", "--version", "--paper", "--claim",
+                        "--scale", "--seeds", "--counterfactual", "--out", "--format", "--threads", "--preset", "--config", "--set",
+                        "--seed", "--run", "--attack", "--radii", "--steps", "--step-size", "--restarts", "--level", "--samples",
+                        "--baseline", "--case", "--update", "--json", "fa-small", "smoke", "paper", "FA.featureAveraging", "0", "-1",
+                        "1e400", "nan", "0:46:2", "2:1:1", "x=1", "=", "", "--", "-", "--bogus", "html,pdf", "/nonexistent/dir"]
+
+    /// 5000 random argument lists: `parseAsRoot` either parses or throws an error whose exit code
+    /// is success (help, version) or a validation failure (mapped to 2), never a crash.
+    @Test func randomArgumentListsNeverCrash() {
+        var stream = PRNGKey(seed: 11).child("argv").stream
+        var parsed = 0, rejected = 0
+        for _ in 0..<5000 {
+            let argv = (0..<Int(stream.next() % 6)).map { _ in Self.words[Int(stream.next() % UInt64(Self.words.count))] }
+            do {
+                _ = try TheoryCheckCommand.parseAsRoot(argv)
+                parsed += 1
+            } catch {
+                let code = TheoryCheckCommand.exitCode(for: error)
+                #expect(code == .success || code == .validationFailure, "\(argv): exit \(code.rawValue)")
+                #expect(!TheoryCheckCommand.fullMessage(for: error).isEmpty || code == .success, "\(argv)")
+                rejected += 1
+            }
+        }
+        #expect(parsed > 100 && rejected > 1000, "parsed \(parsed), rejected \(rejected)")
+    }
+
+    /// Parsed but invalid values are refused by `run()` with a ConfigError naming the option,
+    /// before anything runs or is written.
+    @Test(arguments: [
+        (["verify", "--scale", "huge"], "--scale"), (["verify", "--seeds", "0"], "--seeds"), (["verify", "--claim", "X.nope"], "--claim"),
+        (["verify", "--paper", "nope"], "--paper"), (["verify", "--format", "pdf", "--out", "/tmp/theorycheck-fuzz"], "--format"),
+        (["verify", "--threads", "0"], "--threads"), (["train", "--preset", "nope"], "--preset"),
+        (["train", "--preset", "fa-small", "--set", "data.dimension=-3"], "data.dimension"), (["train", "--preset", "fa-small", "--threads", "0"], "--threads"),
+        (["robustness", "--run", "/nonexistent/run"], "--run"), (["robustness", "--run", "/tmp", "--radii", "2:1:1"], "--radii"),
+        (["regress", "--case", "nope"], "--case"), (["claims", "--paper", "nope"], "--paper"), (["presets", "nope"], "--preset"),
+    ] as [([String], String)])
+    func invalidValuesNameTheirOption(argv: [String], field: String) throws {
+        var command = try TheoryCheckCommand.parseAsRoot(argv)
+        #expect { try command.run() } throws: { ($0 as? ConfigError)?.field == field }
+    }
+}
