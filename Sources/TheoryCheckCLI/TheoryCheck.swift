@@ -12,7 +12,10 @@ public struct TheoryCheckCommand: ParsableCommand {
         abstract: "Checks the predictions of the feature-learning theory of adversarial robustness.",
         discussion: """
             Numerically, statistically and in exact arithmetic. `theorycheck verify` decides every \
-            check that exists so far and exits 0 when all hold, 1 when any fails, 2 on usage errors.
+            check that exists so far and exits 0 when all hold, 1 when any fails, 2 on usage errors. \
+            Every subcommand also reads its options from a JSON file: `theorycheck SUBCOMMAND --options \
+            FILE.json` with {"long-option-name": value | [values] | true}; options given on the command \
+            line take precedence.
             """,
         version: TheoryCheckVersion.string,
         subcommands: [Verify.self, ClaimsCommand.self, Train.self, PresetsCommand.self, Robustness.self, Regress.self]
@@ -23,7 +26,7 @@ public struct TheoryCheckCommand: ParsableCommand {
     public static func main() {
         removeStagingOnInterrupt()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(try OptionsFile.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as ConfigError {
             // Invalid configuration or arguments, detected before anything is written.

@@ -41,6 +41,12 @@ struct Verify: ParsableCommand {
     @Option(help: "Threads (results do not depend on it).")
     var threads: Int?
 
+    @Flag(name: .shortAndLong, help: "Print only the count of verdicts and the claims that did not come out as wanted.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also print every trial's measured values.")
+    var verbose = false
+
     @Option(help: "Seed for the randomised foundation checks (a run is a pure function of it).")
     var seed: UInt64 = 20_250_101
 
@@ -57,13 +63,14 @@ struct Verify: ParsableCommand {
         }
         let output = try out.map { try StagedOutput(path: $0) }
         let started = Date(), clock = ContinuousClock(), start = clock.now
-        print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))")
+        if quiet && verbose { throw ConfigError(field: "--quiet", value: "with --verbose", allowed: "one of --quiet and --verbose") }
+        if !quiet { print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))") }
         var ok = true
-        if paper == nil && claim.isEmpty && !counterfactual { ok = Self.foundationChecks(seed: seed) }
+        if paper == nil && claim.isEmpty && !counterfactual { ok = Self.foundationChecks(seed: seed, quiet: quiet) }
         let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
                            parallelism: threads.map { Parallelism(threads: $0) } ?? .machine)
-        let results = try Self.decide(selected, run)
         let wanted: Verdict = counterfactual ? .fails : .holds
+        let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose)
         ok = ok && results.allSatisfy { $0.verdict == wanted }
         if let output {
             let elapsed = clock.now - start
@@ -113,7 +120,7 @@ struct Verify: ParsableCommand {
     }
 
     /// Runs the claims with progress on a terminal and prints the verdict table.
-    static func decide(_ claims: [any Claim], _ run: ClaimRun) throws -> [ClaimResult] {
+    static func decide(_ claims: [any Claim], _ run: ClaimRun, wanted: Verdict, quiet: Bool, verbose: Bool) throws -> [ClaimResult] {
         let progress = Progress(total: claims.count)
         var results: [ClaimResult] = []
         for (index, claim) in claims.enumerated() {
@@ -122,21 +129,27 @@ struct Verify: ParsableCommand {
             results.append(try claim.check(observed))
             progress.clear()
         }
-        print("\n\(claims.count) claim(s):")
+        let counts = Verdict.allCases.map { v in (v, results.filter { $0.verdict == v }.count) }.filter { $0.1 > 0 }
+        print((quiet ? "" : "\n") + "\(claims.count) claim(s): " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "))
         let width = claims.map(\.id.count).max() ?? 0
-        for (claim, result) in zip(claims, results) {
+        for (claim, result) in zip(claims, results) where !quiet || result.verdict != wanted {
             let padded = claim.id.padding(toLength: width, withPad: " ", startingAt: 0)
             let verdict = result.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
             print("  \(padded)  \(verdict)  \(result.summary)  [\(String(format: "%.1f s", result.seconds))]")
             if let c = result.counterexample, result.verdict == .fails {
                 print("      counterexample: seed \(c.seed), \(c.config): " + c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
             }
+            if verbose {
+                for t in result.trials {
+                    print("      instance \(t.seed) \(t.satisfied ? "✓" : "✗"): " + t.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+                }
+            }
         }
         return results
     }
 
-    static func foundationChecks(seed: UInt64) -> Bool {
-        print("Foundation checks of the exact layer and the training engine:")
+    static func foundationChecks(seed: UInt64, quiet: Bool) -> Bool {
+        if !quiet { print("Foundation checks of the exact layer and the training engine:") }
         var failed = 0
         let checks = FoundationChecks.all(seed: seed) + EngineChecks.all(seed: seed)
         let width = checks.map(\.id.count).max() ?? 0
@@ -151,7 +164,7 @@ struct Verify: ParsableCommand {
             if case .fails = outcome { failed += 1 }
             let padded = check.id + String(repeating: " ", count: width - check.id.count)
             let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
-            print("  \(padded)  \(verdict)  \(detail)  [\(Int(ms.rounded())) ms]")
+            if !quiet || verdict != "holds" { print("  \(padded)  \(verdict)  \(detail)  [\(Int(ms.rounded())) ms]") }
         }
         print("\(checks.count - failed) of \(checks.count) foundation checks hold.")
         return failed == 0

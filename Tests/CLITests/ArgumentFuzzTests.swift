@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Engine
 import Testing
 @testable import TheoryCheckCLI
@@ -46,5 +47,25 @@ struct ArgumentFuzzTests {
     func invalidValuesNameTheirOption(argv: [String], field: String) throws {
         var command = try TheoryCheckCommand.parseAsRoot(argv)
         #expect { try command.run() } throws: { ($0 as? ConfigError)?.field == field }
+    }
+}
+
+@Suite("Options files")
+struct OptionsFileTests {
+    /// A JSON options file expands to the same flags as the command line; later command-line
+    /// options win; a missing file or a non-object is a ConfigError naming --options.
+    @Test func optionsFileExpandsToFlags() throws {
+        let path = "/tmp/theorycheck-options-\(UInt32.random(in: 0...UInt32.max)).json"
+        try #"{"claim": ["EP.lowerBound", "FA.nonRobustness"], "scale": "paper", "counterfactual": true, "seeds": 3, "out": null}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let argv = try OptionsFile.expand(["verify", "--options", path, "--scale", "smoke"])
+        #expect(argv == ["verify", "--claim", "EP.lowerBound", "--claim", "FA.nonRobustness", "--scale", "paper", "--counterfactual",
+                         "--seeds", "3", "--scale", "smoke"])
+        let command = try #require(try TheoryCheckCommand.parseAsRoot(argv) as? Verify)
+        #expect(command.scale == "smoke" && command.claim == ["EP.lowerBound", "FA.nonRobustness"] && command.counterfactual && command.seeds == 3)
+        #expect { try OptionsFile.expand(["verify", "--options", "/nonexistent.json"]) } throws: { ($0 as? ConfigError)?.field == "--options" }
+        try "[1, 2]".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try OptionsFile.expand(["verify", "--options", path]) } throws: { ($0 as? ConfigError)?.field == "--options" }
     }
 }
