@@ -25,6 +25,7 @@ public enum HTMLReport {
             body.append("<tr><td><a href=\"#\(e.id)\"><code>\(e.id)</code></a></td><td>\(e.paper)</td><td class=\"\(e.result.verdict.rawValue)\">\(e.result.verdict.rawValue)</td><td>\(ReportFormats.xml(e.result.summary))</td></tr>")
         }
         body.append("</table>")
+        body += foundation(report) + certificates(report)
         for e in report.claims {
             let r = e.result
             body += ["<h2 id=\"\(e.id)\">\(e.id) — <span class=\"\(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></h2>",
@@ -43,6 +44,48 @@ public enum HTMLReport {
             """
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>TheoryCheck report</title><style>\(style)</style></head><body>\n"
             + body.joined(separator: "\n") + "\n</body></html>\n"
+    }
+
+    /// The foundation checks, with the distribution of the gradient check's relative errors.
+    static func foundation(_ report: Report) -> [String] {
+        guard !report.foundation.isEmpty else { return [] }
+        var out = ["<h2>Foundation checks</h2>", "<table><tr><th>check</th><th>verdict</th><th>detail</th></tr>"]
+        for f in report.foundation {
+            out.append("<tr><td><code>\(ReportFormats.xml(f.id))</code></td><td class=\"\(f.holds ? "holds" : "fails")\">\(f.holds ? "holds" : "fails")</td><td>\(ReportFormats.xml(f.detail))</td></tr>")
+        }
+        out.append("</table>")
+        if let errors = report.foundation.first(where: { $0.id == "engine.gradient-check" })?.series["relativeErrors"], !errors.isEmpty {
+            // Decade bins: exact (0), then [10^e, 10^(e+1)) for e = −20 … −9, and ≥ 1e-10 (over the tolerance).
+            var bins: [(label: String, count: Int)] = [("0", errors.filter { $0 == 0 }.count)]
+            for e in -20 ... -11 {
+                bins.append(("1e\(e)", errors.filter { $0 > 0 && $0 >= Foundation.pow(10, Double(e)) && $0 < Foundation.pow(10, Double(e + 1)) }.count))
+            }
+            bins[1].count += errors.filter { $0 > 0 && $0 < 1e-20 }.count
+            bins.append(("≥1e-10", errors.filter { $0 >= 1e-10 }.count))
+            out.append("<figure>" + SVG.bars(title: "Gradient check: |g − r| / ‖r‖∞ per entry (\(errors.count) entries; tolerance 1e-10)",
+                                             xLabel: "relative error (decade)", yLabel: "entries", bins: bins) + "</figure>")
+        }
+        return out
+    }
+
+    /// The exact certificates among the claims' measurements, in one table.
+    static func certificates(_ report: Report) -> [String] {
+        let rows: [(id: String, key: String, meaning: String)] = [
+            ("EP.memorization", "uncertifiedPoints", "training points not certified at δ = 0.99ε (exact, rationals)"),
+            ("EP.lipschitz", "misclassifiedPerturbations", "perturbations below ε misclassified (exact sign of d_B − d_A)"),
+            ("FA.nonRobustness", "certifiedRobustAccuracy", "f_FA robust accuracy at 3√(d/k), certified exactly (δ², no roots)"),
+            ("FA.robustSolution", "certifiedFraction", "test points where f_robust is certified at √d/4 (exact)"),
+            ("FA.weightDecomposition", "exactIdentityHolds", "rational GD: decomposition identity with zero error (1 = holds)"),
+        ]
+        var out: [String] = []
+        for row in rows {
+            guard let entry = report.claims.first(where: { $0.id == row.id }) else { continue }
+            let values = entry.result.trials.compactMap { $0.values[row.key] }
+            guard let low = values.min(), let high = values.max() else { continue }
+            out.append("<tr><td><code>\(row.id)</code></td><td>\(ReportFormats.xml(row.meaning))</td><td>\(values.count)</td><td>\(ReportFormats.number(low)) … \(ReportFormats.number(high))</td></tr>")
+        }
+        guard !out.isEmpty else { return [] }
+        return ["<h2>Exact certificates</h2>", "<table><tr><th>claim</th><th>certificate</th><th>instances</th><th>range over instances</th></tr>"] + out + ["</table>"]
     }
 
     /// The figures a claim's series support.

@@ -46,8 +46,26 @@ public struct Report: Codable, Sendable {
         public var result: ClaimResult
     }
 
+    /// A foundation check of the exact layer or the engine (run by `verify` without a selection).
+    public struct FoundationEntry: Codable, Sendable {
+        public var id: String
+        public var holds: Bool
+        public var detail: String
+        public var series: [String: [Double]]
+        public var seconds: Double
+
+        public init(id: String, holds: Bool, detail: String, series: [String: [Double]], seconds: Double) {
+            self.id = id
+            self.holds = holds
+            self.detail = detail
+            self.series = series
+            self.seconds = seconds
+        }
+    }
+
     public var schemaVersion = Report.schemaVersion
     public var environment: Environment
+    public var foundation: [FoundationEntry] = []
     public var claims: [Entry]
 
     public init(environment: Environment, claims: [(any Claim, ClaimResult)]) {

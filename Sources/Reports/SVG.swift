@@ -79,4 +79,24 @@ public enum SVG {
         out.append("<text x=\"\(f(left + cell * Double(columns) + 8))\" y=\"\(f(top + 24))\">blue −1</text>")
         return (out + ["</svg>"]).joined(separator: "\n")
     }
+
+    /// A bar chart of labelled counts (e.g. a histogram with decade bins).
+    public static func bars(title: String, xLabel: String, yLabel: String, bins: [(label: String, count: Int)],
+                            width: Double = 620, height: Double = 300) -> String {
+        let (left, right, top, bottom) = (64.0, 20.0, 30.0, 56.0)
+        let peak = Double(max(bins.map(\.count).max() ?? 1, 1)), slot = (width - left - right) / Double(max(bins.count, 1))
+        var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">",
+                   "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+                   "<text x=\"\(f(width / 2))\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">\(ReportFormats.xml(title))</text>",
+                   "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(height - bottom))\" y2=\"\(f(height - bottom))\" stroke=\"#444\"/>"]
+        for (i, bin) in bins.enumerated() {
+            let h = Double(bin.count) / peak * (height - top - bottom), x = left + Double(i) * slot
+            out.append("<rect x=\"\(f(x + 2))\" y=\"\(f(height - bottom - h))\" width=\"\(f(slot - 4))\" height=\"\(f(h))\" fill=\"\(palette[0])\"><title>\(ReportFormats.xml(bin.label)): \(bin.count)</title></rect>")
+            out.append("<text x=\"\(f(x + slot / 2))\" y=\"\(f(height - bottom + 14))\" text-anchor=\"middle\">\(ReportFormats.xml(bin.label))</text>")
+            if bin.count > 0 { out.append("<text x=\"\(f(x + slot / 2))\" y=\"\(f(height - bottom - h - 3))\" text-anchor=\"middle\">\(bin.count)</text>") }
+        }
+        out.append("<text x=\"\(f(left + (width - left - right) / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(ReportFormats.xml(xLabel))</text>")
+        out.append("<text transform=\"translate(14 \(f(top + (height - top - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">\(ReportFormats.xml(yLabel))</text>")
+        return (out + ["</svg>"]).joined(separator: "\n")
+    }
 }

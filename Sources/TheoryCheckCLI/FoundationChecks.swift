@@ -3,9 +3,14 @@ import Exact
 /// The checks `verify` runs before any paper claim exists: properties of the exact layer that the
 /// claims will rely on, each decided on fresh (seeded) data and each able to fail.
 enum FoundationChecks {
-    enum Outcome {
-        case holds(String)
-        case fails(String)
+    /// Whether a check held, what it found, and data the report draws (e.g. a distribution).
+    struct Outcome {
+        let holds: Bool
+        let detail: String
+        var series: [String: [Double]] = [:]
+
+        static func holds(_ detail: String, series: [String: [Double]] = [:]) -> Outcome { Outcome(holds: true, detail: detail, series: series) }
+        static func fails(_ detail: String) -> Outcome { Outcome(holds: false, detail: detail) }
     }
 
     struct Check {

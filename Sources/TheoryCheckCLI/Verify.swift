@@ -65,8 +65,9 @@ struct Verify: ParsableCommand {
         let started = Date(), clock = ContinuousClock(), start = clock.now
         if quiet && verbose { throw ConfigError(field: "--quiet", value: "with --verbose", allowed: "one of --quiet and --verbose") }
         if !quiet { print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))") }
-        var ok = true
-        if paper == nil && claim.isEmpty && !counterfactual { ok = Self.foundationChecks(seed: seed, quiet: quiet) }
+        var foundation: [Report.FoundationEntry] = []
+        if paper == nil && claim.isEmpty && !counterfactual { foundation = Self.foundationChecks(seed: seed, quiet: quiet) }
+        var ok = foundation.allSatisfy(\.holds)
         let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
                            parallelism: threads.map { Parallelism(threads: $0) } ?? .machine)
         let wanted: Verdict = counterfactual ? .fails : .holds
@@ -80,7 +81,8 @@ struct Verify: ParsableCommand {
                 threads: run.parallelism.threads, scale: scale.rawValue, variant: run.variant.rawValue, seedsOverride: seeds,
                 startedAt: ISO8601DateFormatter().string(from: started),
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-            let report = Report(environment: environment, claims: Array(zip(selected, results)))
+            var report = Report(environment: environment, claims: Array(zip(selected, results)))
+            report.foundation = foundation
             var written: [String] = []
             if formats.contains("json") { try output.write("report.json", text: try ReportFormats.json(report)); written.append("report.json") }
             if formats.contains("md") { try output.write("report.md", text: ReportFormats.markdown(report)); written.append("report.md") }
@@ -148,26 +150,24 @@ struct Verify: ParsableCommand {
         return results
     }
 
-    static func foundationChecks(seed: UInt64, quiet: Bool) -> Bool {
+    static func foundationChecks(seed: UInt64, quiet: Bool) -> [Report.FoundationEntry] {
         if !quiet { print("Foundation checks of the exact layer and the training engine:") }
         var failed = 0
         let checks = FoundationChecks.all(seed: seed) + EngineChecks.all(seed: seed)
         let width = checks.map(\.id.count).max() ?? 0
+        var entries: [Report.FoundationEntry] = []
         for check in checks {
             let clock = ContinuousClock()
-            var outcome: FoundationChecks.Outcome = .fails("not run")
+            var outcome = FoundationChecks.Outcome.fails("not run")
             let elapsed = clock.measure { outcome = check.run() }
-            let (verdict, detail): (String, String) = switch outcome {
-            case let .holds(detail): ("holds", detail)
-            case let .fails(detail): ("FAILS", detail)
-            }
-            if case .fails = outcome { failed += 1 }
+            if !outcome.holds { failed += 1 }
             let padded = check.id + String(repeating: " ", count: width - check.id.count)
             let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
-            if !quiet || verdict != "holds" { print("  \(padded)  \(verdict)  \(detail)  [\(Int(ms.rounded())) ms]") }
+            if !quiet || !outcome.holds { print("  \(padded)  \(outcome.holds ? "holds" : "FAILS")  \(outcome.detail)  [\(Int(ms.rounded())) ms]") }
+            entries.append(Report.FoundationEntry(id: check.id, holds: outcome.holds, detail: outcome.detail, series: outcome.series, seconds: ms / 1000))
         }
         print("\(checks.count - failed) of \(checks.count) foundation checks hold.")
-        return failed == 0
+        return entries
     }
 }
 

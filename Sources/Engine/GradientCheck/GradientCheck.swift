@@ -20,6 +20,8 @@ public enum GradientCheck {
         public let reference: Double
         public let checked: Int
         public let kinkDistance: Double
+        /// |g_p − r_p| / ‖r‖∞ for every entry (the distribution behind `relativeError`).
+        public let errors: [Double]
 
         public var description: String {
             "max relative error \(relativeError) over \(checked) entries (worst #\(worstIndex): analytic \(analytic), reference \(reference); kink distance \(kinkDistance))"
@@ -29,12 +31,10 @@ public enum GradientCheck {
     static func compare(_ analytic: [Double], _ reference: [Double], kinkDistance: Double) -> Result {
         let scale = max(reference.map(abs).max() ?? 0, .leastNormalMagnitude)
         var worst = 0, worstError = -1.0
-        for p in analytic.indices {
-            let e = abs(analytic[p] - reference[p]) / scale
-            if e > worstError { worstError = e; worst = p }
-        }
+        let errors = analytic.indices.map { abs(analytic[$0] - reference[$0]) / scale }
+        for (p, e) in errors.enumerated() where e > worstError { worstError = e; worst = p }
         return Result(relativeError: max(worstError, 0), worstIndex: worst, analytic: analytic[worst],
-                      reference: reference[worst], checked: analytic.count, kinkDistance: kinkDistance)
+                      reference: reference[worst], checked: analytic.count, kinkDistance: kinkDistance, errors: errors)
     }
 
     /// The mean reference loss over the data at parameters `theta`.
