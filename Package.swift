@@ -111,6 +111,7 @@ let package = Package(
             name: "ClaimsTests",
             dependencies: [
                 "Claims",
+                "Reports",
                 "Engine",
                 "Exact",
                 .product(name: "PropertyBased", package: "swift-property-based"),

@@ -26,7 +26,7 @@ public enum RegressionCases {
 
     /// History at every record; the final parameters' sum, sum of squares, largest magnitude and
     /// first entries; λ's sum where tracked.
-    static func record(_ run: ExperimentRun) -> RegressionRecord {
+    public static func record(_ run: ExperimentRun) -> RegressionRecord {
         var r: RegressionRecord = [:]
         for h in run.history {
             r["history.loss@\(h.step)"] = .float(h.loss)
@@ -46,7 +46,7 @@ public enum RegressionCases {
     }
 
     /// Verdict, counts, and per value key the min, max and sum over the trials.
-    static func record(_ result: ClaimResult) -> RegressionRecord {
+    public static func record(_ result: ClaimResult) -> RegressionRecord {
         var r: RegressionRecord = ["verdict": .text(result.verdict.rawValue), "trials": .integer(result.trials.count),
                                    "satisfied": .integer(result.trials.filter(\.satisfied).count)]
         let keys = Set(result.trials.flatMap(\.values.keys))

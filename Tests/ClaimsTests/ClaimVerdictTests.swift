@@ -1,6 +1,19 @@
 import Engine
+import Foundation
+import Reports
 import Testing
 @testable import Claims
+
+/// The smoke result of a claim must also reproduce its regression baseline (Baselines/engine.json):
+/// checked here, on the same run, so that `swift test` decides each claim's smoke run once.
+func expectMatchesBaseline(_ result: ClaimResult, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Baselines/engine.json")
+    let name = "claim:" + result.id
+    let baseline = try #require(try Regression.decode(String(contentsOf: path, encoding: .utf8))[name], "no baseline for \(name)")
+    let drifts = Regression.compare(name, baseline: baseline, current: RegressionCases.record(result))
+    #expect(drifts.isEmpty, "\(drifts.map(\.description).joined(separator: "\n"))", sourceLocation: sourceLocation)
+}
 
 /// Every Expressive Power claim holds at smoke scale and its counterfactual fails.
 @Suite("Expressive Power claims")
@@ -10,6 +23,7 @@ struct ExpressivePowerClaimTests {
         let claim = try #require(ClaimRegistry.claim(id))
         let result = try claim.check(ClaimRun(scale: .smoke))
         #expect(result.verdict == .holds, "\(id): \(result.summary) \(result.counterexample.map { "\($0)" } ?? "")")
+        try expectMatchesBaseline(result)
         let counterfactual = try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual))
         #expect(counterfactual.verdict == .fails, "\(id) counterfactual: \(counterfactual.summary)")
         #expect(counterfactual.counterexample != nil)
@@ -25,6 +39,7 @@ struct FeatureAveragingClaimTests {
     func claimIsNotRefutedAndCounterfactualFails(id: String) throws {
         let claim = try #require(ClaimRegistry.claim(id))
         let result = try claim.check(ClaimRun(scale: .smoke))
+        try expectMatchesBaseline(result)
         #expect(result.verdict == .holds || result.verdict == .inconclusive,
                 "\(id): \(result.summary) \(result.counterexample.map { "\($0.values)" } ?? "")")
         #expect(result.trials.allSatisfy(\.satisfied) || (result.proportion?.lower ?? 0) >= 0.75, "\(id): \(result.summary)")
