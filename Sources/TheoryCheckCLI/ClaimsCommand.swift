@@ -7,7 +7,12 @@ struct ClaimsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claims",
         abstract: "List the registered claims (ids, papers, statements, predicates).",
-        discussion: "Each claim runs at scale smoke, standard or paper (`theorycheck verify --claim ID --scale S`); its derivation is Proofs/claims/ID.md."
+        discussion: """
+            Each claim runs at scale smoke, standard or paper (`theorycheck verify --claim ID --scale S`); \
+            its derivation is Proofs/claims/ID.md. Examples:
+              theorycheck claims
+              theorycheck claims --paper feature-averaging --json
+            """
     )
 
     @Option(help: "Only this paper's claims: \(Paper.allCases.map(\.rawValue).joined(separator: ", ")).")

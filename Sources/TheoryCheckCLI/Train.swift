@@ -10,7 +10,10 @@ struct Train: ParsableCommand {
             The config is the preset, overlaid by --config FILE.json (same keys), then by each --set \
             key=value (dotted keys, e.g. --set data.dimension=1024 --set optimizer.steps=50). \
             `theorycheck presets` lists every key. Exit status: 0 on success, 1 if training diverges, \
-            2 on an invalid config or output directory (nothing is written then).
+            2 on an invalid config or output directory (nothing is written then). Examples:
+              theorycheck train --preset fa-paper --out /tmp/fa
+              theorycheck train --preset fa-small --set optimizer.steps=50 --set data.noise=0.5 --seed 3
+              theorycheck train --preset at-small-adversarial --set adversarialTraining.epsilon=0.35 --out /tmp/at
             """
     )
 
@@ -70,7 +73,12 @@ func milliseconds(_ d: Duration) -> String {
 struct PresetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "presets",
-        abstract: "List the presets with all their fields and defaults (JSON)."
+        abstract: "List the presets with all their fields and defaults (JSON).",
+        discussion: """
+            Every field shown is a config key for `theorycheck train --set key=value` or --config. Examples:
+              theorycheck presets
+              theorycheck presets fa-paper
+            """
     )
 
     @Argument(help: "Show only this preset.")
