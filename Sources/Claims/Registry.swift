@@ -10,6 +10,7 @@ public enum ClaimRegistry {
         RobustSolutionClaim(),
         FeatureDecouplingClaim(),
         PaperReproductionClaim(),
+        StandardTrainingClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }

@@ -68,3 +68,21 @@ struct FeatureAveragingClaimTests {
         }
     }
 }
+
+/// Adversarial Training claims at smoke scale.
+@Suite("Adversarial Training claims")
+struct AdversarialTrainingClaimTests {
+    /// Theorem 1's check is decided (it fails at this size: a finding, Proofs/claims/AT.standardTraining.md),
+    /// a failing verdict carries its counterexample, the run reproduces its baseline, at-small's own
+    /// β = 0.3 is outside the density hypothesis, and the counterfactual fails.
+    @Test func standardTrainingIsDecidedAndOutOfRegimeIsDetected() throws {
+        let claim = StandardTrainingClaim()
+        let result = try claim.check(ClaimRun(scale: .smoke))
+        try expectMatchesBaseline(result)
+        #expect(result.verdict != .outOfRegime)
+        if result.verdict == .fails { #expect(result.counterexample != nil) }
+        #expect(throws: OutOfRegime.self) { try StandardTrainingClaim.hypotheses(Presets.atSmall) }
+        #expect(throws: Never.self) { try StandardTrainingClaim.hypotheses(StandardTrainingClaim.config(.smoke, seed: 1)) }
+        #expect(try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual)).verdict == .fails)
+    }
+}

@@ -11,6 +11,12 @@ public struct CoefficientRange: Codable, Equatable, Sendable {
 
     public static func constant(_ value: Double) -> CoefficientRange { CoefficientRange(lower: value, upper: value) }
 
+    /// E[c^τ] for c uniform on [lower, upper] (c^τ for a constant): the density sums Σ_p E[β_p^τ].
+    public func meanPower(_ tau: Double) -> Double {
+        guard upper > lower else { return Double.pow(lower, tau) }
+        return (Double.pow(upper, tau + 1) - Double.pow(lower, tau + 1)) / ((tau + 1) * (upper - lower))
+    }
+
     public func sample(_ stream: inout RandomStream) -> Double {
         lower == upper ? lower : lower + (upper - lower) * stream.uniform()
     }

@@ -1,0 +1,92 @@
+import Engine
+import RealModule
+
+/// AT.standardTraining — Theorem 1 of Li & Li: standard training on patch data with denser
+/// non-robust features learns them (ρ_v ≥ 2ρ_u per class) and is broken by erasing them
+/// (Proofs/claims/AT.standardTraining.md).
+public struct StandardTrainingClaim: Claim {
+    public init() {}
+    public let id = "AT.standardTraining"
+    public let paper = Paper.adversarialTraining
+    public let source = "Theorem 1 (standard training → non-robust global minima)"
+    public let statement = "train accuracy 1; max_r⟨w_{i,r}, v_i⟩/‖v_i‖ ≫ max_r⟨w_{i,r}, u_i⟩/‖u_i‖; clean test accuracy high, robust accuracy low under −ε v_y on every non-robust patch"
+    public let predicate = "train acc = 1, test acc ≥ 0.95, ρ_v ≥ 2·ρ_u for every class, robust acc ≤ 0.5 under −β·v_y on every non-robust patch and under per-patch ℓ2 PGD at ε = β (Wilson 95% lower ≥ 0.75 of seeds)"
+    public let counterfactual = "the reversed inequality ρ_u ≥ 2·ρ_v must fail"
+
+    /// at-small with β = 0.5 (no robustness probe: the claim attacks the final model itself).
+    static func config(_ scale: Scale, seed: UInt64, beta: Double = 0.5) -> ExperimentConfig {
+        var c = Presets.atSmall
+        c.preset = "at-theorem-1"
+        c.seed = seed
+        c.robustness = .none
+        guard case var .patchStructured(data) = c.data else { preconditionFailure("at-small is patch data") }
+        data.beta = .constant(beta)
+        let (n, steps) = [Scale.smoke: (100, 150), .standard: (200, 300), .paper: (400, 600)][scale]!
+        data.trainSamples = n
+        data.testSamples = 200
+        c.data = .patchStructured(data)
+        c.optimizer.steps = steps
+        c.optimizer.probeEvery = steps
+        return c
+    }
+
+    /// Non-robust features denser with τ = q: Σ_{J_NR} E[β^q] ≥ 2·Σ_{J_R} E[α^q].
+    public static func hypotheses(_ config: ExperimentConfig) throws {
+        guard case let .patchStructured(data) = config.data, case let .smoothedReLU(q, _) = config.network.activation else {
+            throw OutOfRegime("Theorem 1 is about patch data and the smoothed-ReLU CNN")
+        }
+        let nonRobust = Double(data.nonRobustPatches) * data.beta.meanPower(Double(q))
+        let robust = Double(data.robustPatches) * data.alpha.meanPower(Double(q))
+        guard nonRobust >= 2 * robust else {
+            throw OutOfRegime("non-robust features not denser: Σ_{J_NR} β^q = \(nonRobust) < 2·Σ_{J_R} α^q = \(2 * robust)")
+        }
+    }
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        try trials(run, seeds: [.smoke: 4, .standard: 12, .paper: 20], decision: .fraction(level: 0.75)) { seed in
+            let config = Self.config(run.scale, seed: seed)
+            try Self.hypotheses(config)
+            guard case let .patchStructured(data) = config.data else { preconditionFailure() }
+            let experiment = try ExperimentRun.run(config, parallelism: run.parallelism)
+            let m = try Self.measure(experiment, data: data, parallelism: run.parallelism)
+            let ratioOK = run.variant == .claim ? m.minRatio >= 2 : m.maxInverseRatio >= 2
+            let satisfied = run.variant == .counterfactual ? ratioOK
+                : m.train == 1 && m.test >= 0.95 && ratioOK && m.robustErased <= 0.5 && m.robustPGD <= 0.5
+            return (satisfied, ["trainAccuracy": m.train, "testAccuracy": m.test, "minNonRobustOverRobust": m.minRatio,
+                                "maxRobustOverNonRobust": m.maxInverseRatio, "robustAccuracyErased": m.robustErased,
+                                "robustAccuracyPGD": m.robustPGD, "maxNonRobustCorrelation": m.maxV, "maxRobustCorrelation": m.maxU],
+                    TheoremSetting.describe(config))
+        }
+    }
+
+    struct Measurement {
+        var train = 0.0, test = 0.0, minRatio = Double.infinity, maxInverseRatio = 0.0, robustErased = 0.0, robustPGD = 0.0, maxV = 0.0, maxU = 0.0
+    }
+
+    static func measure(_ e: ExperimentRun, data: PatchStructuredConfig, parallelism: Parallelism) throws -> Measurement {
+        var m = Measurement()
+        m.train = e.history.last!.trainAccuracy
+        m.test = e.history.last!.testAccuracy ?? 0
+        let u = e.data.probeFeatures.first { $0.name == "robustCorrelation" }!.features
+        let v = e.data.probeFeatures.first { $0.name == "nonRobustCorrelation" }!.features
+        let perClass = e.config.network.neuronsPerHead
+        let ru = Probes.ownFeatureCorrelation(e.final.weights, u, perClass: perClass)
+        let rv = Probes.ownFeatureCorrelation(e.final.weights, v, perClass: perClass)
+        for i in ru.indices {
+            m.minRatio = min(m.minRatio, ru[i] > 0 ? rv[i] / ru[i] : .infinity)
+            m.maxInverseRatio = max(m.maxInverseRatio, rv[i] > 0 ? ru[i] / rv[i] : .infinity)
+        }
+        m.maxV = rv.max()!
+        m.maxU = ru.max()!
+        let beta = data.beta.upper  // erases every non-robust patch's feature
+        let nonRobust = data.robustPatches..<(data.robustPatches + data.nonRobustPatches)
+        let erased = Attacks.negativeNonRobust(inputs: e.test.inputs, labels: e.test.labels, nonRobustFeatures: v, patches: nonRobust, epsilon: beta)
+        let robust = RobustAccuracy.robustSamples(e.final, e.test, perturbed: erased, parallelism: parallelism)
+        m.robustErased = Double(robust.filter { $0 }.count) / Double(robust.count)
+        let pgd = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .margin, patchDimension: data.dimension)
+        let robustPGD = RobustAccuracy.robustSamples(e.final, e.test, epsilon: beta, attack: pgd, trainingLoss: e.config.loss.loss,
+                                                     key: PRNGKey(seed: e.config.seed).child("AT.standardTraining"), parallelism: parallelism)
+        m.robustPGD = Double(robustPGD.filter { $0 }.count) / Double(robustPGD.count)
+        return m
+    }
+}
