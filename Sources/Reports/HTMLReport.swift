@@ -5,15 +5,6 @@ import Foundation
 /// table and, per claim, the figures its series support: robust-accuracy curves with the √(d/k) and
 /// √(d/2) markers, (neuron × feature) cosine heatmaps, log–log scaling plots with the fitted slope.
 public enum HTMLReport {
-    /// Which series pair each fit was made on (x, y).
-    static let fitData: [String: (x: String, y: String, xLabel: String, yLabel: String)] = [
-        "crossOverOwnVersusD": ("sweepDimensions", "crossOverOwnRatio", "d", "max |cross λ| / min own λ"),
-        "medianFlipRadiusVersusD": ("dimensions", "medianFlipRadiusOverD", "d", "median flip radius"),
-        "medianFlipRadiusVersusK": ("clusterCounts", "medianFlipRadiusOverK", "k", "median flip radius"),
-        "robustOverAveragedRadiusVersusK": ("clusterCounts", "radiusRatio", "k", "f_robust / trained radius"),
-        "dominanceVersusD": ("dimensions", "dominance", "d", "min λ_ii / max |λ_ij|"),
-    ]
-
     public static func page(_ report: Report) -> String {
         let env = report.environment
         var body = ["<h1>TheoryCheck verification report</h1>",
@@ -112,10 +103,10 @@ public enum HTMLReport {
                                    rowLabel: "neuron r", columnLabel: "cluster feature j"))
         }
         for (name, fit) in r.fits.sorted(by: { $0.key < $1.key }) {
-            guard let data = fitData[name], let x = r.series[data.x], let y = r.series[data.y], x.count == y.count else { continue }
+            guard let axes = r.fitAxes[name], let x = r.series[name + ".x"], let y = r.series[name + ".y"], x.count == y.count else { continue }
             let line = SVG.Series(label: String(format: "fit: slope %.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper),
                                   x: [x.min()!, x.max()!], y: [x.min()!, x.max()!].map { Foundation.exp(fit.intercept) * Foundation.pow($0, fit.exponent) })
-            out.append(SVG.plot(title: "\(name) (log–log)", xLabel: data.xLabel, yLabel: data.yLabel,
+            out.append(SVG.plot(title: "\(name) (log–log)", xLabel: axes.x, yLabel: axes.y,
                                 series: [SVG.Series(label: "measured", x: x, y: y, points: true), line], logLog: true))
         }
         return out

@@ -66,7 +66,7 @@ struct Train: ParsableCommand {
 
 func milliseconds(_ s: Double) -> String { "\(Int((s * 1000).rounded())) ms" }
 func milliseconds(_ d: Duration) -> String {
-    milliseconds(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    milliseconds(d.inSeconds)
 }
 
 /// `theorycheck presets`: every preset with every field.

@@ -80,7 +80,7 @@ struct Verify: ParsableCommand {
                 operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString, processors: ProcessInfo.processInfo.activeProcessorCount,
                 threads: run.parallelism.threads, scale: scale.rawValue, variant: run.variant.rawValue, seedsOverride: seeds,
                 startedAt: ISO8601DateFormatter().string(from: started),
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                seconds: elapsed.inSeconds)
             var report = Report(environment: environment, claims: Array(zip(selected, results)))
             report.foundation = foundation
             var written: [String] = []
@@ -162,7 +162,7 @@ struct Verify: ParsableCommand {
             let elapsed = clock.measure { outcome = check.run() }
             if !outcome.holds { failed += 1 }
             let padded = check.id + String(repeating: " ", count: width - check.id.count)
-            let ms = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
+            let ms = elapsed.inSeconds * 1e3
             if !quiet || !outcome.holds { print("  \(padded)  \(outcome.holds ? "holds" : "FAILS")  \(outcome.detail)  [\(Int(ms.rounded())) ms]") }
             entries.append(Report.FoundationEntry(id: check.id, holds: outcome.holds, detail: outcome.detail, series: outcome.series, seconds: ms / 1000))
         }
@@ -182,7 +182,7 @@ final class Progress: @unchecked Sendable {
     func show(claim: Int, id: String, trial: Int, of: Int, seed: UInt64) {
         guard enabled else { return }
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         FileDescriptor.standardError.write("\r\u{1B}[2Kclaim \(claim)/\(total) \(id): trial \(trial)/\(of) (instance \(seed)), \(String(format: "%.1f s", seconds))")
     }
 

@@ -61,7 +61,7 @@ extension Claim {
         let clock = ContinuousClock(), start = clock.now
         func seconds() -> Double {
             let elapsed = clock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            return elapsed.inSeconds
         }
         var trials: [Trial] = []
         for (index, seed) in instances.enumerated() {

@@ -62,8 +62,10 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     public var trials: [Trial]
     /// The fraction of trials satisfying the predicate, where the verdict rests on it.
     public var proportion: WilsonInterval?
-    /// Power-law fits, where the verdict rests on a scaling exponent.
+    /// Power-law fits, where the verdict rests on a scaling exponent (`addScalingCheck`).
     public var fits: [String: PowerLawFit]
+    /// The axes of each fit (its data is `series[name + ".x"]`, `series[name + ".y"]`).
+    public var fitAxes: [String: FitAxes] = [:]
     /// Summary numbers (and series) the report shows.
     public var measurements: [String: Double]
     public var series: [String: [Double]]

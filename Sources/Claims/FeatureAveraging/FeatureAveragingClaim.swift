@@ -103,19 +103,8 @@ public struct FeatureAveragingClaim: Claim {
             }
             ratios.append(perSeed.sorted()[perSeed.count / 2])
         }
-        let dims = settings.map { Double($0.dimension) }
-        guard ratios.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            partA.verdict = partA.verdict == .fails ? .fails : .inconclusive
-            partA.summary += "; part B: a ratio is not positive and finite (\(ratios)), no fit"
-            return partA
-        }
-        let fit = PowerLawFit(x: dims, y: ratios)
-        let b = fit.decide(band: -Double.infinity...0)
-        partA.fits["crossOverOwnVersusD"] = fit
-        partA.series["sweepDimensions"] = dims
-        partA.series["crossOverOwnRatio"] = ratios
-        partA.summary += String(format: "; B: cross/own ∝ d^%.3f, 95%% [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(b.rawValue))"
-        partA.verdict = .conjunction(partA.verdict, b)
+        let b = partA.addScalingCheck("crossOverOwnVersusD", x: ("d", settings.map { Double($0.dimension) }),
+                                      y: ("max|cross λ|/min own λ", ratios), band: -Double.infinity...0)
         if b == .fails && partA.counterexample == nil {
             partA.counterexample = Counterexample(seed: 0, config: "d sweep \(settings.map(\.dimension))", values: Dictionary(uniqueKeysWithValues: zip(settings.map { "ratio@d=\($0.dimension)" }, ratios)),
                                                   note: "the cross/own ratio does not decrease with d")

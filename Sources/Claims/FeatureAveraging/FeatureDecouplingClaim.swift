@@ -69,13 +69,8 @@ public struct FeatureDecouplingClaim: Claim {
                      "sqrtDOverK": (Double(s.robustD) / Double(s.k)).squareRoot(), "sqrtDOverTwo": (Double(s.robustD) / 2).squareRoot()],
                     "d = \(s.robustD), k = \(s.k), \(binary.test.count) test points, strong ℓ2 PGD (margin, 20 steps, 3 restarts)")
         }
-        guard run.variant == .claim, result.verdict != .outOfRegime, dominance.allSatisfy({ $0 > 0 }) else { return result }
-        let fit = PowerLawFit(x: s.dims.map(Double.init), y: dominance)
-        let b = fit.decide(band: 0...Double.infinity)
-        result.fits = ["dominanceVersusD": fit]
-        result.series = ["dimensions": s.dims.map(Double.init), "dominance": dominance]
-        result.summary += String(format: "; dominance ∝ d^%.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(b.rawValue))"
-        result.verdict = .conjunction(result.verdict, b)
+        guard run.variant == .claim, result.verdict != .outOfRegime else { return result }
+        result.addScalingCheck("dominanceVersusD", x: ("d", s.dims.map(Double.init)), y: ("min λ_ii/max|λ_ij|", dominance), band: 0...Double.infinity)
         return result
     }
 }

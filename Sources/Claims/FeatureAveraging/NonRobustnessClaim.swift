@@ -73,19 +73,12 @@ public struct NonRobustnessClaim: Claim {
                 critical[name, default: []].append(radii[radii.count - 1 - radii.count / 20])
             }
         }
-        let fitD = PowerLawFit(x: sizes.dimensions.map(Double.init), y: medians["d"]!)
-        let fitK = PowerLawFit(x: sizes.clusterCounts.map(Double.init), y: medians["k"]!)
-        let a = fitD.decide(band: 0.4...0.6), b = fitK.decide(band: -0.6 ... -0.4)
-        result.fits = ["medianFlipRadiusVersusD": fitD, "medianFlipRadiusVersusK": fitK]
-        result.series = ["dimensions": sizes.dimensions.map(Double.init), "medianFlipRadiusOverD": medians["d"]!,
-                         "criticalRadiusOverD": critical["d"]!, "clusterCounts": sizes.clusterCounts.map(Double.init),
-                         "medianFlipRadiusOverK": medians["k"]!, "criticalRadiusOverK": critical["k"]!]
-        result.summary = "B: " + result.summary + String(format: "; A: median flip radius ∝ d^%.3f [%.3f, %.3f], ∝ k^%.3f [%.3f, %.3f]",
-                                                         fitD.exponent, fitD.lower, fitD.upper, fitK.exponent, fitK.lower, fitK.upper)
-            + " (\(a.rawValue), \(b.rawValue))"
-        result.verdict = .conjunction(result.verdict, a, b)
-        let elapsed = clock.now - start
-        result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        result.summary = "B: " + result.summary + "; A"
+        result.addScalingCheck("medianFlipRadiusVersusD", x: ("d", sizes.dimensions.map(Double.init)), y: ("median flip radius", medians["d"]!), band: 0.4...0.6)
+        result.addScalingCheck("medianFlipRadiusVersusK", x: ("k", sizes.clusterCounts.map(Double.init)), y: ("median flip radius", medians["k"]!), band: -0.6 ... -0.4)
+        result.series["criticalRadiusOverD"] = critical["d"]!
+        result.series["criticalRadiusOverK"] = critical["k"]!
+        result.seconds = (clock.now - start).inSeconds
         return result
     }
 

@@ -44,12 +44,7 @@ public struct RobustSolutionClaim: Claim {
                     "d = \(d), k = \(k), \(test.count) test points, certificate at \(run.variant == .claim ? "√d/4" : "3√d/4")")
         }
         guard run.variant == .claim, result.verdict != .outOfRegime else { return result }
-        let fit = PowerLawFit(x: ks.map(Double.init), y: ratios)
-        let b = fit.decide(band: 0.4...0.6)
-        result.fits = ["robustOverAveragedRadiusVersusK": fit]
-        result.series = ["clusterCounts": ks.map(Double.init), "radiusRatio": ratios]
-        result.summary += String(format: "; ratio ∝ k^%.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(b.rawValue))"
-        result.verdict = .conjunction(result.verdict, b)
+        result.addScalingCheck("robustOverAveragedRadiusVersusK", x: ("k", ks.map(Double.init)), y: ("f_robust/trained radius", ratios), band: 0.4...0.6)
         return result
     }
 }

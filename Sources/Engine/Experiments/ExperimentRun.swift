@@ -1,6 +1,5 @@
 import Foundation
 
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
 /// A reference to the weight decomposition being tracked during one run (single-threaded use).
 final class DecompositionTracker {
@@ -66,7 +65,7 @@ public struct ExperimentRun: Sendable {
             })
         let trained = clock.now
         return ExperimentRun(config: config, data: data, initial: initial, final: network, history: history,
-                             decomposition: tracker.value, timings: (seconds(sampled - start), seconds(trained - sampled)))
+                             decomposition: tracker.value, timings: ((sampled - start).inSeconds, (trained - sampled).inSeconds))
     }
 
     /// The files of the export, by name: NumPy arrays (float64 `<f8`, labels `<i8`, C order) and
