@@ -98,6 +98,14 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
             try ConfigError.require(attack.patchDimension == 0 || width % attack.patchDimension == 0, field, attack.patchDimension,
                                     "0 (the data's patch, \(data.patchDimension)) or a divisor of the input width \(width)")
         }
+        for (field, attack) in [("adversarialTraining.attack", adversarialTraining.attack), ("robustness.attack", robustness.attack)]
+        where attack.subspace != .full {
+            guard data.kind == .patchStructured else {
+                throw ConfigError(field: field + ".subspace", value: attack.subspace.rawValue, allowed: "full for data.kind = \(data.kind.rawValue) (feature subspaces exist for patch-structured data)")
+            }
+            try ConfigError.require(attack.patchDimension == 0 || attack.patchDimension == data.patchDimension, field + ".patchDimension",
+                                    attack.patchDimension, "0 or \(data.patchDimension) (one patch) with subspace = \(attack.subspace.rawValue)")
+        }
         switch (task, loss) {
         case (.binary, .crossEntropy):
             throw ConfigError(field: "loss", value: loss.rawValue, allowed: "logistic or squared for task = binary")

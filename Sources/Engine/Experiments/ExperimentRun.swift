@@ -43,8 +43,8 @@ public struct ExperimentRun: Sendable {
                                   learningRate: config.optimizer.learningRate)
             : nil)
         var adversary = config.adversarialTraining, robustness = config.robustness
-        adversary.attack = config.resolved(adversary.attack)
-        robustness.attack = config.resolved(robustness.attack)
+        adversary.attack = data.resolving(config.resolved(adversary.attack))
+        robustness.attack = data.resolving(config.resolved(robustness.attack))
         let probeFeatures = data.probeFeatures
         let perClass = config.task == .multiclass ? net.neuronsPerHead : nil
         let history = try config.optimizer.train(

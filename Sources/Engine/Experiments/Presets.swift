@@ -2,7 +2,7 @@
 /// exported `config.json`; every choice that is ours rather than a paper's is marked as such here.
 public enum Presets {
     public static var all: [ExperimentConfig] {
-        [faPaper, faPaperCluster, faSmall, faSmallCluster, atSmall, atSmallAdversarial, purificationSmall, separatedSmall]
+        [faPaper, faPaperCluster, faSmall, faSmallCluster, atSmall, atSmallAdversarial, atPhase, purificationSmall, separatedSmall]
     }
 
     public static func named(_ name: String) throws -> ExperimentConfig {
@@ -78,6 +78,25 @@ public enum Presets {
         var c = atSmall
         c.preset = "at-small-adversarial"
         c.adversarialTraining = AdversarialTraining(enabled: true, epsilon: 0.5, attack: .fgm, cleanWeight: 0)
+        return c
+    }()
+
+    /// Adversarial training with both phases visible (ours; Proofs/adversarial-training.md):
+    /// at-small's data with β = 0.5 (AT.standardTraining's regime: Σ_{J_NR} β³ = 3.9 ≥ 2·α³), the
+    /// non-robust-feature threat model — each patch moves by ≤ ε = 0.75 = 1.5β within
+    /// span{v_1 … v_k} — and 5-step PGD-AT there (steps 0.4ε, no random start, the cross-entropy)
+    /// on ½·clean + ½·adversarial loss, η = 0.1, 2000 steps, probed every 25 steps with 10-step
+    /// targeted-margin PGD in the same threat model on 200 test points.
+    public static let atPhase: ExperimentConfig = {
+        var c = atSmall
+        c.preset = "at-phase"
+        if case var .patchStructured(p) = c.data { p.beta = .constant(0.5); c.data = .patchStructured(p) }
+        c.optimizer = GradientDescent(learningRate: 0.1, steps: 2000, probeEvery: 25)
+        c.adversarialTraining = AdversarialTraining(
+            enabled: true, epsilon: 0.75,
+            attack: AttackConfig(norm: .l2, steps: 5, stepSizeFactor: 0.4, start: .none, subspace: .nonRobust), cleanWeight: 0.5)
+        c.robustness = RobustnessProbe(epsilon: 0.75, attack: AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none,
+                                                                           objective: .targetedMargin, subspace: .nonRobust), samples: 200)
         return c
     }()
 

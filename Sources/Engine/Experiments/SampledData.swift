@@ -9,6 +9,22 @@ public struct SampledData: Sendable {
     public let probeFeatures: [(name: String, features: Matrix)]
     /// For MultiCluster data: the cluster features, for the weight decomposition.
     public let clusterFeatures: Matrix?
+    /// For patch data: the rows spanning each attack subspace within one patch.
+    public var attackSubspaces: [AttackConfig.Subspace: Matrix] = [:]
+
+    init(train: Dataset, test: Dataset, arrays: [(name: String, array: NPY.Array)],
+         probeFeatures: [(name: String, features: Matrix)], clusterFeatures: Matrix?,
+         attackSubspaces: [AttackConfig.Subspace: Matrix] = [:]) {
+        (self.train, self.test, self.arrays, self.probeFeatures) = (train, test, arrays, probeFeatures)
+        (self.clusterFeatures, self.attackSubspaces) = (clusterFeatures, attackSubspaces)
+    }
+
+    /// `attack` with its subspace basis filled in from this data.
+    public func resolving(_ attack: AttackConfig) -> AttackConfig {
+        var a = attack
+        a.subspaceBasis = attackSubspaces[attack.subspace]
+        return a
+    }
 
     /// Samples `config` from `key` (independent child keys per part).
     public static func sample(_ config: DataConfig, task: ExperimentConfig.Task, key: PRNGKey) throws -> SampledData {
@@ -26,7 +42,8 @@ public struct SampledData: Sendable {
                                arrays: [("robust_features", NPY.Array(data.robustFeatures)),
                                         ("nonrobust_features", NPY.Array(data.nonRobustFeatures))],
                                probeFeatures: [("robustCorrelation", data.robustFeatures), ("nonRobustCorrelation", data.nonRobustFeatures)],
-                               clusterFeatures: nil)
+                               clusterFeatures: nil,
+                               attackSubspaces: [.robust: data.robustFeatures, .nonRobust: data.nonRobustFeatures])
         case let .sparseCoding(c):
             let data = try SparseCodingData(c, key: key)
             return SampledData(train: data.train, test: data.test,

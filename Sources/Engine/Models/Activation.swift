@@ -12,6 +12,20 @@ public enum Activation: Codable, Equatable, Sendable {
     /// σ′ is unambiguous everywhere: 0, z^{q−1}/ρ^{q−1}, 1.
     case smoothedReLU(q: Int, rho: Double)
 
+    /// x^e for an integer e ≥ 0 by binary powering: at most 2·log₂e roundings, so a relative error
+    /// ≤ (2⌈log₂ e⌉ − 1)·u for e ≥ 1 (u = 2⁻⁵³; exact for e ≤ 1, one rounding for e = 2, two for
+    /// e = 3) — far inside the 1e-10 of the gradient checks, and several times cheaper than libm's
+    /// `pow`, which dominated adversarial training on patch data.
+    @inlinable static func power(_ x: Double, _ e: Int) -> Double {
+        var result = 1.0, base = x, e = e
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            e >>= 1
+            if e > 0 { base *= base }
+        }
+        return result
+    }
+
     @inlinable public func value(_ z: Double) -> Double {
         switch self {
         case .identity: return z
@@ -19,7 +33,7 @@ public enum Activation: Codable, Equatable, Sendable {
         case let .smoothedReLU(q, rho):
             if z <= 0 { return 0 }
             if z >= rho { return z - (1 - 1 / Double(q)) * rho }
-            return Double.pow(z, q) / (Double(q) * Double.pow(rho, q - 1))
+            return Activation.power(z, q) / (Double(q) * Activation.power(rho, q - 1))
         }
     }
 
@@ -30,7 +44,7 @@ public enum Activation: Codable, Equatable, Sendable {
         case let .smoothedReLU(q, rho):
             if z <= 0 { return 0 }
             if z >= rho { return 1 }
-            return Double.pow(z / rho, q - 1)
+            return Activation.power(z / rho, q - 1)
         }
     }
 

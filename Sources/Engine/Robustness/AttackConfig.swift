@@ -25,6 +25,16 @@ public struct AttackConfig: Codable, Equatable, Sendable {
         case targetedMargin = "targeted-margin"
     }
 
+    /// The directions the attack may use within each budget block (patch data, THEORY.md §2).
+    public enum Subspace: String, Codable, Sendable, CaseIterable {
+        /// Any direction.
+        case full
+        /// Only span{v_1 … v_k}, the non-robust features, in every patch (NRF-PGD).
+        case nonRobust = "non-robust"
+        /// Only span{u_1 … u_k}, the robust features, in every patch (RF-PGD).
+        case robust
+    }
+
     public var norm: Norm
     public var steps: Int
     /// The PGD step size as a fraction of ε (fa-paper: 1/4).
@@ -34,9 +44,13 @@ public struct AttackConfig: Codable, Equatable, Sendable {
     public var objective: Objective
     /// Each patch of d coordinates gets its own budget ε (patch data); 0 means the whole input.
     public var patchDimension: Int
+    public var subspace: Subspace
+    /// The orthonormal rows spanning `subspace` in one patch, filled in by the run from its data
+    /// (`ExperimentRun`); not part of the config. nil: any direction.
+    public var subspaceBasis: Matrix? = nil
 
     public init(norm: Norm, steps: Int, stepSizeFactor: Double, start: Start, restarts: Int = 1,
-                objective: Objective = .modelLoss, patchDimension: Int = 0) {
+                objective: Objective = .modelLoss, patchDimension: Int = 0, subspace: Subspace = .full) {
         self.norm = norm
         self.steps = steps
         self.stepSizeFactor = stepSizeFactor
@@ -44,6 +58,19 @@ public struct AttackConfig: Codable, Equatable, Sendable {
         self.restarts = restarts
         self.objective = objective
         self.patchDimension = patchDimension
+        self.subspace = subspace
+    }
+
+    enum CodingKeys: String, CodingKey { case norm, steps, stepSizeFactor, start, restarts, objective, patchDimension, subspace }
+
+    /// Decodes a config; `subspace` may be absent (runs exported before it existed): `full`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(norm: try c.decode(Norm.self, forKey: .norm), steps: try c.decode(Int.self, forKey: .steps),
+                  stepSizeFactor: try c.decode(Double.self, forKey: .stepSizeFactor), start: try c.decode(Start.self, forKey: .start),
+                  restarts: try c.decode(Int.self, forKey: .restarts), objective: try c.decode(Objective.self, forKey: .objective),
+                  patchDimension: try c.decode(Int.self, forKey: .patchDimension),
+                  subspace: try c.decodeIfPresent(Subspace.self, forKey: .subspace) ?? .full)
     }
 
     /// FGM: one ℓ2 step of length ε along the gradient.

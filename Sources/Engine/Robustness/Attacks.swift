@@ -3,8 +3,9 @@
 /// PGD (Madry et al., 2018): δ starts inside the budget (`AttackConfig.Start`), then each step moves
 /// along the normalised gradient of the attack objective — g/‖g‖ per budget block for ℓ2, sign(g) for
 /// ℓ∞ — and projects back: onto the ℓ2 ball (δ ← δ·min(1, ε/‖δ‖)) or the ℓ∞ box (clipping). Inputs
-/// are not clipped to a data domain (the papers' data live in all of ℝ^d). With `subspace`, steps
-/// and start are projected onto the span of its (orthonormal) rows within each block (NRF-/RF-PGD).
+/// are not clipped to a data domain (the papers' data live in all of ℝ^d). With `subspace` (or the
+/// config's `subspaceBasis`), steps and start are projected onto the span of its (orthonormal) rows
+/// within each block (NRF-/RF-PGD).
 /// A budget block is the whole input, or each patch when `patchDimension > 0`.
 ///
 /// Samples are independent, so the attack runs every step on a few rows at a time (`blockRows`),
@@ -46,6 +47,8 @@ public enum Attacks {
     ) -> Outcome {
         let n = inputs.rows, width = inputs.columns
         let block = config.patchDimension > 0 ? config.patchDimension : width
+        let subspace = subspace ?? config.subspaceBasis
+        precondition(subspace.map { $0.columns == block } ?? true, "the subspace basis must have the budget block's width \(block)")
         precondition(width % block == 0, "the input width \(width) is not a multiple of the patch dimension \(block)")
         precondition(labels.count == n && (sampleIndices?.count ?? n) == n, "one label and index per row")
         guard epsilon > 0, n > 0 else {
@@ -105,6 +108,7 @@ public enum Attacks {
             projectOntoBudget(&delta, norm: config.norm, epsilon: epsilon, block: block)
         }
         let alpha = config.stepSizeFactor * epsilon
+        var projected = [Double](repeating: 0, count: subspace == nil ? 0 : block)
         var found = [Bool](repeating: false, count: n)
         var adversarial = inputs
         var x = inputs
@@ -132,8 +136,10 @@ public enum Attacks {
                 g.storage.withUnsafeBufferPointer { gp in
                     for b in stride(from: 0, to: n * width, by: block) {
                         if let subspace {
-                            let step = project(Array(gp[b..<(b + block)]), onto: subspace)
-                            step.withUnsafeBufferPointer { ascend(UnsafeMutableBufferPointer(rebasing: dp[b..<(b + block)]), $0, alpha, config.norm) }
+                            projected.withUnsafeMutableBufferPointer { pp in
+                                project(UnsafeBufferPointer(rebasing: gp[b..<(b + block)]), onto: subspace, into: pp)
+                                ascend(UnsafeMutableBufferPointer(rebasing: dp[b..<(b + block)]), UnsafeBufferPointer(pp), alpha, config.norm)
+                            }
                         } else {
                             ascend(UnsafeMutableBufferPointer(rebasing: dp[b..<(b + block)]), UnsafeBufferPointer(rebasing: gp[b..<(b + block)]), alpha, config.norm)
                         }
@@ -184,11 +190,20 @@ public enum Attacks {
     /// Sᵀ·S·v: the orthogonal projection onto the span of S's orthonormal rows.
     static func project(_ v: [Double], onto s: Matrix) -> [Double] {
         var out = [Double](repeating: 0, count: v.count)
-        for r in 0..<s.rows {
-            var c = 0.0
-            for t in 0..<v.count { c += s[r, t] * v[t] }
-            for t in 0..<v.count { out[t] += c * s[r, t] }
-        }
+        v.withUnsafeBufferPointer { vp in out.withUnsafeMutableBufferPointer { project(vp, onto: s, into: $0) } }
         return out
+    }
+
+    /// `out` ← Sᵀ·S·v (the coefficients ⟨s_r, v⟩ by `Kernels.dot`, then accumulated row by row).
+    static func project(_ v: UnsafeBufferPointer<Double>, onto s: Matrix, into out: UnsafeMutableBufferPointer<Double>) {
+        let n = v.count
+        for t in 0..<n { out[t] = 0 }
+        s.storage.withUnsafeBufferPointer { sp in
+            for r in 0..<s.rows {
+                let row = sp.baseAddress! + r * n
+                let c = Kernels.dot(row, v.baseAddress!, n)
+                for t in 0..<n { out[t] += c * row[t] }
+            }
+        }
     }
 }

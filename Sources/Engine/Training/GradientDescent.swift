@@ -78,12 +78,19 @@ struct HistoryRecorder<M: DifferentiableModel> {
     /// The entry at `step`; `trainAccuracy` when the caller already has it.
     func record(_ step: Int, loss value: Double, model: M, trainAccuracy: Double? = nil) -> HistoryRecord {
         let robustKey = key.child(UInt64(step))
+        let robustTest = robustness.robustSamples(model, test, loss: loss, key: robustKey.child("test"), parallelism: parallelism)
+        var series = probe?(step, model) ?? [:]
+        // Multiclass runs also record robust test accuracy per class (the classes of patch data
+        // learn their features on their own clocks, THEORY.md §2).
+        if let robustTest, model.outputs > 1 {
+            series["robustTestAccuracyByClass"] = RobustnessProbe.fractionByClass(robustTest, classes: model.outputs)
+        }
         return HistoryRecord(
             step: step, loss: value, trainAccuracy: trainAccuracy ?? model.accuracy(train, parallelism),
             testAccuracy: test.map { model.accuracy($0, parallelism) },
             robustTrainAccuracy: robustness.robustAccuracy(model, train, loss: loss, key: robustKey.child("train"), parallelism: parallelism),
-            robustTestAccuracy: robustness.robustAccuracy(model, test, loss: loss, key: robustKey.child("test"), parallelism: parallelism),
-            series: probe?(step, model) ?? [:])
+            robustTestAccuracy: robustTest.map(RobustnessProbe.fraction),
+            series: series)
     }
 }
 

@@ -25,14 +25,35 @@ public struct RobustnessProbe: Codable, Equatable, Sendable {
         try attack.validate(prefix: prefix + "attack.")
     }
 
-    /// The robust accuracy of `model` on the first `samples` points of `data` (nil when inactive or
-    /// `data` is empty).
-    func robustAccuracy<M: DifferentiableModel>(_ model: M, _ data: Dataset?, loss: any Loss, key: PRNGKey,
-                                                parallelism: Parallelism) -> Double? {
+    /// Which of the first `samples` points of `data` survive the attack, with their labels (nil
+    /// when inactive or `data` is empty).
+    func robustSamples<M: DifferentiableModel>(_ model: M, _ data: Dataset?, loss: any Loss, key: PRNGKey,
+                                               parallelism: Parallelism) -> (robust: [Bool], labels: [Int])? {
         guard isActive, var data, data.count > 0 else { return nil }
         if data.count > samples { data = data.subset(Array(0..<samples)) }
         let robust = RobustAccuracy.robustSamples(model, data, epsilon: epsilon, attack: attack, trainingLoss: loss,
                                                   key: key, parallelism: parallelism)
-        return Double(robust.filter { $0 }.count) / Double(data.count)
+        return (robust, data.labels)
+    }
+
+    /// The robust accuracy of `model` on the first `samples` points of `data` (nil when inactive or
+    /// `data` is empty).
+    func robustAccuracy<M: DifferentiableModel>(_ model: M, _ data: Dataset?, loss: any Loss, key: PRNGKey,
+                                                parallelism: Parallelism) -> Double? {
+        robustSamples(model, data, loss: loss, key: key, parallelism: parallelism).map(RobustnessProbe.fraction)
+    }
+
+    /// The fraction of robust samples.
+    static func fraction(_ s: (robust: [Bool], labels: [Int])) -> Double {
+        Double(s.robust.filter { $0 }.count) / Double(s.robust.count)
+    }
+
+    /// The fraction of robust samples within each class 0 ..< `classes` (nan for a class without
+    /// samples).
+    static func fractionByClass(_ s: (robust: [Bool], labels: [Int]), classes: Int) -> [Double] {
+        (0..<classes).map { c in
+            let members = s.labels.indices.filter { s.labels[$0] == c }
+            return Double(members.filter { s.robust[$0] }.count) / Double(members.count)
+        }
     }
 }
