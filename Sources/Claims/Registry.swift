@@ -11,6 +11,9 @@ public enum ClaimRegistry {
         FeatureDecouplingClaim(),
         PaperReproductionClaim(),
         StandardTrainingClaim(),
+        AdversarialTrainingClaim(),
+        PhaseTransitionClaim(),
+        TargetedAttacksClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }

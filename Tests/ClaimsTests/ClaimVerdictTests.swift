@@ -85,4 +85,77 @@ struct AdversarialTrainingClaimTests {
         #expect(throws: Never.self) { try StandardTrainingClaim.hypotheses(StandardTrainingClaim.config(.smoke, seed: 1)) }
         #expect(try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual)).verdict == .fails)
     }
+
+    /// Theorem 2 and the targeted attacks (Table 2) at smoke: not refuted, every seed satisfies the
+    /// predicate (3 seeds cannot clear the 0.75 Wilson level, so "holds" needs the CLI's scales),
+    /// the baseline is reproduced, and the counterfactual fails.
+    @Test(arguments: ["AT.adversarialTraining", "AT.targetedAttacks"])
+    func adversarialTrainingClaimIsNotRefutedAndCounterfactualFails(id: String) throws {
+        let claim = try #require(ClaimRegistry.claim(id))
+        let result = try claim.check(ClaimRun(scale: .smoke))
+        try expectMatchesBaseline(result)
+        #expect(result.verdict == .holds || result.verdict == .inconclusive, "\(id): \(result.summary)")
+        let values = result.trials.map { $0.values }
+        #expect(result.trials.allSatisfy { $0.satisfied }, "\(id): \(values)")
+        let counterfactual = try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual))
+        #expect(counterfactual.verdict == .fails, "\(id) counterfactual: \(counterfactual.summary)")
+        #expect(counterfactual.counterexample != nil)
+    }
+
+    /// The phase-transition check is decided (a failing verdict carries its counterexample), it
+    /// records the dynamics of both trainings for the report, and the counterfactual — the same
+    /// detector on standard training — fails.
+    @Test func phaseTransitionIsDecidedAndCounterfactualFails() throws {
+        let claim = PhaseTransitionClaim()
+        let result = try claim.check(ClaimRun(scale: .smoke))
+        try expectMatchesBaseline(result)
+        #expect(result.verdict != .outOfRegime)
+        if result.verdict == .fails { #expect(result.counterexample != nil) }
+        let steps = try #require(result.series["dynamics.steps"])
+        #expect(steps.first == 0 && steps.count == 1200 / 25 + 1)
+        for name in ["adversarial", "standard"] {
+            #expect(result.series["dynamics.\(name).robustCorrelation.3"]?.count == steps.count)
+            #expect(result.series["dynamics.\(name).robustTestAccuracy"]?.count == steps.count)
+        }
+        #expect(try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual)).verdict == .fails)
+    }
+
+    /// The setting's validators: at-small's β = 0.3 breaks the density, a radius below β cannot
+    /// erase the non-robust features, and a full-space attack is not the NRF threat model.
+    @Test func phaseSettingOutsideTheHypothesesIsOutOfRegime() throws {
+        #expect(throws: Never.self) { try PhaseSetting.hypotheses(PhaseSetting.config(.smoke, seed: 1)) }
+        var sparse = PhaseSetting.config(.smoke, seed: 1)
+        sparse.data = PhaseSetting.patchData(sparse) { $0.beta = .constant(0.3) }
+        #expect(throws: OutOfRegime.self) { try PhaseSetting.hypotheses(sparse) }
+        var small = PhaseSetting.config(.smoke, seed: 1)
+        small.adversarialTraining.epsilon = 0.4
+        #expect(throws: OutOfRegime.self) { try PhaseSetting.hypotheses(small) }
+        var full = PhaseSetting.config(.smoke, seed: 1)
+        full.robustness.attack.subspace = .full
+        #expect(throws: OutOfRegime.self) { try PhaseSetting.hypotheses(full) }
+    }
+
+    /// The changepoint detector on hand-made paths: t*_i is the last crossing of ρ_u over ρ_v;
+    /// Phase I needs ρ_v ≥ the knee with robust accuracy ≤ 0.1 before it; Phase II needs final
+    /// robust accuracy ≥ 0.9 and no growth of ρ_v past its pre-switch maximum.
+    @Test func changepointDetectorFindsTheLastCrossing() {
+        typealias Path = PhaseTransitionClaim.ClassPath
+        let steps = [0, 25, 50, 75, 100]
+        let twoPhase = Path(steps: steps, robust: [0.0, 0.05, 0.1, 0.9, 1.5], nonRobust: [0.01, 0.3, 0.4, 0.3, 0.2],
+                            robustAccuracy: [0, 0, 0.05, 0.8, 1])
+        #expect(twoPhase.switchIndex == 3)
+        #expect(twoPhase.phaseI(vLearned: 0.2) && twoPhase.phaseII)
+        #expect(!twoPhase.phaseI(vLearned: 0.5))  // v never reached this knee
+        let recrossing = Path(steps: steps, robust: [0.2, 0.5, 0.1, 0.9, 1.5], nonRobust: [0.1, 0.3, 0.4, 0.3, 0.2],
+                              robustAccuracy: [0, 0, 0, 1, 1])
+        #expect(recrossing.switchIndex == 3)  // the early lead at step 0–25 is lost again
+        let never = Path(steps: steps, robust: [0.0, 0.1, 0.2, 0.3, 0.4], nonRobust: [0.1, 0.3, 0.5, 0.7, 0.9],
+                         robustAccuracy: [0, 0, 0, 0, 0])
+        #expect(never.switchIndex == nil && !never.phaseI(vLearned: 0.2) && !never.phaseII)
+        let regrowing = Path(steps: steps, robust: [0.0, 0.05, 0.1, 0.9, 1.5], nonRobust: [0.01, 0.3, 0.4, 0.3, 0.45],
+                             robustAccuracy: [0, 0, 0.05, 0.8, 1])
+        #expect(!regrowing.phaseII)  // ρ_v grew past its pre-switch maximum
+        #expect(PhaseTransitionClaim.changepoint([twoPhase, recrossing]) == 75)
+        #expect(PhaseTransitionClaim.changepoint([twoPhase, never]) == -1)
+    }
 }

@@ -102,10 +102,64 @@ struct AdversarialTrainingTests {
                                     ("adversarialTraining.cleanWeight", "1.5", "adversarialTraining.cleanWeight"),
                                     ("adversarialTraining.attack.steps", "-2", "adversarialTraining.attack.steps"),
                                     ("robustness.samples", "0", "robustness.samples"),
-                                    ("robustness.attack.patchDimension", "7", "robustness.attack.patchDimension")] {
+                                    ("robustness.attack.patchDimension", "7", "robustness.attack.patchDimension"),
+                                    ("adversarialTraining.attack.subspace", "nonrobust", "adversarialTraining.attack.subspace")] {
             #expect { try ConfigResolution.resolve(preset: "at-small-adversarial", overrides: ["\(key)=\(value)"]) } throws: { error in
                 (error as? ConfigError)?.field == field
             }
+        }
+        // A feature subspace needs patch data and one patch per budget.
+        #expect { try ConfigResolution.resolve(preset: "fa-small", overrides: ["robustness.attack.subspace=robust"]) } throws: { error in
+            (error as? ConfigError)?.field == "robustness.attack.subspace"
+        }
+        #expect { try ConfigResolution.resolve(preset: "at-phase", overrides: ["adversarialTraining.attack.patchDimension=128"]) } throws: { error in
+            (error as? ConfigError)?.field == "adversarialTraining.attack.patchDimension"
+        }
+    }
+
+    /// Adversarial training in the non-robust-feature threat model (at-phase): every training
+    /// example moves, patch by patch, only within span{v_1 … v_k} (residual ≤ 1e-12 of ε) and by
+    /// at most ε; with the full space allowed the same attack leaves that span (counterfactual).
+    @Test func subspaceAdversarialExamplesStayInTheNonRobustSpan() throws {
+        var config = try ConfigResolution.resolve(preset: "at-phase", overrides: ["data.trainSamples=12", "data.testSamples=4"])
+        let data = try SampledData.sample(config.data, task: config.task, key: PRNGKey(seed: config.seed).child("data"))
+        let net = TwoLayerNetwork.initialized(inputDimension: 64, head: config.head, weightStd: 0.3, biasStd: 0,
+                                              activation: config.network.activation, patches: 32, trainsBiases: false, key: PRNGKey(seed: 9))
+        let v = try #require(data.attackSubspaces[.nonRobust])
+        func maxResidualAndNorm(_ adversary: AdversarialTraining) -> (residual: Double, norm: Double) {
+            var a = adversary
+            a.attack = data.resolving(config.resolved(a.attack))
+            let x = a.examples(net, data.train, loss: CrossEntropyLoss(), key: PRNGKey(seed: 3), parallelism: .serial)
+            var residual = 0.0, norm = 0.0
+            for i in 0..<x.rows {
+                for p in 0..<32 {
+                    let delta = (0..<64).map { x[i, p * 64 + $0] - data.train.inputs[i, p * 64 + $0] }
+                    let inSpan = Attacks.project(delta, onto: v)
+                    residual = max(residual, zip(delta, inSpan).map { abs($0 - $1) }.max()!)
+                    norm = max(norm, delta.reduce(0) { $0 + $1 * $1 }.squareRoot())
+                }
+            }
+            return (residual, norm)
+        }
+        let confined = maxResidualAndNorm(config.adversarialTraining)
+        #expect(confined.residual <= 1e-12 * config.adversarialTraining.epsilon)
+        #expect(confined.norm <= config.adversarialTraining.epsilon * (1 + 1e-12) && confined.norm > 0.5 * config.adversarialTraining.epsilon)
+        config.adversarialTraining.attack.subspace = .full
+        #expect(maxResidualAndNorm(config.adversarialTraining).residual > 1e-3)
+    }
+
+    /// The per-class robust test accuracies of a history average, weighted by class sizes, to the
+    /// recorded overall robust test accuracy.
+    @Test func perClassRobustAccuracyAveragesToTheOverall() throws {
+        let config = try ConfigResolution.resolve(preset: "at-phase", overrides: [
+            "optimizer.steps=40", "optimizer.probeEvery=20", "data.trainSamples=40", "data.testSamples=60"])
+        let run = try ExperimentRun.run(config, parallelism: .serial)
+        let counts = (0..<4).map { c in Double(run.test.labels.filter { $0 == c }.count) }
+        for record in run.history {
+            let byClass = try #require(record.series["robustTestAccuracyByClass"])
+            let overall = try #require(record.robustTestAccuracy)
+            let weighted = zip(byClass, counts).map { $0 * $1 }.reduce(0, +) / Double(run.test.count)
+            #expect(abs(weighted - overall) <= 1e-12)
         }
     }
 }

@@ -144,3 +144,24 @@ struct GradientCheckTests {
         #expect(network.inputGradient(data.inputs, labels: data.labels, SquaredLoss(), .serial).storage == [1.25, 0.625])
     }
 }
+
+/// `Activation.power`, the smoothed ReLU's x^e, against the exact rational power: its relative
+/// error is within the documented (2⌈log₂ e⌉ − 1)·u, and it is exact for e ≤ 1.
+@Suite("Integer powers")
+struct IntegerPowerTests {
+    @Test func binaryPoweringIsWithinItsRoundingBound() throws {
+        var s = PRNGKey(seed: 31).stream
+        let u = Double.ulpOfOne / 2
+        for _ in 0..<400 {
+            let x = (s.uniform() * 4 - 2) * Double.pow(2, Double(Int(s.next() % 40) - 20))
+            for e in 0...8 {
+                let value = Activation.power(x, e)
+                let exact = try Rational(exactly: x).power(e)
+                if e <= 1 { #expect(value == Double(exact)); continue }
+                let error = Double((try Rational(exactly: value) - exact).magnitude) / abs(Double(exact))
+                let log2e = Int.bitWidth - (e - 1).leadingZeroBitCount  // ⌈log₂ e⌉
+                #expect(error <= Double(2 * log2e - 1) * u * (1 + 1e-9), "x = \(x), e = \(e): \(error / u) u")
+            }
+        }
+    }
+}

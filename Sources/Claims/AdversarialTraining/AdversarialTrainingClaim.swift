@@ -1,0 +1,54 @@
+import Engine
+
+/// AT.adversarialTraining — Theorem 2 of Li & Li: adversarial training (in the non-robust-feature
+/// threat model) reaches adversarial training accuracy 1, learns the robust features (ρ_u ≥ 2ρ_v
+/// per class) and is robust on the test set (Proofs/claims/AT.adversarialTraining.md).
+public struct AdversarialTrainingClaim: Claim {
+    public init() {}
+    public let id = "AT.adversarialTraining"
+    public let paper = Paper.adversarialTraining
+    public let source = "Theorem 2 (adversarial training → robust global minima)"
+    public let statement = "adversarial training accuracy 1; max_r⟨w_{i,r}, u_i⟩/‖u_i‖ ≫ max_r⟨w_{i,r}, v_i⟩/‖v_i‖; clean and robust test accuracy high"
+    public let predicate = "robust train acc = 1, clean test acc ≥ 0.95, robust test acc ≥ 0.9 under NRF-PGD and under −β·v_y erasure (per-patch ε = 0.75 within span{v}), ρ_u ≥ 2·ρ_v for every class (Wilson 95% lower ≥ 0.75 of seeds)"
+    public let counterfactual = "the reversed inequality ρ_v ≥ 2·ρ_u for every class must fail"
+
+    /// The strongest attack run in the threat model: 10-step targeted-margin PGD toward every
+    /// other class, steps ε/4 (the probe's attack, evaluated on the final model).
+    static let evaluation = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .targetedMargin,
+                                         subspace: .nonRobust)
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+            let config = PhaseSetting.config(run.scale, seed: seed)
+            try PhaseSetting.hypotheses(config)
+            guard case let .patchStructured(data) = config.data else { preconditionFailure() }
+            let e = try PhaseSetting.run(config, parallelism: run.parallelism)
+            let (ru, rv) = PhaseSetting.correlations(e, e.final.weights)
+            let minRatio = zip(ru, rv).map { $1 > 0 ? $0 / $1 : .infinity }.min()!
+            let minInverse = zip(ru, rv).map { $0 > 0 ? $1 / $0 : .infinity }.min()!
+            let epsilon = config.adversarialTraining.epsilon
+            let robustTrain = PhaseSetting.robustAccuracy(e, e.final, e.train.subset(Array(0..<min(200, e.train.count))), epsilon: epsilon,
+                                                          attack: Self.evaluation, label: "train", parallelism: run.parallelism)
+            let robustTest = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: Self.evaluation,
+                                                         label: "test", parallelism: run.parallelism)
+            let v = e.data.probeFeatures.first { $0.name == "nonRobustCorrelation" }!.features
+            let erased = Attacks.negativeNonRobust(inputs: e.test.inputs, labels: e.test.labels, nonRobustFeatures: v,
+                                                   patches: data.robustPatches..<(data.robustPatches + data.nonRobustPatches),
+                                                   epsilon: data.beta.upper)
+            let erasedSamples = RobustAccuracy.robustSamples(e.final, e.test, perturbed: erased, parallelism: run.parallelism)
+            let robustErased = Double(erasedSamples.filter { $0 }.count) / Double(erasedSamples.count)
+            var fullSpace = Self.evaluation
+            fullSpace.subspace = .full
+            let robustFull = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: fullSpace,
+                                                         label: "full", parallelism: run.parallelism)
+            let clean = e.final.accuracy(e.test, run.parallelism)
+            let satisfied = run.variant == .counterfactual ? minInverse >= 2
+                : robustTrain == 1 && clean >= 0.95 && robustTest >= 0.9 && robustErased >= 0.9 && minRatio >= 2
+            return (satisfied, ["robustTrainAccuracy": robustTrain, "testAccuracy": clean, "robustTestAccuracyNRF": robustTest,
+                                "robustTestAccuracyErased": robustErased, "robustTestAccuracyFullSpace": robustFull,
+                                "minRobustOverNonRobust": minRatio, "minNonRobustOverRobust": minInverse,
+                                "maxRobustCorrelation": ru.max()!, "maxNonRobustCorrelation": rv.max()!],
+                    TheoremSetting.describe(config))
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Engine
+import Foundation
+import Synchronization
+
+/// The setting of the adversarial-training claims (Theorem 2, the phase transition, the targeted
+/// attacks): the `at-phase` preset at one scale — patch data with denser non-robust features and
+/// the non-robust-feature threat model (Proofs/adversarial-training.md) — and its runs.
+///
+/// Runs are memoised by their config: the three claims share them, and a run is a pure function of
+/// its config (seed included), so sharing changes no result.
+enum PhaseSetting {
+    /// `at-phase` at `scale` for `seed`; `adversarial: false` is the same run with standard training
+    /// (same data, initialisation and probes).
+    static func config(_ scale: Scale, seed: UInt64, adversarial: Bool = true) -> ExperimentConfig {
+        var c = Presets.atPhase
+        c.preset = adversarial ? "at-phase" : "at-phase-standard"
+        c.seed = seed
+        c.adversarialTraining.enabled = adversarial
+        let (n, steps) = [Scale.smoke: (100, 1200), .standard: (200, 2000), .paper: (400, 3000)][scale]!
+        c.data = patchData(c) { $0.trainSamples = n; $0.testSamples = 200 }
+        c.optimizer.steps = steps
+        return c
+    }
+
+    /// `config` with its patch-data fields changed by `change`.
+    static func patchData(_ config: ExperimentConfig, _ change: (inout PatchStructuredConfig) -> Void) -> DataConfig {
+        guard case var .patchStructured(data) = config.data else { preconditionFailure("the AT claims run on patch data") }
+        change(&data)
+        return .patchStructured(data)
+    }
+
+    /// Theorem 1's density (Σ_{J_NR} β^q ≥ 2·Σ_{J_R} α^q) and the erasure condition ε ≥ β of the
+    /// non-robust-feature threat model, for the training attack and the probe alike.
+    static func hypotheses(_ config: ExperimentConfig) throws {
+        try StandardTrainingClaim.hypotheses(config)
+        guard case let .patchStructured(data) = config.data else { throw OutOfRegime("not patch data") }
+        for (name, attack, epsilon) in [("training", config.adversarialTraining.attack, config.adversarialTraining.epsilon),
+                                        ("probe", config.robustness.attack, config.robustness.epsilon)] {
+            guard attack.subspace == .nonRobust else {
+                throw OutOfRegime("the \(name) attack is not confined to the non-robust features (subspace \(attack.subspace.rawValue))")
+            }
+            guard epsilon >= data.beta.upper else {
+                throw OutOfRegime("the \(name) radius ε = \(epsilon) < β = \(data.beta.upper): the attacker cannot erase the non-robust features")
+            }
+        }
+    }
+
+    /// The run of `config`, from the memo when it was run before.
+    static func run(_ config: ExperimentConfig, parallelism: Parallelism) throws -> ExperimentRun {
+        let key = TheoremSetting.describe(config)
+        if let cached = memo.withLock({ $0.runs[key] }) { return cached }
+        let run = try ExperimentRun.run(config, parallelism: parallelism)
+        memo.withLock { memo in
+            if memo.order.count >= capacity { memo.runs[memo.order.removeFirst()] = nil }
+            memo.runs[key] = run
+            memo.order.append(key)
+        }
+        return run
+    }
+
+    /// At most this many runs are kept (a paper-scale run holds ≈ 10 MB of data).
+    static let capacity = 24
+    private static let memo = Mutex<(runs: [String: ExperimentRun], order: [String])>(([:], []))
+
+    /// Class i's robust and non-robust correlations ρ_u,i, ρ_v,i (max over its neurons of
+    /// ⟨w, u_i⟩, ⟨w, v_i⟩; unit features) for `weights`.
+    static func correlations(_ run: ExperimentRun, _ weights: Matrix) -> (robust: [Double], nonRobust: [Double]) {
+        let perClass = run.config.network.neuronsPerHead
+        func features(_ name: String) -> Matrix { run.data.probeFeatures.first { $0.name == name }!.features }
+        return (Probes.ownFeatureCorrelation(weights, features("robustCorrelation"), perClass: perClass),
+                Probes.ownFeatureCorrelation(weights, features("nonRobustCorrelation"), perClass: perClass))
+    }
+
+    /// The fraction of `data` classified correctly at its clean inputs and under `attack` at ε
+    /// (confined to `subspace` in every patch).
+    static func robustAccuracy(_ run: ExperimentRun, _ model: TwoLayerNetwork, _ data: Dataset, epsilon: Double,
+                               attack: AttackConfig, label: String, parallelism: Parallelism) -> Double {
+        var attack = attack
+        attack.patchDimension = run.config.data.patchDimension
+        attack.subspaceBasis = run.data.attackSubspaces[attack.subspace]
+        let robust = RobustAccuracy.robustSamples(model, data, epsilon: epsilon, attack: attack, trainingLoss: run.config.loss.loss,
+                                                  key: PRNGKey(seed: run.config.seed).child(label), parallelism: parallelism)
+        return Double(robust.filter { $0 }.count) / Double(robust.count)
+    }
+}

@@ -1,0 +1,139 @@
+import Engine
+
+/// AT.phaseTransition — the two phases of adversarial training (Li & Li, Figure 3): per class, the
+/// non-robust feature is learned first with robust accuracy ≈ 0 (Phase I), then the robust feature
+/// overtakes it, the non-robust growth stops and robust accuracy rises (Phase II). Also reports the
+/// changepoint t* and how it moves with ε, α, β and |J_NR| (Proofs/claims/AT.phaseTransition.md).
+public struct PhaseTransitionClaim: Claim {
+    public init() {}
+    public let id = "AT.phaseTransition"
+    public let paper = Paper.adversarialTraining
+    public let source = "feature-learning dynamics of adversarial training (Figure 3)"
+    public let statement = "Phase I: non-robust features learned first, clean accuracy 1, robust accuracy ≈ 0; Phase II: robust correlation overtakes, non-robust growth stops, robust accuracy rises"
+    public let predicate = "per class: t*_i = last crossing of ρ_u over ρ_v; Phase II (t*_i < T, final class robust acc ≥ 0.9, ρ_v(T) ≤ max_{t ≤ t*_i} ρ_v) in every class; Phase I (some t < t*_i with ρ_v ≥ ρ/β = 0.2 and class robust acc ≤ 0.1) in ≥ ⌈k/2⌉ classes (Wilson 95% lower ≥ 0.75 of seeds)"
+    public let counterfactual = "the same detector on standard training (attack off) must fail"
+
+    /// One class's trajectory, read from a history.
+    struct ClassPath {
+        var steps: [Int], robust: [Double], nonRobust: [Double], robustAccuracy: [Double]
+
+        /// The first probe index from which ρ_u > ρ_v at every later probe (nil: no switch).
+        var switchIndex: Int? {
+            guard let last = steps.indices.last, robust[last] > nonRobust[last] else { return nil }
+            var i = last
+            while i > 0 && robust[i - 1] > nonRobust[i - 1] { i -= 1 }
+            return i
+        }
+
+        func phaseI(vLearned: Double) -> Bool {
+            guard let s = switchIndex else { return false }
+            return (0..<s).contains { nonRobust[$0] >= vLearned && robustAccuracy[$0] <= 0.1 }
+        }
+
+        var phaseII: Bool {
+            guard let s = switchIndex, let last = steps.indices.last else { return false }
+            return robustAccuracy[last] >= 0.9 && nonRobust[last] <= nonRobust[0...s].max()!
+        }
+    }
+
+    static func paths(_ history: [HistoryRecord], classes: Int) -> [ClassPath] {
+        (0..<classes).map { i in
+            ClassPath(steps: history.map(\.step), robust: history.map { $0.series["robustCorrelation"]![i] },
+                      nonRobust: history.map { $0.series["nonRobustCorrelation"]![i] },
+                      robustAccuracy: history.map { $0.series["robustTestAccuracyByClass"]![i] })
+        }
+    }
+
+    /// t* = max_i t*_i (−1: some class never switches).
+    static func changepoint(_ paths: [ClassPath]) -> Double {
+        let indices = paths.map(\.switchIndex)
+        guard indices.allSatisfy({ $0 != nil }) else { return -1 }
+        return Double(zip(paths, indices).map { $0.steps[$1!] }.max()!)
+    }
+
+    /// ρ/β: the correlation at which the non-robust patches reach σ's knee.
+    static func vLearned(_ config: ExperimentConfig) -> Double {
+        guard case let .smoothedReLU(_, rho) = config.network.activation, case let .patchStructured(data) = config.data else { return 0 }
+        return rho / data.beta.upper
+    }
+
+    /// The sweep: one field of at-phase moved at a time (name, change), each point inside the
+    /// hypotheses (density Σ_{J_NR} β³ ≥ 2α³ and ε ≥ β; checked when it runs).
+    static let sweep: [(name: String, change: @Sendable (inout ExperimentConfig) -> Void)] = [
+        ("epsilon=0.6", { $0.adversarialTraining.epsilon = 0.6; $0.robustness.epsilon = 0.6 }),
+        ("epsilon=1.0", { $0.adversarialTraining.epsilon = 1.0; $0.robustness.epsilon = 1.0 }),
+        ("alpha=0.8", { $0.data = PhaseSetting.patchData($0) { $0.alpha = .constant(0.8) } }),
+        ("alpha=1.2", { $0.data = PhaseSetting.patchData($0) { $0.alpha = .constant(1.2) } }),
+        ("beta=0.42", { $0.data = PhaseSetting.patchData($0) { $0.beta = .constant(0.42) } }),
+        ("beta=0.6", { $0.data = PhaseSetting.patchData($0) { $0.beta = .constant(0.6) } }),
+        ("nonRobustPatches=23", { $0.data = PhaseSetting.patchData($0) { $0.patches = 24; $0.nonRobustPatches = 23 } }),
+        ("nonRobustPatches=47", { $0.data = PhaseSetting.patchData($0) { $0.patches = 48; $0.nonRobustPatches = 47 } }),
+    ]
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        var first: (adversarial: ExperimentRun, standard: ExperimentRun)? = nil
+        var result = try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+            let config = PhaseSetting.config(run.scale, seed: seed, adversarial: run.variant == .claim)
+            try PhaseSetting.hypotheses(PhaseSetting.config(run.scale, seed: seed))
+            let e = try PhaseSetting.run(config, parallelism: run.parallelism)
+            if first == nil {
+                first = (try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed), parallelism: run.parallelism),
+                         try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed, adversarial: false), parallelism: run.parallelism))
+            }
+            let k = config.data.classes
+            let paths = Self.paths(e.history, classes: k)
+            let vLearned = Self.vLearned(config)
+            let phaseI = paths.filter { $0.phaseI(vLearned: vLearned) }.count
+            let phaseII = paths.filter(\.phaseII).count
+            let satisfied = phaseII == k && phaseI >= (k + 1) / 2
+            return (satisfied, ["tStar": Self.changepoint(paths), "classesWithPhaseI": Double(phaseI), "classesWithPhaseII": Double(phaseII),
+                                "finalRobustTestAccuracy": e.history.last!.robustTestAccuracy ?? 0,
+                                "finalTestAccuracy": e.history.last!.testAccuracy ?? 0],
+                    TheoremSetting.describe(config))
+        }
+        guard result.verdict != .outOfRegime, let first else { return result }
+        // The dynamics of the first seed, adversarial vs standard (the report's figure).
+        let k = first.adversarial.config.data.classes
+        result.series["dynamics.steps"] = first.adversarial.history.map { Double($0.step) }
+        for (name, e) in [("adversarial", first.adversarial), ("standard", first.standard)] {
+            for (i, path) in Self.paths(e.history, classes: k).enumerated() {
+                result.series["dynamics.\(name).robustCorrelation.\(i)"] = path.robust
+                result.series["dynamics.\(name).nonRobustCorrelation.\(i)"] = path.nonRobust
+            }
+            result.series["dynamics.\(name).robustTestAccuracy"] = e.history.map { $0.robustTestAccuracy ?? 0 }
+            result.series["dynamics.\(name).testAccuracy"] = e.history.map { $0.testAccuracy ?? 0 }
+        }
+        result.measurements["dynamics.adversarial.tStar"] = Self.changepoint(Self.paths(first.adversarial.history, classes: k))
+        guard run.variant == .claim else { return result }
+        // The t* table: at-phase and each sweep point (−1: not every class switched).
+        let sweepSeeds = [Scale.smoke: 0, .standard: 3, .paper: 5][run.scale]!
+        let base = result.trials.map { $0.values["tStar"]! }
+        var rows: [(String, [Double])] = [("at-phase", base)]
+        if sweepSeeds > 0 {
+            for (name, change) in Self.sweep {
+                rows.append((name, try (1...UInt64(sweepSeeds)).map { seed in
+                    var config = PhaseSetting.config(run.scale, seed: seed)
+                    change(&config)
+                    try PhaseSetting.hypotheses(config)
+                    return Self.changepoint(Self.paths(try ExperimentRun.run(config, parallelism: run.parallelism).history,
+                                                       classes: config.data.classes))
+                }))
+            }
+        }
+        var table: [String] = []
+        for (name, values) in rows {
+            result.series["tStar." + name] = values
+            let switched = values.filter { $0 >= 0 }.sorted()
+            result.measurements["tStar.\(name).switchedFraction"] = Double(switched.count) / Double(values.count)
+            if !switched.isEmpty {
+                let median = (switched[(switched.count - 1) / 2] + switched[switched.count / 2]) / 2
+                result.measurements["tStar.\(name).median"] = median
+                table.append("\(name): t* median \(median) [\(Int(switched.first!)), \(Int(switched.last!))], \(switched.count)/\(values.count) switched")
+            } else {
+                table.append("\(name): no seed switched (0/\(values.count))")
+            }
+        }
+        result.summary += "; t*: " + table.joined(separator: "; ")
+        return result
+    }
+}
