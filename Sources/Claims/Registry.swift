@@ -14,6 +14,10 @@ public enum ClaimRegistry {
         AdversarialTrainingClaim(),
         PhaseTransitionClaim(),
         TargetedAttacksClaim(),
+        DenseMixtureClaim(),
+        PurificationClaim(),
+        PurificationPrincipleClaim(),
+        LowComplexityClaim(),
     ]
 
     public static func claim(_ id: String) -> (any Claim)? { all.first { $0.id == id } }

@@ -95,6 +95,7 @@ public enum HTMLReport {
                                     series: curves, markers: markers))
             }
         }
+        out += dynamics(r)
         for key in r.series.keys.filter({ $0.hasPrefix("cosine.") }).sorted() {
             let v = r.series[key]!
             let k = r.series["cosine.cluster"].map { Int(Double($0.count).squareRoot().rounded()) } ?? 1
@@ -110,5 +111,27 @@ public enum HTMLReport {
                                 series: [SVG.Series(label: "measured", x: x, y: y, points: true), line], logLog: true))
         }
         return out
+    }
+
+    /// Li & Li's Figure 3: the class-averaged robust and non-robust feature correlations and the
+    /// clean and robust test accuracies over training, adversarial vs standard, with the detected
+    /// changepoint t* marked (series `dynamics.*` of AT.phaseTransition).
+    static func dynamics(_ r: ClaimResult) -> [String] {
+        guard let steps = r.series["dynamics.steps"] else { return [] }
+        return ["adversarial", "standard"].compactMap { name in
+            func classMean(_ feature: String) -> [Double]? {
+                let curves = r.series.keys.filter { $0.hasPrefix("dynamics.\(name).\(feature).") }.compactMap { r.series[$0] }
+                guard !curves.isEmpty, curves.allSatisfy({ $0.count == steps.count }) else { return nil }
+                return steps.indices.map { t in curves.map { $0[t] }.reduce(0, +) / Double(curves.count) }
+            }
+            guard let u = classMean("robustCorrelation"), let v = classMean("nonRobustCorrelation"),
+                  let robust = r.series["dynamics.\(name).robustTestAccuracy"], let clean = r.series["dynamics.\(name).testAccuracy"] else { return nil }
+            let tStar = r.measurements["dynamics.\(name).tStar"].flatMap { $0 >= 0 ? [("t* = \(Int($0))", $0)] : nil } ?? []
+            return SVG.plot(title: "\(name == "adversarial" ? "Adversarial" : "Standard") training: feature correlations and accuracies (seed 1)",
+                            xLabel: "GD step", yLabel: "correlation (class mean) / accuracy",
+                            series: [SVG.Series(label: "ρ_u robust feature", x: steps, y: u), SVG.Series(label: "ρ_v non-robust feature", x: steps, y: v),
+                                     SVG.Series(label: "robust test accuracy", x: steps, y: robust), SVG.Series(label: "clean test accuracy", x: steps, y: clean)],
+                            markers: tStar)
+        }
     }
 }

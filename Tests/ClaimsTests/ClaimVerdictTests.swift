@@ -159,3 +159,41 @@ struct AdversarialTrainingClaimTests {
         #expect(PhaseTransitionClaim.changepoint([twoPhase, never]) == -1)
     }
 }
+
+/// Feature Purification claims at smoke scale (Proofs/claims/FP.*.md): each is decided (a failing
+/// verdict carries its counterexample), reproduces its baseline, and its counterfactual fails; the
+/// setting's validators reject codes that are not sparse and a threshold below the radius.
+@Suite("Feature Purification claims")
+struct FeaturePurificationClaimTests {
+    @Test(arguments: ["FP.denseMixture", "FP.purification", "FP.purificationPrinciple", "FP.lowComplexity"])
+    func claimIsDecidedAndCounterfactualFails(id: String) throws {
+        let claim = try #require(ClaimRegistry.claim(id))
+        let result = try claim.check(ClaimRun(scale: .smoke))
+        try expectMatchesBaseline(result)
+        #expect(result.verdict != .outOfRegime, "\(id): \(result.summary)")
+        if result.verdict == .fails { #expect(result.counterexample != nil) }
+        let counterfactual = try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual))
+        #expect(counterfactual.verdict == .fails, "\(id) counterfactual: \(counterfactual.summary)")
+    }
+
+    @Test func settingOutsideTheHypothesesIsOutOfRegime() throws {
+        #expect(throws: Never.self) { try PurificationSetting.hypotheses(PurificationSetting.config(.smoke, seed: 1, adversarial: true)) }
+        var dense = PurificationSetting.config(.smoke, seed: 1, adversarial: true)
+        if case var .sparseCoding(d) = dense.data { d.sparsity = 15; dense.data = .sparseCoding(d) }
+        #expect(throws: OutOfRegime.self) { try PurificationSetting.hypotheses(dense) }
+        var low = PurificationSetting.config(.smoke, seed: 1, adversarial: true)
+        low.network.activation = .softThreshold(b: 0.25)
+        #expect(throws: OutOfRegime.self) { try PurificationSetting.hypotheses(low) }
+    }
+
+    /// The exact robust accuracy of a linear classifier (robust iff y(⟨θ, x⟩ + c) ≥ ε‖θ‖) on
+    /// hand-computed margins.
+    @Test func linearRobustAccuracyIsExact() throws {
+        let data = Dataset(inputs: Matrix(rows: 4, columns: 3, storage: [1, 0, 0, 0, 1, 0, 0.2, 0, 0, -1, 0, 5]), labels: [1, -1, 1, -1])
+        let theta = [0.6, -0.8, 0.0]  // ‖θ‖ = 1
+        // margins y(⟨θ, x⟩ + 0.1): 0.7, 0.7, 0.22, 0.5
+        #expect(LowComplexityClaim.exactRobustAccuracy(theta: theta, bias: 0.1, data, epsilon: 0.3) == 0.75)
+        #expect(LowComplexityClaim.exactRobustAccuracy(theta: theta, bias: 0.1, data, epsilon: 0.6) == 0.5)
+        #expect(LowComplexityClaim.exactRobustAccuracy(theta: theta, bias: 0.1, data, epsilon: 0) == 1)
+    }
+}

@@ -148,6 +148,27 @@ struct AdversarialTrainingTests {
         #expect(maxResidualAndNorm(config.adversarialTraining).residual > 1e-3)
     }
 
+    /// Adversarial training continued from clean weights (`startStep`): the steps before it are
+    /// standard training bit for bit (so the clean run of FP's claims is the adversarial run's
+    /// prefix), and the steps after it are not.
+    @Test func adversarialTrainingFromAStartStepContinuesTheCleanRun() throws {
+        var config = try ConfigResolution.resolve(preset: "purification", overrides: [
+            "optimizer.steps=24", "optimizer.probeEvery=6", "data.trainSamples=60", "data.testSamples=20", "robustness.samples=20"])
+        config.adversarialTraining.startStep = 12
+        let continued = try ExperimentRun.run(config, parallelism: .serial)
+        var clean = config
+        clean.adversarialTraining.enabled = false
+        clean.optimizer.steps = 12
+        let prefix = try ExperimentRun.run(clean, parallelism: Parallelism(threads: 2))
+        #expect(Array(continued.history.prefix(2)) == Array(prefix.history.prefix(2)))  // steps 0 and 6
+        clean.optimizer.steps = 24
+        let standard = try ExperimentRun.run(clean, parallelism: .serial)
+        #expect(continued.history[2].step == 12 && continued.history[2].trainAccuracy == standard.history[2].trainAccuracy)
+        #expect(continued.final != standard.final)
+        config.adversarialTraining.startStep = 24
+        #expect(try ExperimentRun.run(config, parallelism: .serial).final == standard.final)
+    }
+
     /// The per-class robust test accuracies of a history average, weighted by class sizes, to the
     /// recorded overall robust test accuracy.
     @Test func perClassRobustAccuracyAveragesToTheOverall() throws {

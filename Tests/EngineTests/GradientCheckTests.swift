@@ -6,6 +6,8 @@ import Testing
 /// The model families of the engine, as gradient-check subjects.
 enum ModelKind: String, CaseIterable, Sendable {
     case binaryReLU, perClassReLU, patchCNN, linear
+    /// Feature Purification's binary network with the soft threshold σ_b (b = 0.3).
+    case thresholdNet
 }
 
 /// A random small problem: a network with Gaussian weights (and biases), and Gaussian inputs.
@@ -22,7 +24,8 @@ struct SmallProblem: Sendable, CustomStringConvertible {
     static func make(seed: UInt64, kind: ModelKind) -> SmallProblem {
         var s = PRNGKey(seed: seed).stream
         let d = 2 + Int(s.next() % 6), n = 2 + Int(s.next() % 5), h = 1 + Int(s.next() % 3)
-        let k = kind == .binaryReLU ? 1 : 2 + Int(s.next() % 3)
+        let binary = kind == .binaryReLU || kind == .thresholdNet
+        let k = binary ? 1 : 2 + Int(s.next() % 3)
         let patches = kind == .patchCNN ? 1 + Int(s.next() % 3) : 1
         let head: TwoLayerNetwork.Head
         let activation: Activation
@@ -31,11 +34,12 @@ struct SmallProblem: Sendable, CustomStringConvertible {
         case .perClassReLU: (head, activation) = (.perClass(classes: k, neuronsPerClass: h, scale: 1), .relu)
         case .patchCNN: (head, activation) = (.perClass(classes: k, neuronsPerClass: h, scale: 1), .smoothedReLU(q: 3, rho: 0.5))
         case .linear: (head, activation) = (.perClass(classes: k, neuronsPerClass: 1, scale: 1), .identity)
+        case .thresholdNet: (head, activation) = (.binary(neuronsPerSign: h, scale: 1.0 / Double(h)), .softThreshold(b: 0.3))
         }
         let network = TwoLayerNetwork.initialized(inputDimension: d, head: head, weightStd: 1, biasStd: 0.5, activation: activation,
                                                   patches: patches, trainsBiases: kind != .patchCNN, key: PRNGKey(seed: seed).child("net"))
         let x = Matrix(rows: n, columns: d * patches, storage: (0..<(n * d * patches)).map { _ in s.gaussian() })
-        let labels = (0..<n).map { _ in kind != .binaryReLU ? Int(s.next() % UInt64(k)) : (s.next() % 2 == 0 ? 1 : -1) }
+        let labels = (0..<n).map { _ in !binary ? Int(s.next() % UInt64(k)) : (s.next() % 2 == 0 ? 1 : -1) }
         return SmallProblem(network: network, data: Dataset(inputs: x, labels: labels), seed: seed)
     }
 }
@@ -47,7 +51,7 @@ struct GradientCheckTests {
 
     /// Every two-layer model family with each loss its task allows.
     static let modelLosses: [(ModelKind, String)] = [
-        (.binaryReLU, "logistic"), (.binaryReLU, "squared"),
+        (.binaryReLU, "logistic"), (.binaryReLU, "squared"), (.thresholdNet, "logistic"), (.thresholdNet, "squared"),
         (.perClassReLU, "cross-entropy"), (.perClassReLU, "squared"),
     ]
 
@@ -90,6 +94,24 @@ struct GradientCheckTests {
             let exact = try GradientCheck.exactParameters(problem.network, problem.data)
             #expect(exact.relativeError <= GradientCheckTests.tolerance, "\(problem): \(exact)")
         }
+    }
+
+    /// The soft threshold is piecewise linear: the squared-loss gradient of the threshold network
+    /// against the exact rational derivative; at the kinks ±b the chosen subgradient is 0 in the
+    /// fast code and in the exact dual-number reference alike.
+    @Test func softThresholdGradientIsExactAndItsKinksPassNoGradient() async throws {
+        await propertyCheck(count: 20, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, kind: .thresholdNet)
+            let exact = try GradientCheck.exactParameters(problem.network, problem.data)
+            #expect(exact.relativeError <= GradientCheckTests.tolerance, "\(problem): \(exact)")
+        }
+        let sigma = Activation.softThreshold(b: 0.3)
+        for z in [0.3, -0.3, 0.0, 0.30000000000000004, -0.30000000000000004, 0.29999999999999999, 2.0, -2.0] {
+            let dual = try sigma.reference(Dual(try Rational(exactly: z), 1))
+            #expect(Double(dual.derivative) == sigma.derivative(z), "σ′(\(z))")
+            #expect(Double(dual.value) == sigma.value(z), "σ(\(z))")
+        }
+        #expect(sigma.derivative(0.3) == 0 && sigma.derivative(-0.3) == 0 && sigma.value(-2) == -1.7)
     }
 
     /// The smoothed ReLU is C¹: value and slope agree from both sides at 0 and at ρ (exactly, in
@@ -146,7 +168,7 @@ struct GradientCheckTests {
 }
 
 /// `Activation.power`, the smoothed ReLU's x^e, against the exact rational power: its relative
-/// error is within the documented (2⌈log₂ e⌉ − 1)·u, and it is exact for e ≤ 1.
+/// error is within the documented γ_{e−1} = (e − 1)u/(1 − (e − 1)u), and it is exact for e ≤ 1.
 @Suite("Integer powers")
 struct IntegerPowerTests {
     @Test func binaryPoweringIsWithinItsRoundingBound() throws {
@@ -159,8 +181,8 @@ struct IntegerPowerTests {
                 let exact = try Rational(exactly: x).power(e)
                 if e <= 1 { #expect(value == Double(exact)); continue }
                 let error = Double((try Rational(exactly: value) - exact).magnitude) / abs(Double(exact))
-                let log2e = Int.bitWidth - (e - 1).leadingZeroBitCount  // ⌈log₂ e⌉
-                #expect(error <= Double(2 * log2e - 1) * u * (1 + 1e-9), "x = \(x), e = \(e): \(error / u) u")
+                let gamma = Double(e - 1) * u / (1 - Double(e - 1) * u)
+                #expect(error <= gamma, "x = \(x), e = \(e): \(error / u) u")
             }
         }
     }

@@ -1,13 +1,10 @@
 import Engine
 import Foundation
-import Synchronization
 
 /// The setting of the adversarial-training claims (Theorem 2, the phase transition, the targeted
 /// attacks): the `at-phase` preset at one scale — patch data with denser non-robust features and
 /// the non-robust-feature threat model (Proofs/adversarial-training.md) — and its runs.
-///
-/// Runs are memoised by their config: the three claims share them, and a run is a pure function of
-/// its config (seed included), so sharing changes no result.
+/// The three claims share their runs (`RunMemo`).
 enum PhaseSetting {
     /// `at-phase` at `scale` for `seed`; `adversarial: false` is the same run with standard training
     /// (same data, initialisation and probes).
@@ -45,22 +42,10 @@ enum PhaseSetting {
         }
     }
 
-    /// The run of `config`, from the memo when it was run before.
+    /// The run of `config` (shared by the three claims, `RunMemo`).
     static func run(_ config: ExperimentConfig, parallelism: Parallelism) throws -> ExperimentRun {
-        let key = TheoremSetting.describe(config)
-        if let cached = memo.withLock({ $0.runs[key] }) { return cached }
-        let run = try ExperimentRun.run(config, parallelism: parallelism)
-        memo.withLock { memo in
-            if memo.order.count >= capacity { memo.runs[memo.order.removeFirst()] = nil }
-            memo.runs[key] = run
-            memo.order.append(key)
-        }
-        return run
+        try RunMemo.run(config, parallelism: parallelism)
     }
-
-    /// At most this many runs are kept (a paper-scale run holds ≈ 10 MB of data).
-    static let capacity = 24
-    private static let memo = Mutex<(runs: [String: ExperimentRun], order: [String])>(([:], []))
 
     /// Class i's robust and non-robust correlations ρ_u,i, ρ_v,i (max over its neurons of
     /// ⟨w, u_i⟩, ⟨w, v_i⟩; unit features) for `weights`.

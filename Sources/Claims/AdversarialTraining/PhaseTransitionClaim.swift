@@ -102,8 +102,8 @@ public struct PhaseTransitionClaim: Claim {
             }
             result.series["dynamics.\(name).robustTestAccuracy"] = e.history.map { $0.robustTestAccuracy ?? 0 }
             result.series["dynamics.\(name).testAccuracy"] = e.history.map { $0.testAccuracy ?? 0 }
+            result.measurements["dynamics.\(name).tStar"] = Self.changepoint(Self.paths(e.history, classes: k))
         }
-        result.measurements["dynamics.adversarial.tStar"] = Self.changepoint(Self.paths(first.adversarial.history, classes: k))
         guard run.variant == .claim else { return result }
         // The t* table: at-phase and each sweep point (−1: not every class switched).
         let sweepSeeds = [Scale.smoke: 0, .standard: 3, .paper: 5][run.scale]!

@@ -17,13 +17,30 @@ public struct AdversarialTraining: Codable, Equatable, Sendable {
     public var attack: AttackConfig
     /// c: the weight of the clean loss (0: adversarial examples only).
     public var cleanWeight: Double
+    /// Steps 0 ..< `startStep` are standard training, the rest adversarial: adversarial training
+    /// continued from clean-trained weights (Feature Purification's setting). 0: from the start.
+    public var startStep: Int
 
-    public init(enabled: Bool, epsilon: Double, attack: AttackConfig, cleanWeight: Double = 0) {
+    public init(enabled: Bool, epsilon: Double, attack: AttackConfig, cleanWeight: Double = 0, startStep: Int = 0) {
         self.enabled = enabled
         self.epsilon = epsilon
         self.attack = attack
         self.cleanWeight = cleanWeight
+        self.startStep = startStep
     }
+
+    enum CodingKeys: String, CodingKey { case enabled, epsilon, attack, cleanWeight, startStep }
+
+    /// Decodes a config; `startStep` may be absent (runs exported before it existed): 0.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(enabled: try c.decode(Bool.self, forKey: .enabled), epsilon: try c.decode(Double.self, forKey: .epsilon),
+                  attack: try c.decode(AttackConfig.self, forKey: .attack), cleanWeight: try c.decode(Double.self, forKey: .cleanWeight),
+                  startStep: try c.decodeIfPresent(Int.self, forKey: .startStep) ?? 0)
+    }
+
+    /// Whether step t is a step of adversarial training.
+    public func isActive(atStep t: Int) -> Bool { enabled && t >= startStep }
 
     /// Standard training; the attack fields hold FGM at ε = 0 as a template.
     public static let disabled = AdversarialTraining(enabled: false, epsilon: 0, attack: .fgm)
@@ -31,6 +48,7 @@ public struct AdversarialTraining: Codable, Equatable, Sendable {
     public func validate(prefix: String = "") throws {
         try ConfigError.require(epsilon.isFinite && epsilon >= 0, prefix + "epsilon", epsilon, "a finite radius ≥ 0")
         try ConfigError.require(cleanWeight.isFinite && (0...1).contains(cleanWeight), prefix + "cleanWeight", cleanWeight, "0 … 1")
+        try ConfigError.require(startStep >= 0, prefix + "startStep", startStep, "≥ 0 (0: adversarial from the first step)")
         try attack.validate(prefix: prefix + "attack.")
     }
 

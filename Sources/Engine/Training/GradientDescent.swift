@@ -135,7 +135,7 @@ extension GradientDescent {
                 batch = chosen
                 data = train.subset(chosen)
             }
-            let backward = adversary.enabled
+            let backward = adversary.isActive(atStep: step)
                 ? adversary.lossAndGradient(model, data, loss: loss, key: key.child("adversary").child(UInt64(step)), parallelism: parallelism)
                 : model.lossAndGradient(data, loss, parallelism)
             guard backward.loss.isFinite else { throw DivergenceError(step: step, quantity: "loss", value: backward.loss) }
@@ -151,7 +151,7 @@ extension GradientDescent {
             }
             model.parameters = theta
         }
-        let final = adversary.enabled
+        let final = adversary.isActive(atStep: steps)
             ? adversary.lossAndGradient(model, train, loss: loss, key: key.child("adversary").child(UInt64(steps)), parallelism: parallelism).loss
             : model.lossAndGradient(train, loss, parallelism).loss
         guard final.isFinite else { throw DivergenceError(step: steps, quantity: "loss", value: final) }

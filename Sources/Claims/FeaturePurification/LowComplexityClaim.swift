@@ -1,0 +1,65 @@
+import Engine
+
+/// FP.lowComplexity — the best linear classifier we can train (exact adversarial training at five
+/// radii) has low exact robust accuracy at ε = 0.3 on the purification data
+/// (Proofs/claims/FP.lowComplexity.md).
+public struct LowComplexityClaim: Claim {
+    public init() {}
+    public let id = "FP.lowComplexity"
+    public let paper = Paper.featurePurification
+    public let source = "complexity lower bound (linear classifiers, low-degree polynomials, NTK cannot be robust at the same radius)"
+    public let statement = "every linear classifier has low robust accuracy at the radius where adversarial training makes the network robust (degree-2 polynomials and the NTK: not checked)"
+    public let predicate = "max over training radii ρ ∈ {0, 0.1, 0.2, 0.3, 0.4} of the exact robust test accuracy at ε = 0.3 of the robustly trained linear classifier ≤ p_maj + 0.05, p_maj the majority fraction (the trivial classifier) (Wilson 95% lower ≥ 0.75 of seeds)"
+    public let counterfactual = "a robust linear classifier (best exact robust test accuracy ≥ 0.9) must fail"
+
+    static let trainingRadii = [0, 0.1, 0.2, 0.3, 0.4]
+
+    /// The exact robust accuracy at ε of the linear classifier sign(⟨θ, x⟩ + c): x is robust iff
+    /// y(⟨θ, x⟩ + c) ≥ ε‖θ‖.
+    static func exactRobustAccuracy(theta: [Double], bias c: Double, _ test: Dataset, epsilon: Double) -> Double {
+        let norm = theta.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let robust = (0..<test.count).filter { i in
+            let f = (0..<theta.count).reduce(c) { $0 + theta[$1] * test.inputs[i, $1] }
+            return Double(test.labels[i]) * f >= epsilon * norm && f != 0
+        }
+        return Double(robust.count) / Double(test.count)
+    }
+
+    /// The linear classifier trained on `run`'s data by exact adversarial training at ρ (FGM is the
+    /// exact inner maximiser for a linear model): (θ, c).
+    static func linearClassifier(_ run: ExperimentRun, radius: Double, parallelism: Parallelism) throws -> (theta: [Double], bias: Double) {
+        var net = TwoLayerNetwork(weights: Matrix(rows: 2, columns: run.train.inputs.columns), biases: [0, 0],
+                                  head: .binary(neuronsPerSign: 1, scale: 1), activation: .identity)
+        let optimizer = GradientDescent(learningRate: 0.5, steps: 2000, probeEvery: 2000, algorithm: .primal)
+        _ = try optimizer.train(&net, on: run.train, loss: LogisticLoss(),
+                                adversary: AdversarialTraining(enabled: radius > 0, epsilon: radius, attack: .fgm),
+                                key: PRNGKey(seed: run.config.seed).child("linear"), parallelism: parallelism)
+        let theta = (0..<net.weights.columns).map { net.weights[0, $0] - net.weights[1, $0] }
+        return (theta, net.biases[0] - net.biases[1])
+    }
+
+    public func check(_ run: ClaimRun) throws -> ClaimResult {
+        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+            let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
+            let epsilon = PurificationSetting.epsilon
+            var values: [String: Double] = [:], best = 0.0
+            for radius in Self.trainingRadii {
+                let (theta, c) = try Self.linearClassifier(clean, radius: radius, parallelism: run.parallelism)
+                let robust = Self.exactRobustAccuracy(theta: theta, bias: c, clean.test, epsilon: epsilon)
+                values["linear.rho=\(radius).robustTestAccuracy"] = robust
+                values["linear.rho=\(radius).testAccuracy"] = Self.exactRobustAccuracy(theta: theta, bias: c, clean.test, epsilon: 0)
+                best = max(best, robust)
+            }
+            values["bestLinearRobustTestAccuracy"] = best
+            values["teacherRobustTestAccuracy"] = Self.exactRobustAccuracy(theta: PurificationSetting.denseDirection(data), bias: 0,
+                                                                          clean.test, epsilon: epsilon)
+            let positive = Double(clean.test.labels.filter { $0 > 0 }.count) / Double(clean.test.count)
+            let majority = max(positive, 1 - positive)
+            values["majorityFraction"] = majority
+            values["networkRobustTestAccuracy"] = PurificationSetting.robustAccuracy(adversarial, adversarial.final, data, epsilon: epsilon,
+                                                                                    strong: true, parallelism: run.parallelism)
+            let satisfied = run.variant == .counterfactual ? best >= 0.9 : best <= majority + 0.05
+            return (satisfied, values, TheoremSetting.describe(clean.config))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Engine
+import Foundation
+
+/// Feature Purification's setting (Proofs/feature-purification.md): the `purification` preset at one
+/// scale — sparse-coding data, the soft-threshold network, clean training for T₁ steps and FGM
+/// adversarial training continued from it for T₂ more — with the measurements the four FP claims
+/// share: the dense-mixture mass of a neuron, the dense direction u = Mw*/√D and robust accuracy
+/// under the dense attack and PGD.
+enum PurificationSetting {
+    /// (n, T₁, T₂) by scale.
+    static let sizes: [Scale: (samples: Int, clean: Int, adversarial: Int)] = [
+        .smoke: (500, 600, 1500), .standard: (1000, 1000, 3000), .paper: (2000, 1500, 4500),
+    ]
+    /// The radius of the claims (and of the training attack).
+    static let epsilon = 0.3
+
+    /// The clean run (T₁ steps) or its adversarial continuation (T₁ + T₂ steps, adversarial from T₁;
+    /// its first T₁ steps are the clean run's, bit for bit: both are primal full-batch GD).
+    static func config(_ scale: Scale, seed: UInt64, adversarial: Bool) -> ExperimentConfig {
+        var c = Presets.purification
+        let size = sizes[scale]!
+        c.preset = adversarial ? "purification" : "purification-clean"
+        c.seed = seed
+        guard case var .sparseCoding(data) = c.data else { preconditionFailure("purification is sparse-coding data") }
+        data.trainSamples = size.samples
+        c.data = .sparseCoding(data)
+        c.adversarialTraining.startStep = size.clean
+        c.adversarialTraining.enabled = adversarial
+        c.optimizer.steps = adversarial ? size.clean + size.adversarial : size.clean
+        return c
+    }
+
+    /// The window of the setting page: sparse codes (s ≤ D/8, so the dense margin 1/√D of the
+    /// |S| = 1 points is below ε) and a threshold above the radius (b > ε, so a purified network is
+    /// robust at ε).
+    static func hypotheses(_ config: ExperimentConfig) throws {
+        guard case let .sparseCoding(data) = config.data, case let .softThreshold(b) = config.network.activation else {
+            throw OutOfRegime("Feature Purification's setting is sparse-coding data and the soft-threshold network")
+        }
+        guard 8 * data.sparsity <= data.atoms else {
+            throw OutOfRegime("codes not sparse: s = \(data.sparsity) > D/8 = \(Double(data.atoms) / 8)")
+        }
+        guard 1 / Double(data.atoms).squareRoot() < epsilon else {
+            throw OutOfRegime("ε = \(epsilon) ≤ 1/√D: the dense margin is not below the radius")
+        }
+        guard b > epsilon else { throw OutOfRegime("threshold b = \(b) ≤ ε = \(epsilon): no purified network is robust at ε") }
+    }
+
+    /// The clean and the adversarial run of `seed`, and their data (shared by the claims).
+    static func runs(_ scale: Scale, seed: UInt64, parallelism: Parallelism) throws -> (clean: ExperimentRun, adversarial: ExperimentRun, data: SparseCodingData) {
+        let adversarialConfig = config(scale, seed: seed, adversarial: true)
+        try hypotheses(adversarialConfig)
+        guard case let .sparseCoding(c) = adversarialConfig.data else { preconditionFailure() }
+        return (try RunMemo.run(config(scale, seed: seed, adversarial: false), parallelism: parallelism),
+                try RunMemo.run(adversarialConfig, parallelism: parallelism),
+                try SparseCodingData(c, key: PRNGKey(seed: seed).child("data")))
+    }
+
+    /// 1 − Σ_{top-s j} ⟨M_j, w⟩²/‖w‖²: the fraction of ‖w‖² outside its s largest dictionary
+    /// directions (0 for a pure neuron w ∝ M_j).
+    static func mixtureMass(_ w: [Double], dictionary: Matrix, sparsity s: Int) -> Double {
+        let norm = w.reduce(0) { $0 + $1 * $1 }
+        guard norm > 0 else { return 0 }
+        let c = (0..<dictionary.rows).map { j in (0..<w.count).reduce(0.0) { $0 + dictionary[j, $1] * w[$1] } }
+        let top = c.map { $0 * $0 }.sorted(by: >).prefix(s).reduce(0, +)
+        return 1 - top / norm
+    }
+
+    /// The median mixture mass over the rows of `weights`.
+    static func medianMass(_ weights: Matrix, _ data: SparseCodingData) -> Double {
+        median((0..<weights.rows).map { r in
+            mixtureMass((0..<weights.columns).map { weights[r, $0] }, dictionary: data.dictionary, sparsity: data.config.sparsity)
+        })
+    }
+
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        return (s[(s.count - 1) / 2] + s[s.count / 2]) / 2
+    }
+
+    /// u = Mw*/√D (unit): the direction every neuron's mixture shares.
+    static func denseDirection(_ data: SparseCodingData) -> [Double] {
+        let scale = 1 / Double(data.config.atoms).squareRoot()
+        return (0..<data.dictionary.columns).map { t in (0..<data.dictionary.rows).reduce(0.0) { $0 + data.teacher[$1] * data.dictionary[$1, t] } * scale }
+    }
+
+    /// x ↦ x − y·ε·u on every row.
+    static func denseAttack(_ test: Dataset, _ data: SparseCodingData, epsilon: Double) -> Matrix {
+        let u = denseDirection(data)
+        var x = test.inputs
+        for i in 0..<x.rows {
+            for t in 0..<x.columns { x[i, t] -= Double(test.labels[i]) * epsilon * u[t] }
+        }
+        return x
+    }
+
+    /// The fraction of test points robust at ε under both the dense attack and ℓ2 PGD on the margin
+    /// (`strong`: 20 steps, 3 restarts from random points of the ball; else 10 steps from x).
+    static func robustAccuracy(_ run: ExperimentRun, _ model: TwoLayerNetwork, _ data: SparseCodingData, epsilon: Double,
+                               strong: Bool, parallelism: Parallelism) -> Double {
+        let dense = RobustAccuracy.robustSamples(model, run.test, perturbed: denseAttack(run.test, data, epsilon: epsilon), parallelism: parallelism)
+        let attack = strong ? AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
+                            : AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .margin)
+        let pgd = RobustAccuracy.robustSamples(model, run.test, epsilon: epsilon, attack: attack, trainingLoss: run.config.loss.loss,
+                                               key: PRNGKey(seed: run.config.seed).child("FP.robustness"), parallelism: parallelism)
+        return Double(zip(dense, pgd).filter { $0 && $1 }.count) / Double(dense.count)
+    }
+}
