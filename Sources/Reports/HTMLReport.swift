@@ -125,7 +125,8 @@ public enum HTMLReport {
                 return steps.indices.map { t in curves.map { $0[t] }.reduce(0, +) / Double(curves.count) }
             }
             guard let u = classMean("robustCorrelation"), let v = classMean("nonRobustCorrelation"),
-                  let robust = r.series["dynamics.\(name).robustTestAccuracy"], let clean = r.series["dynamics.\(name).testAccuracy"] else { return nil }
+                  let robust = r.series["dynamics.\(name).robustTestAccuracy"], let clean = r.series["dynamics.\(name).testAccuracy"],
+                  robust.count == steps.count, clean.count == steps.count else { return nil }
             let tStar = r.measurements["dynamics.\(name).tStar"].flatMap { $0 >= 0 ? [("t* = \(Int($0))", $0)] : nil } ?? []
             return SVG.plot(title: "\(name == "adversarial" ? "Adversarial" : "Standard") training: feature correlations and accuracies (seed 1)",
                             xLabel: "GD step", yLabel: "correlation (class mean) / accuracy",

@@ -61,6 +61,32 @@ struct ReportTests {
         #expect(!Self.wellFormed("<svg><g></svg>"), "the checker can fail")
     }
 
+    /// Li & Li's Figure 3 from AT.phaseTransition's series: one plot per training (adversarial,
+    /// standard), well-formed, with the class-mean correlations and accuracies, and the detected
+    /// t* marked where there is one (none for a run in which not every class switched).
+    @Test func adversarialTrainingDynamicsFigure() throws {
+        let steps: [Double] = [0, 25, 50, 75, 100]
+        var series: [String: [Double]] = ["dynamics.steps": steps]
+        for name in ["adversarial", "standard"] {
+            for i in 0..<2 {
+                series["dynamics.\(name).robustCorrelation.\(i)"] = [0, 0.1, 0.2, 0.9, 1.5]
+                series["dynamics.\(name).nonRobustCorrelation.\(i)"] = [0, 0.3, 0.4, 0.3, 0.2]
+            }
+            series["dynamics.\(name).robustTestAccuracy"] = [0, 0, 0.1, 0.8, 1]
+            series["dynamics.\(name).testAccuracy"] = [0.3, 1, 1, 1, 1]
+        }
+        let result = ClaimResult(id: "AT.phaseTransition", variant: .claim, scale: .smoke, verdict: .holds, predicate: "", summary: "",
+                                 measurements: ["dynamics.adversarial.tStar": 75, "dynamics.standard.tStar": -1], series: series)
+        let figures = HTMLReport.dynamics(result)
+        #expect(figures.count == 2)
+        for svg in figures { #expect(Self.wellFormed(svg)) }
+        #expect(figures[0].contains("t* = 75") && !figures[1].contains("t* ="))
+        #expect(figures[0].contains("ρ_u robust feature") && figures[0].contains("robust test accuracy"))
+        series["dynamics.standard.testAccuracy"] = [1]  // a malformed series draws nothing rather than a wrong figure
+        #expect(HTMLReport.dynamics(ClaimResult(id: "x", variant: .claim, scale: .smoke, verdict: .holds, predicate: "", summary: "",
+                                                series: series)).count == 1)
+    }
+
     @Test func xmlEscapingRemovesEveryMarkupCharacter() {
         #expect(ReportFormats.xml("a<b & \"c\" > 'd'\u{1}") == "a&lt;b &amp; &quot;c&quot; &gt; &apos;d&apos;")
     }
