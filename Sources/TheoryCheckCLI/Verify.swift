@@ -136,7 +136,7 @@ struct Verify: ParsableCommand {
         let width = claims.map(\.id.count).max() ?? 0
         for (claim, result) in zip(claims, results) where !quiet || result.verdict != wanted {
             let padded = claim.id.padding(toLength: width, withPad: " ", startingAt: 0)
-            let verdict = result.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+            let verdict = TerminalStyle.verdict(result.verdict, result.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))
             print("  \(padded)  \(verdict)  \(result.summary)  [\(String(format: "%.1f s", result.seconds))]")
             if let c = result.counterexample, result.verdict == .fails {
                 print("      counterexample: seed \(c.seed), \(c.config): " + c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
@@ -163,7 +163,7 @@ struct Verify: ParsableCommand {
             if !outcome.holds { failed += 1 }
             let padded = check.id + String(repeating: " ", count: width - check.id.count)
             let ms = elapsed.inSeconds * 1e3
-            if !quiet || !outcome.holds { print("  \(padded)  \(outcome.holds ? "holds" : "FAILS")  \(outcome.detail)  [\(Int(ms.rounded())) ms]") }
+            if !quiet || !outcome.holds { print("  \(padded)  \(TerminalStyle.verdict(outcome.holds ? .holds : .fails, outcome.holds ? "holds" : "FAILS"))  \(outcome.detail)  [\(Int(ms.rounded())) ms]") }
             entries.append(Report.FoundationEntry(id: check.id, holds: outcome.holds, detail: outcome.detail, series: outcome.series, seconds: ms / 1000))
         }
         print("\(checks.count - failed) of \(checks.count) foundation checks hold.")
