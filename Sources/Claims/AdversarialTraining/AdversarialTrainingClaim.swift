@@ -18,7 +18,7 @@ public struct AdversarialTrainingClaim: Claim {
                                          subspace: .nonRobust)
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
             let config = PhaseSetting.config(run.scale, seed: seed)
             try PhaseSetting.hypotheses(config)
             guard case let .patchStructured(data) = config.data else { preconditionFailure() }

@@ -72,7 +72,7 @@ public struct PhaseTransitionClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var first: (adversarial: ExperimentRun, standard: ExperimentRun)? = nil
-        var result = try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
             let config = PhaseSetting.config(run.scale, seed: seed, adversarial: run.variant == .claim)
             try PhaseSetting.hypotheses(PhaseSetting.config(run.scale, seed: seed))
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)

@@ -41,7 +41,7 @@ public struct TargetedAttacksClaim: Claim {
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
             let adversarialConfig = PhaseSetting.config(run.scale, seed: seed)
             try PhaseSetting.hypotheses(adversarialConfig)
             let epsilon = adversarialConfig.adversarialTraining.epsilon

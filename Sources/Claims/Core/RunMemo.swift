@@ -5,8 +5,8 @@ import Synchronization
 /// so returning a stored run for the same config changes no result — it only avoids training the
 /// same network twice when several claims speak about it (the AT and FP claims).
 enum RunMemo {
-    /// At most this many runs are kept (first in, first out; a paper-scale run holds ≈ 10 MB).
-    static let capacity = 24
+    /// At most this many runs are kept (first in, first out; a paper-scale AT run holds ≈ 10 MB).
+    static let capacity = 40
     private static let store = Mutex<(runs: [String: ExperimentRun], order: [String])>(([:], []))
 
     /// The run of `config`, from the store when it was run before.

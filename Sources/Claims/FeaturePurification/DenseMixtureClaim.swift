@@ -12,7 +12,7 @@ public struct DenseMixtureClaim: Claim {
     public let counterfactual = "pure neurons after clean training (median mass ≤ 0.05) must fail"
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
             let (clean, _, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
             let mass = PurificationSetting.medianMass(clean.final.weights, data)
             let accuracy = clean.final.accuracy(clean.test, run.parallelism)

@@ -39,7 +39,7 @@ public struct LowComplexityClaim: Claim {
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
             let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
             let epsilon = PurificationSetting.epsilon
             var values: [String: Double] = [:], best = 0.0

@@ -13,7 +13,7 @@ public struct PurificationClaim: Claim {
     public let counterfactual = "the mixture survives (median mass after ≥ before) must fail"
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
             let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
             let before = PurificationSetting.medianMass(clean.final.weights, data)
             let after = PurificationSetting.medianMass(adversarial.final.weights, data)

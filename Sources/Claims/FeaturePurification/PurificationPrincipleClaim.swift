@@ -28,7 +28,7 @@ public struct PurificationPrincipleClaim: Claim {
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 8, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
             let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
             let neurons = clean.final.weights.rows
             let partner: (Int) -> Int = run.variant == .claim ? { $0 } : { ($0 + neurons / 2) % neurons }
