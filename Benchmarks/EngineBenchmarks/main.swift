@@ -106,10 +106,10 @@ print("\n(best of \(repetitions) repetitions in each of 2 interleaved rounds; \(
 
 // MARK: fa-paper training against the numpy GD on the same exported data
 
-func numpyTraining(_ directory: String) -> Double? {
+func numpyTraining(_ directory: String, script: String = "fa_gd_numpy.py") -> Double? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "Benchmarks/reference/fa_gd_numpy.py", "time", directory]
+    process.arguments = ["python3", "Benchmarks/reference/" + script, "time", directory]
     let pipe = Pipe()
     process.standardOutput = pipe
     do { try process.run() } catch { return nil }
@@ -139,3 +139,23 @@ for (label, probeEvery, algorithm) in [("kernel route, history at steps 0 and 10
 }
 print("(TheoryCheck: best of 3 runs, including the Gram matrix and all history probes; numpy: the same GD")
 print(" without any probes, best of 3, Benchmarks/reference/fa_gd_numpy.py)")
+
+// MARK: at-phase adversarial training against the numpy re-implementation on the same data
+
+do {
+    var config = Presets.atPhase
+    config.optimizer.steps = 200
+    config.optimizer.probeEvery = 200
+    config.robustness = .none  // numpy times the training alone
+    let runs = try (0..<3).map { _ in try ExperimentRun.run(config, parallelism: parallelism) }
+    let swiftSeconds = runs.map(\.timings.training).min()!
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theorycheck-bench-at-phase").path
+    let output = try StagedOutput(path: directory)
+    for (name, bytes) in try runs[0].exportFiles() { try output.write(name, bytes) }
+    try output.commit()
+    let numpySeconds = numpyTraining(directory, script: "at_phase_numpy.py")
+    print("\n| at-phase adversarial training, 200 steps (5-step NRF-PGD + ½ clean) | TheoryCheck | numpy | numpy / TheoryCheck |")
+    print("|---|---|---|---|")
+    print("| n = 200, P = 32, d = 64, 16 neurons | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |")
+    print("(TheoryCheck: best of 3 runs; numpy: one run of Benchmarks/reference/at_phase_numpy.py, which replays it to 1e-11)")
+}
