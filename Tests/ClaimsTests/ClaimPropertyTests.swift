@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Exact
 import PropertyBased
 import Testing
@@ -86,6 +87,104 @@ struct ClaimPropertyTests {
                    try !Certificates.averagedAttackFlips(model, x: x, label: y, direction: u, deltaSquared: try Rational(9 * d, k)) { robust += 1 }
             }
             #expect(Double(robust) <= 0.05 * Double(data.test.count), "d = \(d), k = \(k), biases (\(bp)·d, \(bn)·d), seed \(seed)")
+        }
+    }
+
+    /// A network of the theorems' form on patch data: class-j neurons c_u·u_j + c_v·v_j (the same
+    /// correlations for every class), smoothed ReLU q = 3, ρ = 0.1.
+    static func featureNetwork(_ data: PatchStructuredData, cu: Double, cv: Double, m: Int) -> TwoLayerNetwork {
+        let (k, d) = (data.config.classes, data.config.dimension)
+        var w = Matrix(rows: k * m, columns: d)
+        for r in 0..<(k * m) {
+            for t in 0..<d { w[r, t] = cu * data.robustFeatures[r / m, t] + cv * data.nonRobustFeatures[r / m, t] }
+        }
+        return TwoLayerNetwork(weights: w, biases: [Double](repeating: 0, count: k * m), head: .perClass(classes: k, neuronsPerClass: m, scale: 1),
+                               activation: .smoothedReLU(q: 3, rho: 0.1), patches: data.config.patches, trainsBiases: false)
+    }
+
+    /// AT.adversarialTraining's attainability (Proofs/claims/AT.adversarialTraining.md (i)): a network
+    /// whose neurons lie in span{u} keeps its logits under every perturbation in the non-robust-feature
+    /// threat model (random per-patch δ ∈ span{v} with ‖δ_p‖ ≤ ε), on random patch data.
+    @Test func robustFeatureNetworksIgnoreTheNonRobustThreatModel() async {
+        await propertyCheck(count: 15, input: Gen.uint64(), Gen.int(in: 2...5), Gen.int(in: 8...32), Gen.double(in: 0.2...3)) { seed, k, patches, cu throws in
+            let config = PatchStructuredConfig(dimension: 2 * k + 4, classes: k, patches: patches, robustPatches: 1, nonRobustPatches: patches - 1,
+                                               alpha: .constant(1), beta: .constant(0.5), patchNoise: 0.02, trainSamples: 2 * k, testSamples: 0)
+            let data = try PatchStructuredData(config, key: PRNGKey(seed: seed))
+            let net = Self.featureNetwork(data, cu: cu, cv: 0, m: 2)
+            var s = PRNGKey(seed: seed).child("delta").stream
+            var x = data.train.inputs
+            for i in 0..<x.rows {
+                for p in 0..<patches {
+                    let coefficients = (0..<k).map { _ in s.gaussian() }
+                    let norm = coefficients.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    let length = 0.75 * s.uniform() / norm
+                    for t in 0..<config.dimension {
+                        x[i, p * config.dimension + t] += (0..<k).reduce(0.0) { $0 + length * coefficients[$1] * data.nonRobustFeatures[$1, t] }
+                    }
+                }
+            }
+            let (clean, moved) = (net.logits(data.train.inputs, .serial), net.logits(x, .serial))
+            let scale = clean.storage.map(abs).max()!
+            #expect(zip(clean.storage, moved.storage).allSatisfy { abs($0 - $1) <= 1e-12 * max(scale, 1) }, "seed \(seed), k \(k), P \(patches)")
+        }
+    }
+
+    /// The per-patch impossibility (Proofs/adversarial-training.md): with dense non-robust features
+    /// (N·β³ > α³) and a full-space per-patch budget ε ≥ √(β² + α²N^{−2/3}), replacing β·v_y by
+    /// a·u_j (a = √(ε² − β²)) on every non-robust patch makes class j win against every network of
+    /// the theorems' form (random c_u, c_v ≥ 0), on noise-free random patch data.
+    @Test func perPatchBudgetsBreakEveryFeatureNetwork() async {
+        await propertyCheck(count: 20, input: Gen.uint64(), Gen.int(in: 16...48), Gen.double(in: 0...3), Gen.double(in: 0...3)) { seed, patches, cu, cv throws in
+            let n = Double(patches - 1), alpha = 1.0
+            let beta = 1.05 * alpha / Foundation.pow(n, 1.0 / 3)  // just inside the density N β³ > α³
+            let epsilon = (beta * beta + alpha * alpha * Foundation.pow(n, -2.0 / 3)).squareRoot()
+            let config = PatchStructuredConfig(dimension: 12, classes: 3, patches: patches, robustPatches: 1, nonRobustPatches: patches - 1,
+                                               alpha: .constant(alpha), beta: .constant(beta), patchNoise: 0, trainSamples: 6, testSamples: 0)
+            let data = try PatchStructuredData(config, key: PRNGKey(seed: seed))
+            let net = Self.featureNetwork(data, cu: cu, cv: cv, m: 2)
+            let a = (epsilon * epsilon - beta * beta).squareRoot()
+            var x = data.train.inputs
+            for i in 0..<x.rows {
+                let (y, j) = (data.train.labels[i], (data.train.labels[i] + 1) % 3)
+                for p in 1..<patches {
+                    for t in 0..<12 { x[i, p * 12 + t] += -beta * data.nonRobustFeatures[y, t] + a * data.robustFeatures[j, t] }
+                }
+            }
+            let f = net.logits(x, .serial)
+            for i in 0..<x.rows {
+                let (y, j) = (data.train.labels[i], (data.train.labels[i] + 1) % 3)
+                #expect(f[i, j] >= f[i, y] - 1e-12 * max(abs(f[i, y]), 1), "seed \(seed), P \(patches), c_u \(cu), c_v \(cv)")
+            }
+            // Counterfactual: a much smaller injection (a = α/(2N), erasing nothing) leaves the pure
+            // robust network c_u = 2 standing — the construction is not vacuous.
+            let pure = Self.featureNetwork(data, cu: 2, cv: 0, m: 2)
+            var small = data.train.inputs
+            for i in 0..<small.rows {
+                for p in 1..<patches { for t in 0..<12 { small[i, p * 12 + t] += alpha / (2 * n) * data.robustFeatures[(data.train.labels[i] + 1) % 3, t] } }
+            }
+            let g = pure.logits(small, .serial)
+            #expect((0..<small.rows).allSatisfy { g[$0, data.train.labels[$0]] > g[$0, (data.train.labels[$0] + 1) % 3] })
+        }
+    }
+
+    /// FP.lowComplexity's derivation, exactly on noise-free sparse-coding data (random D, s): the
+    /// teacher direction u = Mw*/√D is robust at ε exactly on the points with |⟨w*, z⟩|/√D ≥ ε;
+    /// the mixture mass is 0 for an atom and 1 − s/D for u.
+    @Test func teacherDirectionRobustnessAndMixtureMassAreExact() async {
+        await propertyCheck(count: 15, input: Gen.uint64(), Gen.int(in: 3...6), Gen.double(in: 0.05...0.6)) { seed, dExp, epsilon throws in
+            let atoms = 1 << dExp
+            let config = SparseCodingConfig(dimension: atoms, atoms: atoms, sparsity: 3, noise: 0, dictionary: .qr, trainSamples: 4, testSamples: 200)
+            let data = try SparseCodingData(config, key: PRNGKey(seed: seed))
+            let u = PurificationSetting.denseDirection(data)
+            let measured = LowComplexityClaim.exactRobustAccuracy(theta: u, bias: 0, data.test, epsilon: epsilon)
+            let margins = (0..<data.test.count).map { i in abs((0..<atoms).reduce(0.0) { $0 + data.teacher[$1] * data.testCodes[i, $1] }) }
+            // |S|/√D against ε: the decision is exact except within rounding of the boundary.
+            let robust = margins.filter { $0 / Double(atoms).squareRoot() >= epsilon * (1 + 1e-9) }.count
+            let boundary = margins.filter { abs($0 / Double(atoms).squareRoot() - epsilon) <= 1e-9 * epsilon }.count
+            #expect(abs((measured * 200).rounded() - Double(robust)) <= Double(boundary), "D \(atoms), ε \(epsilon)")
+            let atom = (0..<atoms).map { data.dictionary[0, $0] }
+            #expect(PurificationSetting.mixtureMass(atom, dictionary: data.dictionary, sparsity: 3) <= 1e-12)
+            #expect(abs(PurificationSetting.mixtureMass(u, dictionary: data.dictionary, sparsity: 3) - (1 - 3 / Double(atoms))) <= 1e-12)
         }
     }
 }
