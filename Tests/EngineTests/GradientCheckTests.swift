@@ -8,6 +8,8 @@ enum ModelKind: String, CaseIterable, Sendable {
     case binaryReLU, perClassReLU, patchCNN, linear
     /// Feature Purification's binary network with the soft threshold σ_b (b = 0.3).
     case thresholdNet
+    /// The degree-2 polynomial network Σ a_r(⟨w_r, x⟩ + b_r)² (σ(z) = z²).
+    case quadraticNet
 }
 
 /// A random small problem: a network with Gaussian weights (and biases), and Gaussian inputs.
@@ -24,7 +26,7 @@ struct SmallProblem: Sendable, CustomStringConvertible {
     static func make(seed: UInt64, kind: ModelKind) -> SmallProblem {
         var s = PRNGKey(seed: seed).stream
         let d = 2 + Int(s.next() % 6), n = 2 + Int(s.next() % 5), h = 1 + Int(s.next() % 3)
-        let binary = kind == .binaryReLU || kind == .thresholdNet
+        let binary = kind == .binaryReLU || kind == .thresholdNet || kind == .quadraticNet
         let k = binary ? 1 : 2 + Int(s.next() % 3)
         let patches = kind == .patchCNN ? 1 + Int(s.next() % 3) : 1
         let head: TwoLayerNetwork.Head
@@ -35,6 +37,7 @@ struct SmallProblem: Sendable, CustomStringConvertible {
         case .patchCNN: (head, activation) = (.perClass(classes: k, neuronsPerClass: h, scale: 1), .smoothedReLU(q: 3, rho: 0.5))
         case .linear: (head, activation) = (.perClass(classes: k, neuronsPerClass: 1, scale: 1), .identity)
         case .thresholdNet: (head, activation) = (.binary(neuronsPerSign: h, scale: 1.0 / Double(h)), .softThreshold(b: 0.3))
+        case .quadraticNet: (head, activation) = (.binary(neuronsPerSign: h, scale: 1.0 / Double(h)), .square)
         }
         let network = TwoLayerNetwork.initialized(inputDimension: d, head: head, weightStd: 1, biasStd: 0.5, activation: activation,
                                                   patches: patches, trainsBiases: kind != .patchCNN, key: PRNGKey(seed: seed).child("net"))
@@ -52,6 +55,7 @@ struct GradientCheckTests {
     /// Every two-layer model family with each loss its task allows.
     static let modelLosses: [(ModelKind, String)] = [
         (.binaryReLU, "logistic"), (.binaryReLU, "squared"), (.thresholdNet, "logistic"), (.thresholdNet, "squared"),
+        (.quadraticNet, "logistic"), (.quadraticNet, "squared"),
         (.perClassReLU, "cross-entropy"), (.perClassReLU, "squared"),
     ]
 
@@ -101,9 +105,11 @@ struct GradientCheckTests {
     /// fast code and in the exact dual-number reference alike.
     @Test func softThresholdGradientIsExactAndItsKinksPassNoGradient() async throws {
         await propertyCheck(count: 20, input: GradientCheckTests.seeds) { seed throws in
-            let problem = SmallProblem.make(seed: seed, kind: .thresholdNet)
-            let exact = try GradientCheck.exactParameters(problem.network, problem.data)
-            #expect(exact.relativeError <= GradientCheckTests.tolerance, "\(problem): \(exact)")
+            for kind in [ModelKind.thresholdNet, .quadraticNet] {  // piecewise linear, and polynomial
+                let problem = SmallProblem.make(seed: seed, kind: kind)
+                let exact = try GradientCheck.exactParameters(problem.network, problem.data)
+                #expect(exact.relativeError <= GradientCheckTests.tolerance, "\(problem): \(exact)")
+            }
         }
         let sigma = Activation.softThreshold(b: 0.3)
         for z in [0.3, -0.3, 0.0, 0.30000000000000004, -0.30000000000000004, 0.29999999999999999, 2.0, -2.0] {

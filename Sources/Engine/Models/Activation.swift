@@ -15,6 +15,11 @@ public enum Activation: Codable, Equatable, Sendable {
     /// symmetric thresholded neuron of Allen-Zhu & Li's Feature Purification network (THEORY.md §3;
     /// our fixed b). Convention at the kinks ±b: σ′ = 0 (as ReLU's at 0); σ′ = 1 for |z| > b.
     case softThreshold(b: Double)
+    /// σ(z) = z²: with biases, Σ_r a_r(⟨w_r, x⟩ + b_r)² with ≥ d + 1 neurons per output sign is
+    /// exactly the class of degree-2 polynomials in x (eigendecompose the (d+1)×(d+1) symmetric
+    /// matrix of the polynomial in (x, 1) and split its eigenvalues by sign) — Feature
+    /// Purification's low-complexity comparison.
+    case square
 
     /// x^e for an integer e ≥ 0 by binary powering. Every rounding of a squaring is inherited by
     /// all later squares, so the computed value is x^e·Π(1 + δ_k)^{c_k} with Σc_k = e − 1: relative
@@ -42,6 +47,7 @@ public enum Activation: Codable, Equatable, Sendable {
             return Activation.power(z, q) / (Double(q) * Activation.power(rho, q - 1))
         case let .softThreshold(b):
             return z > b ? z - b : z < -b ? z + b : 0
+        case .square: return z * z
         }
     }
 
@@ -55,6 +61,7 @@ public enum Activation: Codable, Equatable, Sendable {
             return Activation.power(z / rho, q - 1)
         case let .softThreshold(b):
             return z > b || z < -b ? 1 : 0
+        case .square: return 2 * z
         }
     }
 
@@ -71,6 +78,7 @@ public enum Activation: Codable, Equatable, Sendable {
         case let .softThreshold(b):
             let t = try T(exactly: b)
             return (z - t).relu() - (.zero - z - t).relu()
+        case .square: return z * z
         }
     }
 
@@ -81,10 +89,11 @@ public enum Activation: Codable, Equatable, Sendable {
         case .relu: return abs(z)
         case let .smoothedReLU(_, rho): return min(abs(z), abs(z - rho))
         case let .softThreshold(b): return min(abs(z - b), abs(z + b))
+        case .square: return .infinity
         }
     }
 
-    // JSON: {"kind": "relu" | "identity" | "smoothed-relu" | "soft-threshold", "q": …, "rho": …,
+    // JSON: {"kind": "relu" | "identity" | "smoothed-relu" | "soft-threshold" | "square", "q": …, "rho": …,
     // "threshold": …}; every key is always present (ignored unless the kind uses it), so every
     // activation has the same keys; "threshold" may be absent in configs written before it existed.
     enum CodingKeys: String, CodingKey { case kind, q, rho, threshold }
@@ -96,6 +105,7 @@ public enum Activation: Codable, Equatable, Sendable {
         case "relu": self = .relu
         case "smoothed-relu": self = .smoothedReLU(q: try c.decode(Int.self, forKey: .q), rho: try c.decode(Double.self, forKey: .rho))
         case "soft-threshold": self = .softThreshold(b: try c.decode(Double.self, forKey: .threshold))
+        case "square": self = .square
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown activation \(other)")
         }
@@ -108,6 +118,7 @@ public enum Activation: Codable, Equatable, Sendable {
         case .relu: ("relu", 3, 1, 0)
         case let .smoothedReLU(q, rho): ("smoothed-relu", q, rho, 0)
         case let .softThreshold(b): ("soft-threshold", 3, 1, b)
+        case .square: ("square", 3, 1, 0)
         }
         try c.encode(kind, forKey: .kind)
         try c.encode(q, forKey: .q)
