@@ -120,6 +120,19 @@ func numpyTraining(_ directory: String, script: String = "fa_gd_numpy.py") -> Do
     return object["seconds"]
 }
 
+/// Trains `config` three times (best training time) and times the NumPy re-implementation `script`
+/// on the first run's export: one table row "| label | ours | numpy | ratio |".
+func sideBySide(_ config: ExperimentConfig, label: String, script: String, directoryName: String) throws -> String {
+    let runs = try (0..<3).map { _ in try ExperimentRun.run(config, parallelism: parallelism) }
+    let swiftSeconds = runs.map(\.timings.training).min()!
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(directoryName).path
+    let output = try StagedOutput(path: directory)
+    for (name, bytes) in try runs[0].exportFiles() { try output.write(name, bytes) }
+    try output.commit()
+    let numpySeconds = numpyTraining(directory, script: script)
+    return "| \(label) | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |"
+}
+
 print("\n| fa-paper GD, 100 steps (data excluded) | TheoryCheck | numpy | numpy / TheoryCheck |")
 print("|---|---|---|---|")
 for (label, probeEvery, algorithm) in [("kernel route, history at steps 0 and 100", 100, TrainingAlgorithm.kernel),
@@ -128,14 +141,7 @@ for (label, probeEvery, algorithm) in [("kernel route, history at steps 0 and 10
     var config = Presets.faPaper
     config.optimizer.probeEvery = probeEvery
     config.optimizer.algorithm = algorithm
-    let runs = try (0..<3).map { _ in try ExperimentRun.run(config, parallelism: parallelism) }
-    let swiftSeconds = runs.map(\.timings.training).min()!
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theorycheck-bench-\(probeEvery)").path
-    let output = try StagedOutput(path: directory)
-    for (name, bytes) in try runs[0].exportFiles() { try output.write(name, bytes) }
-    try output.commit()
-    let numpySeconds = numpyTraining(directory)
-    print("| \(label) | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |")
+    print(try sideBySide(config, label: label, script: "fa_gd_numpy.py", directoryName: "theorycheck-bench-\(probeEvery)"))
 }
 print("(TheoryCheck: best of 3 runs, including the Gram matrix and all history probes; numpy: the same GD")
 print(" without any probes, best of 3, Benchmarks/reference/fa_gd_numpy.py)")
@@ -147,15 +153,8 @@ do {
     config.optimizer.steps = 200
     config.optimizer.probeEvery = 200
     config.robustness = .none  // numpy times the training alone
-    let runs = try (0..<3).map { _ in try ExperimentRun.run(config, parallelism: parallelism) }
-    let swiftSeconds = runs.map(\.timings.training).min()!
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theorycheck-bench-at-phase").path
-    let output = try StagedOutput(path: directory)
-    for (name, bytes) in try runs[0].exportFiles() { try output.write(name, bytes) }
-    try output.commit()
-    let numpySeconds = numpyTraining(directory, script: "at_phase_numpy.py")
     print("\n| at-phase adversarial training, 200 steps (5-step NRF-PGD + ½ clean) | TheoryCheck | numpy | numpy / TheoryCheck |")
     print("|---|---|---|---|")
-    print("| n = 200, P = 32, d = 64, 16 neurons | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |")
+    print(try sideBySide(config, label: "n = 200, P = 32, d = 64, 16 neurons", script: "at_phase_numpy.py", directoryName: "theorycheck-bench-at-phase"))
     print("(TheoryCheck: best of 3 runs; numpy: one run of Benchmarks/reference/at_phase_numpy.py, which replays it to 1e-11)")
 }
