@@ -2,8 +2,8 @@ import Engine
 
 /// An attack the `robustness` command can run by name, resolved against a loaded run.
 enum NamedAttack {
-    /// PGD/FGM/FGSM (optionally within a subspace of each budget block).
-    case gradient(AttackConfig, subspace: Matrix?)
+    /// PGD/FGM/FGSM (optionally within a feature subspace of each patch: the config's `subspaceBasis`).
+    case gradient(AttackConfig)
     /// x + ε·s_i·u/‖u‖ (Feature Averaging; s_i the ±1 class sign of sample i).
     case averagedFeature(features: Matrix, positiveClusters: Int, multiclass: Bool)
     /// x_p − ε·v_y on every non-robust patch (Li & Li).
@@ -23,15 +23,17 @@ enum NamedAttack {
         // Gradient attacks on patch data get a budget per patch (THEORY.md §2).
         let perPatch = config.data.patches > 1 ? config.data.patchDimension : 0
         switch name {
-        case "fa-paper": self = .gradient(.faPaper, subspace: nil)
-        case "strong": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin), subspace: nil)
-        case "pgd-l2": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .margin), subspace: nil)
-        case "pgd-linf": self = .gradient(AttackConfig(norm: .linf, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .margin), subspace: nil)
-        case "fgm": self = .gradient(.fgm, subspace: nil)
-        case "fgsm": self = .gradient(.fgsm, subspace: nil)
+        case "fa-paper": self = .gradient(.faPaper)
+        case "strong": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin))
+        case "pgd-l2": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .margin))
+        case "pgd-linf": self = .gradient(AttackConfig(norm: .linf, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .margin))
+        case "fgm": self = .gradient(.fgm)
+        case "fgsm": self = .gradient(.fgsm)
         case "nrf-pgd", "rf-pgd":
-            let features = try patchFeatures(name == "nrf-pgd" ? "nonrobust_features" : "robust_features")
-            self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .targetedMargin), subspace: features)
+            var attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .targetedMargin,
+                                      subspace: name == "nrf-pgd" ? .nonRobust : .robust)
+            attack.subspaceBasis = try patchFeatures(name == "nrf-pgd" ? "nonrobust_features" : "robust_features")
+            self = .gradient(attack)
         case "averaged-feature":
             guard case let .multiCluster(c) = config.data, let features = run.features["features"] else { throw unavailable("multi-cluster data") }
             self = .averagedFeature(features: features, positiveClusters: c.positiveClusters, multiclass: config.task == .multiclass)
@@ -40,18 +42,17 @@ enum NamedAttack {
             self = .negativeNonRobust(features: try patchFeatures("nonrobust_features"), patches: p.robustPatches..<(p.robustPatches + p.nonRobustPatches))
         default: throw ConfigError(field: "--attack", value: name, allowed: NamedAttack.names.joined(separator: ", "))
         }
-        if case .gradient(var attack, let subspace) = self, perPatch > 0 {
+        if case .gradient(var attack) = self, perPatch > 0 {
             attack.patchDimension = perPatch
-            self = .gradient(attack, subspace: subspace)
+            self = .gradient(attack)
         }
     }
 
     func curve(_ run: ExportedRun, _ data: Dataset, radii: [Double], key: PRNGKey) -> [RobustAccuracy.Point] {
         let model = run.network
         switch self {
-        case let .gradient(attack, subspace):
-            return RobustAccuracy.curve(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss,
-                                        subspace: subspace, key: key)
+        case let .gradient(attack):
+            return RobustAccuracy.curve(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
         case let .averagedFeature(features, positive, multiclass):
             // The cluster-labelled net's sample of cluster j moves like a binary sample of sign(j ∈ J₊).
             let signs = multiclass ? data.labels.map { $0 < positive ? 1 : -1 } : data.labels
@@ -69,9 +70,10 @@ enum NamedAttack {
 
     var summary: String {
         switch self {
-        case let .gradient(c, subspace):
+        case let .gradient(c):
             "\(c.norm.rawValue), \(c.steps) steps of \(c.stepSizeFactor)·ε, start \(c.start.rawValue), \(c.restarts) restart(s), \(c.objective.rawValue)"
-                + (c.patchDimension > 0 ? ", ε per patch" : "") + (subspace.map { ", within a \($0.rows)-dimensional subspace per block" } ?? "")
+                + (c.patchDimension > 0 ? ", ε per patch" : "")
+                + (c.subspaceBasis.map { ", within the \($0.rows)-dimensional \(c.subspace.rawValue) subspace per block" } ?? "")
         case .averagedFeature: "model-independent: x + ε·y·u/‖u‖, u = −Σ_{J+} μ_j + Σ_{J−} μ_j"
         case .negativeNonRobust: "model-independent: x_p − ε·v_y on every non-robust patch"
         }
@@ -80,10 +82,10 @@ enum NamedAttack {
     /// The attack's configuration for robustness.json.
     var record: [String: Any] {
         switch self {
-        case let .gradient(c, subspace):
-            ["kind": subspace == nil ? "pgd" : "subspace-pgd", "norm": c.norm.rawValue, "steps": c.steps, "stepSizeFactor": c.stepSizeFactor,
+        case let .gradient(c):
+            ["kind": c.subspaceBasis == nil ? "pgd" : "subspace-pgd", "norm": c.norm.rawValue, "steps": c.steps, "stepSizeFactor": c.stepSizeFactor,
              "start": c.start.rawValue, "restarts": c.restarts, "objective": c.objective.rawValue, "patchDimension": c.patchDimension,
-             "subspaceDimension": subspace?.rows ?? 0]
+             "subspace": c.subspace.rawValue, "subspaceDimension": c.subspaceBasis?.rows ?? 0]
         case .averagedFeature: ["kind": "averaged-feature"]
         case .negativeNonRobust: ["kind": "negative-nonrobust"]
         }

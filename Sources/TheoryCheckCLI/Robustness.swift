@@ -54,12 +54,12 @@ struct Robustness: ParsableCommand {
         let loaded = try ExportedRun(directory: runDirectory)
         let attacks = try attack.split(separator: ",").map { name in
             var plan = try NamedAttack(String(name), run: loaded)
-            if case var .gradient(config, subspace) = plan {
+            if case var .gradient(config) = plan {
                 if let steps { config.steps = steps }
                 if let stepSize { config.stepSizeFactor = stepSize }
                 if let restarts { config.restarts = restarts }
                 try config.validate(prefix: "--")
-                plan = .gradient(config, subspace: subspace)
+                plan = .gradient(config)
             }
             return (String(name), plan)
         }

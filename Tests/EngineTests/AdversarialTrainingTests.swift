@@ -108,6 +108,15 @@ struct AdversarialTrainingTests {
                 (error as? ConfigError)?.field == field
             }
         }
+        // Enum fields list what they accept.
+        for (key, value, listed) in [("adversarialTraining.attack.subspace", "sideways", "non-robust"),
+                                     ("robustness.attack.objective", "hinge", "targeted-margin"),
+                                     ("network.activation.kind", "cubic", "soft-threshold, square")] {
+            #expect { try ConfigResolution.resolve(preset: "at-phase", overrides: ["\(key)=\(value)"]) } throws: { error in
+                guard let e = error as? ConfigError else { return false }
+                return e.field == key && e.allowed.contains(listed)
+            }
+        }
         // A feature subspace needs patch data and one patch per budget.
         #expect { try ConfigResolution.resolve(preset: "fa-small", overrides: ["robustness.attack.subspace=robust"]) } throws: { error in
             (error as? ConfigError)?.field == "robustness.attack.subspace"

@@ -104,10 +104,12 @@ struct AttackTests {
         let network = TwoLayerNetwork.initialized(inputDimension: 8, head: .perClass(classes: 2, neuronsPerClass: 2, scale: 1),
                                                   weightStd: 1, biasStd: 0, activation: .smoothedReLU(q: 3, rho: 0.1), patches: 4,
                                                   trainsBiases: false, key: PRNGKey(seed: 4))
-        let attack = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .ball, objective: .targetedMargin, patchDimension: 8)
+        var attack = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .ball, objective: .targetedMargin, patchDimension: 8,
+                                  subspace: .nonRobust)
         let v = data.nonRobustFeatures
+        attack.subspaceBasis = v
         let x = Attacks.pgd(network, inputs: data.train.inputs, labels: data.train.labels, epsilon: 0.5, config: attack,
-                            objective: MarginLoss(targetShift: 1), subspace: v, key: PRNGKey(seed: 5))
+                            objective: MarginLoss(targetShift: 1), key: PRNGKey(seed: 5))
         var moved = 0.0
         for i in 0..<x.rows {
             for p in 0..<4 {
@@ -122,8 +124,10 @@ struct AttackTests {
         // A model that only reads span{v_j}, attacked within span{u_j} ⟂ span{v_j}: never fooled.
         let reader = TwoLayerNetwork(weights: v, biases: [0, 0], head: .perClass(classes: 2, neuronsPerClass: 1, scale: 1),
                                      activation: .identity, patches: 4, trainsBiases: false)
+        attack.subspace = .robust
+        attack.subspaceBasis = data.robustFeatures
         let robust = RobustAccuracy.robustSamples(reader, data.train, epsilon: 5, attack: attack, trainingLoss: CrossEntropyLoss(),
-                                                  subspace: data.robustFeatures, key: PRNGKey(seed: 6))
+                                                  key: PRNGKey(seed: 6))
         let clean = RobustAccuracy.robustSamples(reader, data.train, perturbed: data.train.inputs)
         #expect(robust == clean && clean.contains(true))
     }

@@ -60,10 +60,7 @@ enum PhaseSetting {
     /// (confined to `subspace` in every patch).
     static func robustAccuracy(_ run: ExperimentRun, _ model: TwoLayerNetwork, _ data: Dataset, epsilon: Double,
                                attack: AttackConfig, label: String, parallelism: Parallelism) -> Double {
-        var attack = attack
-        attack.patchDimension = run.config.data.patchDimension
-        attack.subspaceBasis = run.data.attackSubspaces[attack.subspace]
-        let robust = RobustAccuracy.robustSamples(model, data, epsilon: epsilon, attack: attack, trainingLoss: run.config.loss.loss,
+        let robust = RobustAccuracy.robustSamples(model, data, epsilon: epsilon, attack: run.data.resolving(run.config.resolved(attack)), trainingLoss: run.config.loss.loss,
                                                   key: PRNGKey(seed: run.config.seed).child(label), parallelism: parallelism)
         return Double(robust.filter { $0 }.count) / Double(robust.count)
     }

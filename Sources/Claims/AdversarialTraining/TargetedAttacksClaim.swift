@@ -24,9 +24,8 @@ public struct TargetedAttacksClaim: Claim {
         guard !correct.isEmpty else { return 0 }
         let points = data.subset(correct)
         var attack = Self.attack
-        attack.patchDimension = run.config.data.patchDimension
         attack.subspace = subspace
-        attack.subspaceBasis = run.data.attackSubspaces[subspace]
+        attack = run.data.resolving(run.config.resolved(attack))
         let k = model.outputs
         var successes = 0
         for shift in 1..<k {

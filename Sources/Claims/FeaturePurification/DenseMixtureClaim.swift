@@ -13,7 +13,7 @@ public struct DenseMixtureClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
-            let (clean, _, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
+            let (clean, data) = try PurificationSetting.clean(run.scale, seed: seed, parallelism: run.parallelism)
             let mass = PurificationSetting.medianMass(clean.final.weights, data)
             let accuracy = clean.final.accuracy(clean.test, run.parallelism)
             let robust = PurificationSetting.robustAccuracy(clean, clean.final, data, epsilon: PurificationSetting.epsilon, strong: false,

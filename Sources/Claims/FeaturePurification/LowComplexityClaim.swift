@@ -55,7 +55,7 @@ public struct LowComplexityClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
-            let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
+            let (clean, data) = try PurificationSetting.clean(run.scale, seed: seed, parallelism: run.parallelism)
             let epsilon = PurificationSetting.epsilon
             var values: [String: Double] = [:], best = 0.0
             for radius in Self.trainingRadii {
@@ -80,8 +80,6 @@ public struct LowComplexityClaim: Claim {
             let positive = Double(clean.test.labels.filter { $0 > 0 }.count) / Double(clean.test.count)
             let majority = max(positive, 1 - positive)
             values["majorityFraction"] = majority
-            values["networkRobustTestAccuracy"] = PurificationSetting.robustAccuracy(adversarial, adversarial.final, data, epsilon: epsilon,
-                                                                                    strong: true, parallelism: run.parallelism)
             let satisfied = run.variant == .counterfactual ? max(best, bestPolynomial) >= 0.9
                 : best <= majority + 0.05 && bestPolynomial <= majority + 0.05
             return (satisfied, values, TheoremSetting.describe(clean.config))

@@ -46,14 +46,18 @@ enum PurificationSetting {
         guard b > epsilon else { throw OutOfRegime("threshold b = \(b) ≤ ε = \(epsilon): no purified network is robust at ε") }
     }
 
-    /// The clean and the adversarial run of `seed`, and their data (shared by the claims).
+    /// The clean run of `seed` and its data (shared by the claims through `RunMemo`).
+    static func clean(_ scale: Scale, seed: UInt64, parallelism: Parallelism) throws -> (run: ExperimentRun, data: SparseCodingData) {
+        let config = config(scale, seed: seed, adversarial: false)
+        try hypotheses(config)
+        guard case let .sparseCoding(c) = config.data else { preconditionFailure() }
+        return (try RunMemo.run(config, parallelism: parallelism), try SparseCodingData(c, key: PRNGKey(seed: seed).child("data")))
+    }
+
+    /// The clean and the adversarial run of `seed`, and their data.
     static func runs(_ scale: Scale, seed: UInt64, parallelism: Parallelism) throws -> (clean: ExperimentRun, adversarial: ExperimentRun, data: SparseCodingData) {
-        let adversarialConfig = config(scale, seed: seed, adversarial: true)
-        try hypotheses(adversarialConfig)
-        guard case let .sparseCoding(c) = adversarialConfig.data else { preconditionFailure() }
-        return (try RunMemo.run(config(scale, seed: seed, adversarial: false), parallelism: parallelism),
-                try RunMemo.run(adversarialConfig, parallelism: parallelism),
-                try SparseCodingData(c, key: PRNGKey(seed: seed).child("data")))
+        let (clean, data) = try clean(scale, seed: seed, parallelism: parallelism)
+        return (clean, try RunMemo.run(config(scale, seed: seed, adversarial: true), parallelism: parallelism), data)
     }
 
     /// 1 − Σ_{top-s j} ⟨M_j, w⟩²/‖w‖²: the fraction of ‖w‖² outside its s largest dictionary

@@ -134,7 +134,7 @@ public enum ConfigResolution {
     /// For enum fields, the list of accepted values.
     static func allowedValues(_ context: DecodingError.Context) -> String? {
         let path = context.codingPath.map(\.stringValue)
-        if path.suffix(2) == ["activation", "kind"] { return "identity, relu, smoothed-relu" }
+        if path.suffix(2) == ["activation", "kind"] { return Activation.kindNames.joined(separator: ", ") }
         if path.suffix(2) == ["data", "kind"] { return DataConfig.Kind.allCases.map(\.rawValue).joined(separator: ", ") }
         switch path.last {
         case "features": return "qr, hadamard, basis (multi-cluster); basis, qr (patch-structured)"
@@ -144,6 +144,9 @@ public enum ConfigResolution {
         case "algorithm": return TrainingAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
         case "task": return ExperimentConfig.Task.allCases.map(\.rawValue).joined(separator: ", ")
         case "loss": return ExperimentConfig.LossKind.allCases.map(\.rawValue).joined(separator: ", ")
+        case "start": return AttackConfig.Start.allCases.map(\.rawValue).joined(separator: ", ")
+        case "objective": return AttackConfig.Objective.allCases.map(\.rawValue).joined(separator: ", ")
+        case "subspace": return AttackConfig.Subspace.allCases.map(\.rawValue).joined(separator: ", ")
         default: return nil
         }
     }

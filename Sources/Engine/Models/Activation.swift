@@ -98,6 +98,9 @@ public enum Activation: Codable, Equatable, Sendable {
     // activation has the same keys; "threshold" may be absent in configs written before it existed.
     enum CodingKeys: String, CodingKey { case kind, q, rho, threshold }
 
+    /// Every accepted "kind" (the decoder's cases; listed in config errors).
+    static let kindNames = ["identity", "relu", "smoothed-relu", "soft-threshold", "square"]
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .kind) {

@@ -3,9 +3,9 @@
 /// PGD (Madry et al., 2018): δ starts inside the budget (`AttackConfig.Start`), then each step moves
 /// along the normalised gradient of the attack objective — g/‖g‖ per budget block for ℓ2, sign(g) for
 /// ℓ∞ — and projects back: onto the ℓ2 ball (δ ← δ·min(1, ε/‖δ‖)) or the ℓ∞ box (clipping). Inputs
-/// are not clipped to a data domain (the papers' data live in all of ℝ^d). With `subspace` (or the
-/// config's `subspaceBasis`), steps and start are projected onto the span of its (orthonormal) rows
-/// within each block (NRF-/RF-PGD).
+/// are not clipped to a data domain (the papers' data live in all of ℝ^d). With the config's
+/// `subspaceBasis`, steps and start are projected onto the span of its (orthonormal) rows within
+/// each block (NRF-/RF-PGD).
 /// A budget block is the whole input, or each patch when `patchDimension > 0`.
 ///
 /// Samples are independent, so the attack runs every step on a few rows at a time (`blockRows`),
@@ -33,21 +33,21 @@ public enum Attacks {
 
     public static func pgd<M: DifferentiableModel>(
         _ model: M, inputs: Matrix, labels: [Int], epsilon: Double, config: AttackConfig, objective: any Loss,
-        subspace: Matrix? = nil, key: PRNGKey, keep: Kept = .firstSuccess, parallelism: Parallelism = .machine
+        key: PRNGKey, keep: Kept = .firstSuccess, parallelism: Parallelism = .machine
     ) -> Matrix {
         attack(model, inputs: inputs, labels: labels, epsilon: epsilon, config: config, objective: objective,
-               subspace: subspace, key: key, keep: keep, parallelism: parallelism).inputs
+               key: key, keep: keep, parallelism: parallelism).inputs
     }
 
     /// PGD on every row of `inputs` (see the type's documentation).
     public static func attack<M: DifferentiableModel>(
         _ model: M, inputs: Matrix, labels: [Int], epsilon: Double, config: AttackConfig, objective: any Loss,
-        subspace: Matrix? = nil, key: PRNGKey, sampleIndices: [Int]? = nil, keep: Kept = .firstSuccess,
+        key: PRNGKey, sampleIndices: [Int]? = nil, keep: Kept = .firstSuccess,
         parallelism: Parallelism = .machine
     ) -> Outcome {
         let n = inputs.rows, width = inputs.columns
         let block = config.patchDimension > 0 ? config.patchDimension : width
-        let subspace = subspace ?? config.subspaceBasis
+        let subspace = config.subspaceBasis
         precondition(subspace.map { $0.columns == block } ?? true, "the subspace basis must have the budget block's width \(block)")
         precondition(width % block == 0, "the input width \(width) is not a multiple of the patch dimension \(block)")
         precondition(labels.count == n && (sampleIndices?.count ?? n) == n, "one label and index per row")

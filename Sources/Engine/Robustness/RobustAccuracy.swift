@@ -13,11 +13,11 @@ public enum RobustAccuracy {
     }
 
     /// Which samples stay correctly classified after the attack at radius ε: the worst case over
-    /// the restarts and, for the targeted objective, over every target class. With `subspace`,
+    /// the restarts and, for the targeted objective, over every target class. With the config's `subspaceBasis`,
     /// PGD moves only within the span of its orthonormal rows in each budget block (NRF-/RF-PGD).
     public static func robustSamples<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, epsilon: Double, attack: AttackConfig, trainingLoss: any Loss,
-        subspace: Matrix? = nil, key: PRNGKey, parallelism: Parallelism = .machine
+        key: PRNGKey, parallelism: Parallelism = .machine
     ) -> [Bool] {
         var robust = zip(model.predictions(data.inputs, parallelism), data.labels).map { $0 == $1 }
         guard epsilon > 0 else { return robust }
@@ -29,7 +29,7 @@ public enum RobustAccuracy {
                 if alive.isEmpty { return robust }
                 let subset = alive.count == data.count ? data : data.subset(alive)
                 let outcome = Attacks.attack(model, inputs: subset.inputs, labels: subset.labels, epsilon: epsilon, config: attack,
-                                             objective: objective, subspace: subspace, key: key.child(UInt64(restart)).child(UInt64(index)),
+                                             objective: objective, key: key.child(UInt64(restart)).child(UInt64(index)),
                                              sampleIndices: alive, parallelism: parallelism)
                 for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[alive[row]] = false }
             }
@@ -49,10 +49,10 @@ public enum RobustAccuracy {
     /// own child key).
     public static func curve<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, radii: [Double], attack: AttackConfig, trainingLoss: any Loss,
-        subspace: Matrix? = nil, key: PRNGKey, parallelism: Parallelism = .machine
+        key: PRNGKey, parallelism: Parallelism = .machine
     ) -> [Point] {
         curve(radii: radii) { index, radius in
-            robustSamples(model, data, epsilon: radius, attack: attack, trainingLoss: trainingLoss, subspace: subspace,
+            robustSamples(model, data, epsilon: radius, attack: attack, trainingLoss: trainingLoss,
                           key: key.child(UInt64(index)), parallelism: parallelism)
         }
     }
