@@ -100,7 +100,7 @@ enum PurificationSetting {
 
     /// The fraction of test points robust at ε under both the dense attack and ℓ2 PGD on the margin
     /// (`strong`: 20 steps, 3 restarts from random points of the ball; else 10 steps from x).
-    static func robustAccuracy(_ run: ExperimentRun, _ model: TwoLayerNetwork, _ data: SparseCodingData, epsilon: Double,
+    static func robustAccuracy<M: DifferentiableModel>(_ run: ExperimentRun, _ model: M, _ data: SparseCodingData, epsilon: Double,
                                strong: Bool, parallelism: Parallelism) -> Double {
         let dense = RobustAccuracy.robustSamples(model, run.test, perturbed: denseAttack(run.test, data, epsilon: epsilon), parallelism: parallelism)
         let attack = strong ? AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)

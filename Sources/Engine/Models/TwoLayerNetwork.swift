@@ -139,7 +139,12 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         let z = preactivations(data.inputs, parallelism)
         let (value, g) = loss.valueAndGradient(logits: logits(fromPreactivations: z), labels: data.labels, divisor: Double(data.count))
         let dz = preactivationGradient(z, logitGradient: g)
-        // ∂L/∂W = dzᵀ·X_patches, formed as (X_patchesᵀ·dz)ᵀ: inner products of contiguous rows.
+        return Backward(loss: value, gradient: parameterGradient(dz, data, parallelism), preactivationGradient: patches == 1 ? dz : nil)
+    }
+
+    /// ∂L/∂(W, b) from ∂L/∂z: ∂L/∂W = dzᵀ·X_patches, formed as (X_patchesᵀ·dz)ᵀ (inner products of
+    /// contiguous rows), and ∂L/∂b_r = Σ_rows dz_{·,r} when the biases are trained.
+    func parameterGradient(_ dz: Matrix, _ data: Dataset, _ parallelism: Parallelism) -> [Double] {
         let xt = data.transposedPatchRows(patches: patches) ?? patchRows(data.inputs).transposed
         var gradient = Kernels.productTransposed(xt, dz.transposed, parallelism).transposed.storage
         if trainsBiases {
@@ -147,7 +152,7 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
             for row in 0..<dz.rows { for r in 0..<neurons { db[r] += dz[row, r] } }
             gradient += db
         }
-        return Backward(loss: value, gradient: gradient, preactivationGradient: patches == 1 ? dz : nil)
+        return gradient
     }
 
     public func prepareForTraining(_ data: Dataset) -> Dataset { data.withTransposedPatchRows(patches: patches) }

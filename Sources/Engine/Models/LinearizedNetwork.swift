@@ -1,0 +1,120 @@
+/// The first-order Taylor expansion of a `TwoLayerNetwork` in its parameters around θ₀ — the
+/// model whose training is the network's neural tangent kernel (Jacot, Gabriel & Hongler, 2018):
+///
+///     f_o(X; Δ) = F_o(X; θ₀) + ⟨∇_θ F_o(X; θ₀), Δ⟩
+///              = F_o(X; θ₀) + Σ_{r : out(r) = o} a_r · Σ_p σ′(z⁰_{p,r}) · (⟨Δw_r, x_p⟩ + Δb_r),
+///
+/// z⁰_{p,r} = ⟨w⁰_r, x_p⟩ + b⁰_r. The trainable parameters are the displacement Δ = (ΔW, Δb), in the
+/// layout of the base network's parameters; f is linear in Δ, so GD on it with the squared loss
+/// from Δ = 0 converges to NTK regression (`NeuralTangentKernel.regression` gives the limit in
+/// closed form). In x it is not linear: the activation pattern σ′(z⁰) moves with x, and the input
+/// gradient is
+///
+///     ∂f_o/∂x_p = Σ_r a_r [σ′(z⁰_{p,r})·(w⁰_r + Δw_r) + σ″(z⁰_{p,r})·(⟨Δw_r, x_p⟩ + Δb_r)·w⁰_r],
+///
+/// with the conventions of `Activation.derivative` and `secondDerivative` at the kinks.
+/// Feature Purification's complexity lower bound names the NTK among the models that cannot be
+/// robust (THEORY.md §3; Proofs/claims/FP.lowComplexity.md).
+public struct LinearizedNetwork: DifferentiableModel, Equatable {
+    /// The network at the expansion point θ₀.
+    public let base: TwoLayerNetwork
+    /// Δ, stored as a network with the base's head and shapes (its activation is never used).
+    public var displacement: TwoLayerNetwork
+
+    /// The expansion at Δ = 0 (f = F(·; θ₀)).
+    public init(around base: TwoLayerNetwork) {
+        self.base = base
+        displacement = TwoLayerNetwork(weights: Matrix(rows: base.neurons, columns: base.inputDimension),
+                                       biases: [Double](repeating: 0, count: base.neurons), head: base.head,
+                                       activation: .identity, patches: base.patches, trainsBiases: base.trainsBiases)
+    }
+
+    public var outputs: Int { base.outputs }
+
+    public var parameters: [Double] {
+        get { displacement.parameters }
+        set { displacement.parameters = newValue }
+    }
+
+    public func parameterName(_ index: Int) -> String { "Δ" + displacement.parameterName(index) }
+
+    /// (z⁰, z^Δ, f): the base's and the displacement's pre-activations (one row per sample and
+    /// patch) and the logits.
+    func forward(_ inputs: Matrix, _ parallelism: Parallelism) -> (z0: Matrix, zDelta: Matrix, logits: Matrix) {
+        let z0 = base.preactivations(inputs, parallelism)
+        let zDelta = displacement.preactivations(inputs, parallelism)
+        var f = base.logits(fromPreactivations: z0)
+        let head = base.head
+        for row in 0..<z0.rows {
+            let i = row / base.patches
+            for r in 0..<base.neurons {
+                let slope = base.activation.derivative(z0[row, r])
+                if slope != 0 { f[i, head.neuronOutput[r]] += head.coefficient[r] * slope * zDelta[row, r] }
+            }
+        }
+        return (z0, zDelta, f)
+    }
+
+    public func logits(_ inputs: Matrix, _ parallelism: Parallelism) -> Matrix { forward(inputs, parallelism).logits }
+
+    /// ∂L/∂Δ = Σ_i ∂L/∂f_i · ∇_θ F(x_i; θ₀): the base network's backward pass at θ₀ with the
+    /// linearized logits' loss gradient.
+    public func lossAndGradient(_ data: Dataset, _ loss: any Loss, _ parallelism: Parallelism) -> Backward {
+        let (z0, _, f) = forward(data.inputs, parallelism)
+        let (value, g) = loss.valueAndGradient(logits: f, labels: data.labels, divisor: Double(data.count))
+        let dz = base.preactivationGradient(z0, logitGradient: g)
+        return Backward(loss: value, gradient: base.parameterGradient(dz, data, parallelism))
+    }
+
+    public func prepareForTraining(_ data: Dataset) -> Dataset { base.prepareForTraining(data) }
+
+    public func logitsAndInputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> (logits: Matrix, gradient: Matrix) {
+        let (z0, zDelta, f) = forward(inputs, parallelism)
+        let (_, g) = loss.valueAndGradient(logits: f, labels: labels, divisor: 1)
+        let first = base.preactivationGradient(z0, logitGradient: g)  // a_r·∂ℓ/∂f·σ′(z⁰)
+        var w = base.weights
+        for t in w.storage.indices { w.storage[t] += displacement.weights.storage[t] }
+        var dx = Kernels.product(first, w, parallelism)
+        var second = Matrix(rows: z0.rows, columns: base.neurons), curved = false
+        for row in 0..<z0.rows {
+            let i = row / base.patches
+            for r in 0..<base.neurons {
+                let c = base.activation.secondDerivative(z0[row, r])
+                if c != 0 {
+                    second[row, r] = base.head.coefficient[r] * g[i, base.head.neuronOutput[r]] * c * zDelta[row, r]
+                    curved = true
+                }
+            }
+        }
+        if curved {
+            let extra = Kernels.product(second, base.weights, parallelism)
+            for t in dx.storage.indices { dx.storage[t] += extra.storage[t] }
+        }
+        return (f, Matrix(rows: inputs.rows, columns: inputs.columns, storage: dx.storage))
+    }
+}
+
+extension LinearizedNetwork: ReferenceModel {
+    /// f_o = Σ_r a_r Σ_p [σ(z⁰) + σ′(z⁰)·(⟨Δw_r, x_p⟩ + Δb_r)], one neuron and patch at a time, with
+    /// z⁰ formed in T from the base's Doubles; `parameters` = Δ in the layout of `self.parameters`.
+    public func referenceLogits<T: ReferenceScalar>(parameters p: [T], input x: [T]) throws -> [T] {
+        let d = base.inputDimension, m = base.neurons
+        var f = [T](repeating: .zero, count: outputs)
+        for r in 0..<m {
+            for patch in 0..<base.patches {
+                var z0 = try T(exactly: base.biases[r])
+                var zDelta = base.trainsBiases ? p[m * d + r] : T.zero
+                for j in 0..<d {
+                    z0 = z0 + (try T(exactly: base.weights[r, j])) * x[patch * d + j]
+                    zDelta = zDelta + p[r * d + j] * x[patch * d + j]
+                }
+                let term = (try base.activation.reference(z0)) + (try base.activation.referenceDerivative(z0)) * zDelta
+                f[base.head.neuronOutput[r]] = f[base.head.neuronOutput[r]] + (try T(exactly: base.head.coefficient[r])) * term
+            }
+        }
+        return f
+    }
+
+    /// The kinks of σ′ and σ″ are those of σ.
+    public func kinkDistance(_ inputs: Matrix) -> Double { base.kinkDistance(inputs) }
+}

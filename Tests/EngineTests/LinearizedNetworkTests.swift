@@ -1,0 +1,114 @@
+import PropertyBased
+import Testing
+@testable import Engine
+@testable import Exact
+
+/// The linearized network (first-order Taylor expansion in the parameters), NTK regression and
+/// the Cholesky solve under it.
+@Suite("Linearized network and NTK regression")
+struct LinearizedNetworkTests {
+    /// The expansion of `problem`'s network at a Gaussian displacement (std ½).
+    static func linearized(_ problem: SmallProblem) -> LinearizedNetwork {
+        var model = LinearizedNetwork(around: problem.network)
+        var s = PRNGKey(seed: problem.seed).child("displacement").stream
+        model.parameters = model.parameters.map { _ in 0.5 * s.gaussian() }
+        return model
+    }
+
+    /// Parameter and input gradients against 256-bit central differences of the reference
+    /// expansion F(x; θ₀) + ⟨∇_θF(x; θ₀), Δ⟩, for the piecewise-linear (ReLU, soft threshold) and
+    /// the curved (z², smoothed ReLU: σ″ enters the input gradient) activations.
+    @Test(arguments: [(ModelKind.binaryReLU, "logistic"), (.thresholdNet, "squared"), (.quadraticNet, "logistic"),
+                      (.patchCNN, "cross-entropy"), (.perClassReLU, "squared")])
+    func gradientsAgainstHighPrecisionDifferences(kind: ModelKind, lossName: String) async throws {
+        let loss: any ReferenceLoss = switch lossName {
+        case "logistic": LogisticLoss()
+        case "cross-entropy": CrossEntropyLoss()
+        default: SquaredLoss()
+        }
+        await propertyCheck(count: 15, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, kind: kind)
+            let model = Self.linearized(problem)
+            let parameters = try GradientCheck.parameters(model, problem.data, loss)
+            #expect(parameters.relativeError <= GradientCheckTests.tolerance, "\(problem): \(parameters)")
+            let inputs = try GradientCheck.inputs(model, problem.data, loss)
+            #expect(inputs.relativeError <= GradientCheckTests.tolerance, "\(problem): \(inputs)")
+        }
+    }
+
+    /// At Δ = 0 the expansion is the network: the same logits and the same parameter gradient,
+    /// bit for bit; and f(Δ) − f(0) is linear in Δ (f(2Δ) − f(0) = 2(f(Δ) − f(0)) up to rounding).
+    @Test func atZeroItIsTheNetworkAndItIsLinearInTheDisplacement() async throws {
+        await propertyCheck(count: 20, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, kind: .thresholdNet)
+            let zero = LinearizedNetwork(around: problem.network)
+            #expect(zero.logits(problem.data.inputs, .serial) == problem.network.logits(problem.data.inputs, .serial))
+            #expect(zero.lossAndGradient(problem.data, LogisticLoss(), .serial).gradient
+                    == problem.network.lossAndGradient(problem.data, LogisticLoss(), .serial).gradient)
+            let one = Self.linearized(problem)
+            var two = one
+            two.parameters = one.parameters.map { 2 * $0 }
+            let f0 = zero.logits(problem.data.inputs, .serial), f1 = one.logits(problem.data.inputs, .serial)
+            let f2 = two.logits(problem.data.inputs, .serial)
+            for t in f0.storage.indices {
+                let scale = abs(f0.storage[t]) + abs(f1.storage[t]) + abs(f2.storage[t])
+                #expect(abs((f2.storage[t] - f0.storage[t]) - 2 * (f1.storage[t] - f0.storage[t])) <= 1e-13 * scale, "\(problem)")
+            }
+        }
+    }
+
+    /// NTK regression with a vanishing ridge interpolates the training labels (more parameters
+    /// than samples: K has full rank on the samples with a nonzero tangent), and the kernel J·Jᵀ is Σ_r a_r² σ′σ′ (⟨x, x′⟩ + 1).
+    @Test func kernelRegressionInterpolatesAndTheKernelIsTheTangentKernel() async throws {
+        await propertyCheck(count: 20, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, kind: .binaryReLU)
+            let net = problem.network, x = problem.data.inputs
+            let j = NeuralTangentKernel.jacobian(net, x, .serial)
+            let k = Kernels.productTransposed(j, j, .serial)
+            let z = net.preactivations(x, .serial)
+            for a in 0..<x.rows {
+                for b in 0..<x.rows {
+                    let inner = (0..<x.columns).reduce(1.0) { $0 + x[a, $1] * x[b, $1] }
+                    let expected = (0..<net.neurons).reduce(0.0) { s, r in
+                        s + net.head.coefficient[r] * net.head.coefficient[r] * net.activation.derivative(z[a, r]) * net.activation.derivative(z[b, r]) * inner
+                    }
+                    #expect(abs(k[a, b] - expected) <= 1e-12 * (1 + abs(expected)), "\(problem)")
+                }
+            }
+            guard let fit = try? NeuralTangentKernel.regression(net, on: problem.data, ridge: 1e-12, parallelism: .serial) else {
+                // Rank-deficient K (e.g. a sample with no active neuron): the Cholesky pivot must say so.
+                #expect(throws: Cholesky.NotPositiveDefinite.self) { try NeuralTangentKernel.regression(net, on: problem.data, ridge: 0, parallelism: .serial) }
+                return
+            }
+            // A sample with no active neuron has a zero tangent (K's row is 0): f stays F(x; θ₀) there.
+            let f = fit.logits(x, .serial), f0 = net.logits(x, .serial)
+            for i in 0..<x.rows {
+                let target = k[i, i] == 0 ? f0[i, 0] : Double(problem.data.labels[i])
+                #expect(abs(f[i, 0] - target) <= 1e-6, "\(problem): f = \(f[i, 0]), K_ii = \(k[i, i])")
+            }
+        }
+    }
+
+    /// Cholesky solves of random SPD systems A = BBᵀ + I against the exact rational solution
+    /// (Bareiss): relative error within n·u·κ(A) ≤ n·u·(1 + ‖B‖²) — here ≤ 1e-12; a matrix with a
+    /// negative pivot is rejected with that pivot named.
+    @Test func choleskySolvesSPDSystemsToTheirErrorBound() async throws {
+        await propertyCheck(count: 20, input: GradientCheckTests.seeds) { seed throws in
+            var s = PRNGKey(seed: seed).stream
+            let n = 1 + Int(s.next() % 10)
+            let b = gaussianMatrix(n, n, seed: seed)
+            var a = Kernels.productTransposed(b, b, .serial)
+            for i in 0..<n { a[i, i] += 1 }
+            let rhs = (0..<n).map { _ in s.gaussian() }
+            let x = try Cholesky.solve(a, rhs)
+            let exact = try Bareiss.solve(try RationalMatrix(rows: n, columns: n, entries: a.storage.map { try Rational(exactly: $0) }),
+                                          try rhs.map { try Rational(exactly: $0) }).map { Double($0) }
+            let norm = exact.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let error = zip(x, exact).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            #expect(error <= 1e-12 * norm, "n = \(n): error \(error) of ‖x‖ = \(norm)")
+        }
+        let indefinite = Matrix(rows: 3, columns: 3, storage: [4, 2, 0, 2, 1, 0, 0, 0, 1])  // second pivot 1 − 1 = 0
+        #expect(throws: Cholesky.NotPositiveDefinite.self) { try Cholesky.solve(indefinite, [1, 1, 1]) }
+        do { _ = try Cholesky.factor(indefinite) } catch let e as Cholesky.NotPositiveDefinite { #expect(e.pivot == 1 && e.value == 0) }
+    }
+}
