@@ -1,6 +1,8 @@
 // Engine benchmarks, side by side with numpy in the same run.
 //
-//     swift run -c release engine-benchmarks [repetitions]
+//     swift run -c release engine-benchmarks [repetitions [section …]]
+//
+// Sections (all by default): products, fa-gd, at-phase, fa-paper.
 //
 // For each product shape the Swift kernel and numpy's matmul (Benchmarks/reference/matmul_numpy.py,
 // run as a subprocess between Swift rounds) are timed on the same shapes; the best time of each is
@@ -10,6 +12,9 @@ import Engine
 import Foundation
 
 let repetitions = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20
+let sections = Set(CommandLine.arguments.dropFirst(2))
+func section(_ name: String) -> Bool { sections.isEmpty || sections.contains(name) }
+let parallelism = Parallelism.machine
 
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 func best(_ reps: Int, _ body: () -> Void) -> Double {
@@ -47,9 +52,9 @@ func numpyTimes(_ reps: Int) -> [String: Double] {
     return (try? JSONSerialization.jsonObject(with: data) as? [String: Double]) ?? [:]
 }
 
+if section("products") {
 let x = gaussian(1000, 3072, 1), w = gaussian(10, 3072, 2), g = gaussian(1000, 10, 3)
 let a = gaussian(2048, 2048, 4), b = gaussian(2048, 2048, 5)
-let parallelism = Parallelism.machine
 // Training keeps Xᵀ (computed once), so the weight gradient Gᵀ·X is (Xᵀ·G)ᵀ: row-dot products.
 let xt = x.transposed, gt = g.transposed
 
@@ -103,13 +108,15 @@ for name in swiftTimes.keys.sorted() {
     print("| \(name) | \(String(format: "%.3f ms", s * 1e3)) | \(n.map { String(format: "%.3f ms", $0 * 1e3) } ?? "—") | \(ratio) | \(String(format: "%.1f", bytes[name]! / s / 1e9)) | \(String(format: "%.1f", flops[name]! / s / 1e9)) |")
 }
 print("\n(best of \(repetitions) repetitions in each of 2 interleaved rounds; \(parallelism.threads) threads)")
+}
 
 // MARK: fa-paper training against the numpy GD on the same exported data
 
-func numpyTraining(_ directory: String, script: String = "fa_gd_numpy.py") -> Double? {
+/// Runs `Benchmarks/reference/SCRIPT ARGUMENTS…` and returns the "seconds" of its last output line (JSON).
+func numpySeconds(_ script: String, _ arguments: [String]) -> Double? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "Benchmarks/reference/" + script, "time", directory]
+    process.arguments = ["python3", "Benchmarks/reference/" + script] + arguments
     let pipe = Pipe()
     process.standardOutput = pipe
     do { try process.run() } catch { return nil }
@@ -129,10 +136,11 @@ func sideBySide(_ config: ExperimentConfig, label: String, script: String, direc
     let output = try StagedOutput(path: directory)
     for (name, bytes) in try runs[0].exportFiles() { try output.write(name, bytes) }
     try output.commit()
-    let numpySeconds = numpyTraining(directory, script: script)
+    let numpySeconds = numpySeconds(script, ["time", directory])
     return "| \(label) | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |"
 }
 
+if section("fa-gd") {
 print("\n| fa-paper GD, 100 steps (data excluded) | TheoryCheck | numpy | numpy / TheoryCheck |")
 print("|---|---|---|---|")
 for (label, probeEvery, algorithm) in [("kernel route, history at steps 0 and 100", 100, TrainingAlgorithm.kernel),
@@ -145,10 +153,11 @@ for (label, probeEvery, algorithm) in [("kernel route, history at steps 0 and 10
 }
 print("(TheoryCheck: best of 3 runs, including the Gram matrix and all history probes; numpy: the same GD")
 print(" without any probes, best of 3, Benchmarks/reference/fa_gd_numpy.py)")
+}
 
 // MARK: at-phase adversarial training against the numpy re-implementation on the same data
 
-do {
+if section("at-phase") {
     var config = Presets.atPhase
     config.optimizer.steps = 200
     config.optimizer.probeEvery = 200
@@ -157,4 +166,30 @@ do {
     print("|---|---|---|---|")
     print(try sideBySide(config, label: "n = 200, P = 32, d = 64, 16 neurons", script: "at_phase_numpy.py", directoryName: "theorycheck-bench-at-phase"))
     print("(TheoryCheck: best of 3 runs; numpy: one run of Benchmarks/reference/at_phase_numpy.py, which replays it to 1e-11)")
+}
+
+// MARK: fa-paper end to end against the numpy re-implementation of the whole experiment
+
+if section("fa-paper") {
+    let radii = stride(from: 0.0, through: 46, by: 2).map { $0 }
+    /// Data, both nets (100 GD steps each) and both official-protocol curves (24 radii, 1000 test points).
+    func endToEnd() throws -> (seconds: Double, critical: [Double]) {
+        let clock = ContinuousClock(), start = clock.now
+        var critical: [Double] = []
+        for var config in [Presets.faPaper, Presets.faPaperCluster] {
+            config.optimizer.probeEvery = config.optimizer.steps
+            let run = try ExperimentRun.run(config, parallelism: parallelism)
+            let curve = RobustAccuracy.curve(run.final, run.test, radii: radii, attack: .faPaper, trainingLoss: config.loss.loss,
+                                             key: PRNGKey(seed: 3), parallelism: parallelism)
+            critical.append(RobustAccuracy.criticalRadius(curve, level: 0.05) ?? .infinity)
+        }
+        return (seconds(clock.now - start), critical)
+    }
+    let ours = try (0..<3).map { _ in try endToEnd() }
+    let swiftSeconds = ours.map(\.seconds).min()!
+    let numpy = numpySeconds("fa_paper_numpy.py", ["time", "1"])
+    print("\n| fa-paper end to end (data, both nets, both curves) | TheoryCheck | numpy | numpy / TheoryCheck |")
+    print("|---|---|---|---|")
+    print("| d = 3072, k = 10, n = 1000 + 1000 test, 24 radii, 7-step PGD | \(String(format: "%.3f s", swiftSeconds)) | \(numpy.map { String(format: "%.2f s", $0) } ?? "—") | \(numpy.map { String(format: "%.1f×", $0 / swiftSeconds) } ?? "—") |")
+    print("(TheoryCheck: best of 3 runs; critical radii at robust accuracy 0.05: binary \(String(format: "%.2f", ours[0].critical[0])), cluster \(String(format: "%.2f", ours[0].critical[1])); numpy: one run of Benchmarks/reference/fa_paper_numpy.py)")
 }

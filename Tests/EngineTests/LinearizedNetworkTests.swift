@@ -112,3 +112,22 @@ struct LinearizedNetworkTests {
         do { _ = try Cholesky.factor(indefinite) } catch let e as Cholesky.NotPositiveDefinite { #expect(e.pivot == 1 && e.value == 0) }
     }
 }
+
+/// The array form of the activations (`Activation.apply`, the SIMD smoothed ReLU included) gives
+/// the bits of the scalar `value` / `derivative`, at the junctions and around them.
+@Suite("Activation arrays")
+struct ActivationArrayTests {
+    @Test(arguments: [Activation.identity, .relu, .smoothedReLU(q: 2, rho: 0.3), .smoothedReLU(q: 3, rho: 0.1),
+                      .smoothedReLU(q: 4, rho: 1), .smoothedReLU(q: 6, rho: 0.5), .softThreshold(b: 0.5), .square])
+    func arrayFormEqualsTheScalarForm(activation: Activation) {
+        var s = PRNGKey(seed: 31).stream
+        var z = (0..<1001).map { _ in 0.4 * s.gaussian() }
+        z += [0, -0.0, 0.3, 0.1, 1, 0.5, -0.5, 0.29999999999999999, 0.30000000000000004, .nan, .infinity, -.infinity]
+        for derivative in [false, true] {
+            var out = [Double](repeating: 7, count: z.count)
+            z.withUnsafeBufferPointer { zp in out.withUnsafeMutableBufferPointer { activation.apply(zp, into: $0, derivative: derivative) } }
+            let scalar = z.map { derivative ? activation.derivative($0) : activation.value($0) }
+            #expect(zip(out, scalar).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }, "\(activation), derivative: \(derivative)")
+        }
+    }
+}

@@ -40,13 +40,9 @@ public enum Activation: Codable, Equatable, Sendable {
     @inlinable public func value(_ z: Double) -> Double {
         switch self {
         case .identity: return z
-        case .relu: return z > 0 ? z : 0
-        case let .smoothedReLU(q, rho):
-            if z <= 0 { return 0 }
-            if z >= rho { return z - (1 - 1 / Double(q)) * rho }
-            return Activation.power(z, q) / (Double(q) * Activation.power(rho, q - 1))
-        case let .softThreshold(b):
-            return z > b ? z - b : z < -b ? z + b : 0
+        case .relu: return Activation.reluValue(z)
+        case let .smoothedReLU(q, rho): return Activation.smoothedReLUValue(z, q: q, rho: rho)
+        case let .softThreshold(b): return Activation.softThresholdValue(z, b: b)
         case .square: return z * z
         }
     }
@@ -54,14 +50,88 @@ public enum Activation: Codable, Equatable, Sendable {
     @inlinable public func derivative(_ z: Double) -> Double {
         switch self {
         case .identity: return 1
-        case .relu: return z > 0 ? 1 : 0
-        case let .smoothedReLU(q, rho):
-            if z <= 0 { return 0 }
-            if z >= rho { return 1 }
-            return Activation.power(z / rho, q - 1)
-        case let .softThreshold(b):
-            return z > b || z < -b ? 1 : 0
+        case .relu: return Activation.reluDerivative(z)
+        case let .smoothedReLU(q, rho): return Activation.smoothedReLUDerivative(z, q: q, rho: rho)
+        case let .softThreshold(b): return Activation.softThresholdDerivative(z, b: b)
         case .square: return 2 * z
+        }
+    }
+
+    // The pieces, one function per kind, shared by the scalar and the array forms (so both give
+    // the same bits).
+    @inlinable static func reluValue(_ z: Double) -> Double { z > 0 ? z : 0 }
+    @inlinable static func reluDerivative(_ z: Double) -> Double { z > 0 ? 1 : 0 }
+    @inlinable static func smoothedReLUValue(_ z: Double, q: Int, rho: Double) -> Double {
+        if z <= 0 { return 0 }
+        if z >= rho { return z - (1 - 1 / Double(q)) * rho }
+        return Activation.power(z, q) / (Double(q) * Activation.power(rho, q - 1))
+    }
+    @inlinable static func smoothedReLUDerivative(_ z: Double, q: Int, rho: Double) -> Double {
+        if z <= 0 { return 0 }
+        if z >= rho { return 1 }
+        return Activation.power(z / rho, q - 1)
+    }
+    @inlinable static func softThresholdValue(_ z: Double, b: Double) -> Double { z > b ? z - b : z < -b ? z + b : 0 }
+    @inlinable static func softThresholdDerivative(_ z: Double, b: Double) -> Double { z > b || z < -b ? 1 : 0 }
+
+    /// The smoothed ReLU (q ≤ 4) four lanes at a time, branch-free: every lane computes all three
+    /// pieces and keeps the one its z selects. Each piece is formed by the same operations as in
+    /// `smoothedReLUValue` / `smoothedReLUDerivative` — `power` unrolled for e ≤ 4 in binary
+    /// powering's order (x, x·x, x·(x·x), (x·x)·(x·x)) and the constants computed as there — so the bits are
+    /// those of the scalar form.
+    @inlinable static func smoothedReLU(_ z: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>,
+                                        q: Int, rho: Double, derivative: Bool) {
+        @inline(__always) func power(_ x: SIMD4<Double>, _ e: Int) -> SIMD4<Double> {
+            switch e {
+            case 0: return SIMD4(repeating: 1)
+            case 1: return x
+            case 2: return x * x
+            case 3: return x * (x * x)  // result = x, base = x·x, result·base
+            default: let square = x * x; return square * square  // e = 4: base = x·x, then base·base
+            }
+        }
+        let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1), r = SIMD4<Double>(repeating: rho)
+        let shift = SIMD4<Double>(repeating: (1 - 1 / Double(q)) * rho)
+        let denominator = SIMD4<Double>(repeating: Double(q) * Activation.power(rho, q - 1))
+        let n4 = z.count & ~3
+        var t = 0
+        while t < n4 {
+            let v = SIMD4<Double>(z[t], z[t + 1], z[t + 2], z[t + 3])
+            var y: SIMD4<Double>
+            if derivative {
+                y = power(v / r, q - 1)
+                y.replace(with: one, where: v .>= r)
+            } else {
+                y = power(v, q) / denominator
+                y.replace(with: v - shift, where: v .>= r)
+            }
+            y.replace(with: zero, where: v .<= zero)
+            out[t] = y[0]; out[t + 1] = y[1]; out[t + 2] = y[2]; out[t + 3] = y[3]
+            t += 4
+        }
+        while t < z.count {
+            out[t] = derivative ? smoothedReLUDerivative(z[t], q: q, rho: rho) : smoothedReLUValue(z[t], q: q, rho: rho)
+            t += 1
+        }
+    }
+
+    /// out[t] = σ(z[t]) (`derivative`: σ′(z[t])) for every t: the kind is decided once, outside
+    /// the loop; the same bits as `value` / `derivative` entry by entry.
+    @inlinable public func apply(_ z: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>, derivative: Bool) {
+        precondition(out.count >= z.count)
+        switch (self, derivative) {
+        case (.identity, false): for t in z.indices { out[t] = z[t] }
+        case (.identity, true): for t in z.indices { out[t] = 1 }
+        case (.relu, false): for t in z.indices { out[t] = Activation.reluValue(z[t]) }
+        case (.relu, true): for t in z.indices { out[t] = Activation.reluDerivative(z[t]) }
+        case let (.smoothedReLU(q, rho), _) where q <= 4:
+            Activation.smoothedReLU(z, into: out, q: q, rho: rho, derivative: derivative)
+        case let (.smoothedReLU(q, rho), false): for t in z.indices { out[t] = Activation.smoothedReLUValue(z[t], q: q, rho: rho) }
+        case let (.smoothedReLU(q, rho), true): for t in z.indices { out[t] = Activation.smoothedReLUDerivative(z[t], q: q, rho: rho) }
+        case let (.softThreshold(b), false): for t in z.indices { out[t] = Activation.softThresholdValue(z[t], b: b) }
+        case let (.softThreshold(b), true): for t in z.indices { out[t] = Activation.softThresholdDerivative(z[t], b: b) }
+        case (.square, false): for t in z.indices { out[t] = z[t] * z[t] }
+        case (.square, true): for t in z.indices { out[t] = 2 * z[t] }
         }
     }
 

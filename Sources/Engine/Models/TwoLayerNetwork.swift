@@ -108,11 +108,21 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
 
     func logits(fromPreactivations z: Matrix) -> Matrix {
         var f = Matrix(rows: z.rows / patches, columns: outputs)
-        for row in 0..<z.rows {
-            let i = row / patches
-            for r in 0..<neurons {
-                let s = activation.value(z[row, r])
-                if s != 0 { f[i, head.neuronOutput[r]] += head.coefficient[r] * s }
+        var s = [Double](repeating: 0, count: z.storage.count)
+        let (m, o) = (neurons, outputs)
+        z.storage.withUnsafeBufferPointer { zp in
+            s.withUnsafeMutableBufferPointer { sp in
+                activation.apply(zp, into: sp, derivative: false)
+                f.storage.withUnsafeMutableBufferPointer { fp in
+                    head.neuronOutput.withUnsafeBufferPointer { out in
+                        head.coefficient.withUnsafeBufferPointer { a in
+                            for row in 0..<z.rows {
+                                let i = row / patches
+                                for r in 0..<m where sp[row * m + r] != 0 { fp[i * o + out[r]] += a[r] * sp[row * m + r] }
+                            }
+                        }
+                    }
+                }
             }
         }
         return f
@@ -125,11 +135,20 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
     /// ∂L/∂z_{(i,p),r} = a_r · ∂L/∂F_{i,out(r)} · σ′(z_{(i,p),r}).
     func preactivationGradient(_ z: Matrix, logitGradient g: Matrix) -> Matrix {
         var dz = Matrix(rows: z.rows, columns: neurons)
-        for row in 0..<z.rows {
-            let i = row / patches
-            for r in 0..<neurons {
-                let slope = activation.derivative(z[row, r])
-                if slope != 0 { dz[row, r] = head.coefficient[r] * g[i, head.neuronOutput[r]] * slope }
+        let (m, o) = (neurons, g.columns)
+        z.storage.withUnsafeBufferPointer { zp in
+            dz.storage.withUnsafeMutableBufferPointer { dp in
+                activation.apply(zp, into: dp, derivative: true)  // σ′(z), then scaled in place
+                g.storage.withUnsafeBufferPointer { gp in
+                    head.neuronOutput.withUnsafeBufferPointer { out in
+                        head.coefficient.withUnsafeBufferPointer { a in
+                            for row in 0..<z.rows {
+                                let i = row / patches
+                                for r in 0..<m where dp[row * m + r] != 0 { dp[row * m + r] = a[r] * gp[i * o + out[r]] * dp[row * m + r] }
+                            }
+                        }
+                    }
+                }
             }
         }
         return dz

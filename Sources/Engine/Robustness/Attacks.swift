@@ -5,7 +5,9 @@
 /// ℓ∞ — and projects back: onto the ℓ2 ball (δ ← δ·min(1, ε/‖δ‖)) or the ℓ∞ box (clipping). Inputs
 /// are not clipped to a data domain (the papers' data live in all of ℝ^d). With the config's
 /// `subspaceBasis`, steps and start are projected onto the span of its (orthonormal) rows within
-/// each block (NRF-/RF-PGD).
+/// each block (NRF-/RF-PGD). For a `TwoLayerNetwork` under an ℓ2 budget the iterates are computed
+/// in the coordinates of a small space that holds them all (`PerturbationCoordinates`: the same
+/// iterates up to rounding, far fewer operations).
 /// A budget block is the whole input, or each patch when `patchDimension > 0`.
 ///
 /// Samples are independent, so the attack runs every step on a few rows at a time (`blockRows`),
@@ -54,6 +56,7 @@ public enum Attacks {
         guard epsilon > 0, n > 0 else {
             return Outcome(inputs: inputs, fooled: keep == .last ? [] : zip(model.predictions(inputs, parallelism), labels).map { $0 != $1 })
         }
+        let coordinates = CoordinateRoute(model, config: config, block: block)
         var result = inputs
         var fooled = [Bool](repeating: false, count: keep == .last ? 0 : n)
         let rows = blockRows(width: width)
@@ -65,10 +68,12 @@ public enum Attacks {
                     for b in range {
                         let first = b * rows, count = min(rows, n - first)
                         let x = Matrix(rows: count, columns: width, storage: Array(inputs.storage[(first * width)..<((first + count) * width)]))
-                        let outcome = attackBlock(model, inputs: x, labels: Array(labels[first..<(first + count)]),
-                                                  indices: sampleIndices.map { Array($0[first..<(first + count)]) } ?? Array(first..<(first + count)),
-                                                  epsilon: epsilon, config: config, block: block, objective: objective,
-                                                  subspace: subspace, key: key, keep: keep)
+                        let (y, indices) = (Array(labels[first..<(first + count)]),
+                                            sampleIndices.map { Array($0[first..<(first + count)]) } ?? Array(first..<(first + count)))
+                        let outcome = coordinates?.attackBlock(inputs: x, labels: y, indices: indices, epsilon: epsilon, config: config,
+                                                               objective: objective, key: key, keep: keep)
+                            ?? attackBlock(model, inputs: x, labels: y, indices: indices, epsilon: epsilon, config: config, block: block,
+                                           objective: objective, subspace: subspace, key: key, keep: keep)
                         for t in 0..<(count * width) { rp.value[first * width + t] = outcome.inputs.storage[t] }
                         for (i, f) in outcome.fooled.enumerated() { fp.value[first + i] = f }
                     }
@@ -93,16 +98,16 @@ public enum Attacks {
             for i in 0..<n {
                 var s = key.child(UInt64(indices[i])).stream
                 for b in stride(from: i * width, to: (i + 1) * width, by: block) {
-                    var v = (0..<block).map { _ in config.norm == .l2 ? s.gaussian() : 2 * s.uniform() - 1 }
-                    if let subspace { v = project(v, onto: subspace) }
-                    switch (config.norm, config.start) {
-                    case (.l2, _):
+                    if config.norm == .l2 {
+                        var (v, radius) = l2Start(&s, config.start, epsilon: epsilon, block: block)
+                        if let subspace { v = project(v, onto: subspace) }
                         let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                        let radius = config.start == .sphere ? epsilon : epsilon * Double.pow(s.uniform(), 1 / Double(block))
                         if norm > 0 { for t in 0..<block { delta.storage[b + t] = radius * v[t] / norm } }
-                    case (.linf, .sphere): for t in 0..<block { delta.storage[b + t] = v[t] >= 0 ? epsilon : -epsilon }
-                    case (.linf, _): for t in 0..<block { delta.storage[b + t] = epsilon * v[t] }
+                        continue
                     }
+                    var v = (0..<block).map { _ in 2 * s.uniform() - 1 }
+                    if let subspace { v = project(v, onto: subspace) }
+                    for t in 0..<block { delta.storage[b + t] = config.start == .sphere ? (v[t] >= 0 ? epsilon : -epsilon) : epsilon * v[t] }
                 }
             }
             projectOntoBudget(&delta, norm: config.norm, epsilon: epsilon, block: block)
@@ -153,6 +158,15 @@ public enum Attacks {
             adversarial.storage.replaceSubrange((i * width)..<((i + 1) * width), with: x.storage[(i * width)..<((i + 1) * width)])
         }
         return Outcome(inputs: adversarial, fooled: found)
+    }
+
+    /// The random ℓ2 start of one budget block, drawn from `s`: a Gaussian direction v (unnormalised;
+    /// the caller projects it onto the attack's subspace, then scales it to length `radius`) and the
+    /// radius — ε on the sphere, ε·U^{1/block} in the ball (uniform in the block's ball; in a
+    /// subspace, the same law of the radius).
+    static func l2Start(_ s: inout RandomStream, _ start: AttackConfig.Start, epsilon: Double, block: Int) -> (v: [Double], radius: Double) {
+        let v = (0..<block).map { _ in s.gaussian() }
+        return (v, start == .sphere ? epsilon : epsilon * Double.pow(s.uniform(), 1 / Double(block)))
     }
 
     /// δ ← δ + α·g/‖g‖ (ℓ2; no step when g = 0; ‖·‖² summed in `Kernels.dot`'s order) or δ ← δ + α·sign(g) (ℓ∞), over one budget block.

@@ -1,0 +1,93 @@
+/// NRF-/RF-PGD in coordinates: every patch moves within the span of the orthonormal rows S (s × d)
+/// of the attack's subspace, δ_p = Sᵀc_p, so the gain is A = S·Wᵀ (s × m) for every patch, the
+/// metric is the identity (‖δ_p‖ = ‖c_p‖), and the step direction — the input gradient projected
+/// onto the subspace — has the coordinates S·∇_{x_p}ℓ = Σ_r ∂ℓ/∂z_{p,r}·A[·, r].
+/// Per PGD step O(n·P·s·m) instead of O(n·P·d·m): s = k = 4 against d = 64 on `at-phase`.
+struct SubspaceCoordinates: PerturbationCoordinates {
+    let network: TwoLayerNetwork
+    /// S (s × d), orthonormal rows.
+    let basis: Matrix
+    /// A = S·Wᵀ (s × m).
+    let gain: Matrix
+
+    init(network: TwoLayerNetwork, basis: Matrix) {
+        self.network = network
+        self.basis = basis
+        gain = Kernels.productTransposed(basis, network.weights, .serial)
+    }
+
+    func frame(_ inputs: Matrix, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Void, start: Matrix) {
+        let p = network.patches, s = basis.rows, d = network.inputDimension
+        var c = Matrix(rows: inputs.rows * p, columns: s)
+        guard config.start != .none else { return ((), c) }
+        for i in 0..<inputs.rows {
+            var stream = key.child(UInt64(indices[i])).stream
+            for patch in 0..<p {
+                let (v, radius) = Attacks.l2Start(&stream, config.start, epsilon: epsilon, block: d)
+                let row = i * p + patch
+                for j in 0..<s { c[row, j] = v.withUnsafeBufferPointer { vp in basis.storage.withUnsafeBufferPointer { Kernels.dot($0.baseAddress! + j * d, vp.baseAddress!, d) } } }
+                let norm = (0..<s).reduce(0.0) { $0 + c[row, $1] * c[row, $1] }.squareRoot()
+                for j in 0..<s { c[row, j] = norm > 0 ? radius * c[row, j] / norm : 0 }
+            }
+        }
+        return ((), c)
+    }
+
+    /// z = z⁰ + c·A, row by row: z_r += c_j·A[j, r] for j = 0, 1, … (contiguous in r).
+    func preactivations(_ frame: Void, z0: Matrix, _ c: Matrix) -> Matrix {
+        var z = z0
+        let s = basis.rows, m = z.columns
+        z.storage.withUnsafeMutableBufferPointer { zp in
+            c.storage.withUnsafeBufferPointer { cp in
+                gain.storage.withUnsafeBufferPointer { ap in
+                    for row in 0..<z.rows {
+                        let out = zp.baseAddress! + row * m
+                        for j in 0..<s {
+                            let cj = cp[row * s + j]
+                            if cj == 0 { continue }
+                            let a = ap.baseAddress! + j * m
+                            for r in 0..<m { out[r] += cj * a[r] }
+                        }
+                    }
+                }
+            }
+        }
+        return z
+    }
+
+    /// d = ∂ℓ/∂z·Aᵀ: row by row, ⟨∂ℓ/∂z_row, A[j, ·]⟩ by `Kernels.dot`.
+    func ascentDirection(_ frame: Void, _ dz: Matrix) -> Matrix {
+        let s = basis.rows, m = dz.columns
+        var direction = Matrix(rows: dz.rows, columns: s)
+        direction.storage.withUnsafeMutableBufferPointer { dp in
+            dz.storage.withUnsafeBufferPointer { gp in
+                gain.storage.withUnsafeBufferPointer { ap in
+                    for row in 0..<dz.rows {
+                        for j in 0..<s { dp[row * s + j] = Kernels.dot(gp.baseAddress! + row * m, ap.baseAddress! + j * m, m) }
+                    }
+                }
+            }
+        }
+        return direction
+    }
+
+    func squaredLength(_ frame: Void, row: Int, _ c: UnsafePointer<Double>) -> Double { Kernels.dot(c, c, basis.rows) }
+
+    func perturbed(_ frame: Void, _ inputs: Matrix, _ c: Matrix, sample i: Int, into out: inout Matrix, row o: Int) {
+        let d = network.inputDimension, p = network.patches, s = basis.rows, width = inputs.columns
+        out.storage.withUnsafeMutableBufferPointer { op in
+            inputs.storage.withUnsafeBufferPointer { ip in
+                basis.storage.withUnsafeBufferPointer { bp in
+                    let target = op.baseAddress! + o * width
+                    target.update(from: ip.baseAddress! + i * width, count: width)
+                    for patch in 0..<p {
+                        for j in 0..<s {
+                            let cj = c[i * p + patch, j]
+                            if cj != 0 { Kernels.axpy(cj, bp.baseAddress! + j * d, target + patch * d, d) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
