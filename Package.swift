@@ -95,7 +95,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "engine-benchmarks",
-            dependencies: ["Engine"],
+            dependencies: ["Engine", "Claims"],
             path: "Benchmarks/EngineBenchmarks"
         ),
         // Single-threaded workout of the Exact API for valgrind (Scripts/valgrind-exact.sh).

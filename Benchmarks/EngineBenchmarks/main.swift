@@ -2,12 +2,13 @@
 //
 //     swift run -c release engine-benchmarks [repetitions [section …]]
 //
-// Sections (all by default): products, fa-gd, at-phase, fa-paper.
+// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling.
 //
 // For each product shape the Swift kernel and numpy's matmul (Benchmarks/reference/matmul_numpy.py,
 // run as a subprocess between Swift rounds) are timed on the same shapes; the best time of each is
 // reported with the ratio numpy/TheoryCheck (> 1: TheoryCheck is faster) and the achieved
 // bandwidth (bytes of the operands read once / time).
+import Claims
 import Engine
 import Foundation
 
@@ -192,4 +193,35 @@ if section("fa-paper") {
     print("|---|---|---|---|")
     print("| d = 3072, k = 10, n = 1000 + 1000 test, 24 radii, 7-step PGD | \(String(format: "%.3f s", swiftSeconds)) | \(numpy.map { String(format: "%.2f s", $0) } ?? "—") | \(numpy.map { String(format: "%.1f×", $0 / swiftSeconds) } ?? "—") |")
     print("(TheoryCheck: best of 3 runs; critical radii at robust accuracy 0.05: binary \(String(format: "%.2f", ours[0].critical[0])), cluster \(String(format: "%.2f", ours[0].critical[1])); numpy: one run of Benchmarks/reference/fa_paper_numpy.py)")
+}
+
+// MARK: scaling of a GD step with d and n, and with the thread count
+
+if section("scaling") {
+    /// Seconds per full-batch GD step (primal route, fa-paper's network: 10 neurons, one history
+    /// record at the end), best of 3 runs of 20 steps, data sampling excluded.
+    func secondsPerStep(d: Int, n: Int, threads: Int) throws -> Double {
+        var config = Presets.faPaper
+        guard case var .multiCluster(data) = config.data else { preconditionFailure() }
+        data.dimension = d
+        data.trainSamples = n
+        data.testSamples = 10
+        config.data = .multiCluster(data)
+        config.optimizer.steps = 20
+        config.optimizer.probeEvery = 20
+        config.optimizer.algorithm = .primal
+        return try (0..<3).map { _ in try ExperimentRun.run(config, parallelism: Parallelism(threads: threads)).timings.training }.min()! / 20
+    }
+    func fitted(_ label: String, _ x: [Int], _ t: [Double]) {
+        let fit = PowerLawFit(x: x.map(Double.init), y: t)
+        print("| \(label) | " + zip(x, t).map { "\($0): \(String(format: "%.2f", $1 * 1e3)) ms" }.joined(separator: ", ")
+              + " | \(String(format: "%.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper)) |")
+    }
+    print("\n| GD step (primal, 10 neurons, \(parallelism.threads) threads) | time per step | fitted exponent [95% CI] |")
+    print("|---|---|---|")
+    let ds = [256, 512, 1024, 2048, 4096, 8192, 16384], ns = [250, 500, 1000, 2000, 4000]
+    fitted("vs d (n = 1000)", ds, try ds.map { try secondsPerStep(d: $0, n: 1000, threads: parallelism.threads) })
+    fitted("vs n (d = 3072)", ns, try ns.map { try secondsPerStep(d: 3072, n: $0, threads: parallelism.threads) })
+    let one = try secondsPerStep(d: 3072, n: 1000, threads: 1), two = try secondsPerStep(d: 3072, n: 1000, threads: 2)
+    print("| threads 1 → 2 (d = 3072, n = 1000) | \(String(format: "%.2f ms → %.2f ms", one * 1e3, two * 1e3)) | speed-up \(String(format: "%.2f×", one / two)) |")
 }

@@ -118,7 +118,9 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                         head.coefficient.withUnsafeBufferPointer { a in
                             for row in 0..<z.rows {
                                 let i = row / patches
-                                for r in 0..<m where sp[row * m + r] != 0 { fp[i * o + out[r]] += a[r] * sp[row * m + r] }
+                                // No branch on σ = 0: adding a·0 = ±0 leaves every sum's bits as they are
+                                // (f starts at +0 and is never −0), and the branch mispredicts on half the rows.
+                                for r in 0..<m { fp[i * o + out[r]] += a[r] * sp[row * m + r] }
                             }
                         }
                     }
@@ -144,7 +146,10 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                         head.coefficient.withUnsafeBufferPointer { a in
                             for row in 0..<z.rows {
                                 let i = row / patches
-                                for r in 0..<m where dp[row * m + r] != 0 { dp[row * m + r] = a[r] * gp[i * o + out[r]] * dp[row * m + r] }
+                                for r in 0..<m {  // a select, not a branch: σ′ = 0 gives +0, as before
+                                    let slope = dp[row * m + r], v = a[r] * gp[i * o + out[r]] * slope
+                                    dp[row * m + r] = slope != 0 ? v : 0
+                                }
                             }
                         }
                     }
