@@ -6,6 +6,8 @@ public enum DeterministicMath {
     /// ln 2 split into a high part with trailing zero bits (so e·ln2Hi is exact for |e| < 2¹¹) and
     /// the rest.
     static let ln2Hi = 0.693147180369123816490, ln2Lo = 1.90821492927058770002e-10
+    /// 1.0/23, 1.0/21, …, 1.0/1 (each a correctly rounded IEEE division).
+    static let seriesCoefficients: [Double] = stride(from: 23, through: 1, by: -2).map { 1.0 / Double($0) }
 
     /// The natural logarithm of a positive finite x, with error below 2 ulp (tested against a
     /// 256-bit BigFloat logarithm). x = m·2^e with m ∈ [√½, √2), then
@@ -22,8 +24,10 @@ public enum DeterministicMath {
         var m = Double(bitPattern: (bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000)  // [1, 2)
         if m > 1.4142135623730951 { m *= 0.5; e += 1 }
         let z = (m - 1) / (m + 1), z2 = z * z
-        var term = 1.0 / 23.0
-        for k in stride(from: 21, through: 1, by: -2) { term = 1.0 / Double(k) + z2 * term }
+        // Horner on 1/23, 1/21, …, 1/1: the reciprocals are the correctly rounded 1.0/k, formed once
+        // (`seriesCoefficients`) rather than by eleven divisions per call — the same bits.
+        var term = seriesCoefficients[0]
+        for k in 1..<12 { term = seriesCoefficients[k] + z2 * term }
         let logM = 2 * z * term
         return (Double(e) * ln2Hi + (logM + Double(e) * ln2Lo))
     }
