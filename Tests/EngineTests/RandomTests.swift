@@ -54,4 +54,21 @@ struct RandomTests {
             #expect(error <= (try Rational(exactly: y.ulp)) * 2, "log(\(x)) = \(y)")
         }
     }
+
+    /// The bulk generator gives the bits of `gaussian()` called `count` times and leaves the stream
+    /// where those calls leave it (the next Gaussian, spare included, and the next raw word agree),
+    /// from a block boundary and from the middle of a block or a pair alike.
+    @Test func bulkGaussiansAreTheScalarSequence() async throws {
+        await propertyCheck(count: 60, input: Gen.uint64(), Gen.int(in: 0...70), Gen.int(in: 0...3)) { seed, count, prefix in
+            var scalar = PRNGKey(seed: seed).stream, bulk = scalar
+            for _ in 0..<prefix { _ = scalar.gaussian(); _ = bulk.gaussian() }  // odd prefixes leave a spare
+            if prefix == 3 { _ = scalar.nextWord(); _ = bulk.nextWord() }  // mid-block
+            let expected = (0..<count).map { _ in scalar.gaussian() }
+            let got = bulk.gaussians(count)
+            #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "seed \(seed), count \(count), prefix \(prefix)")
+            #expect(bulk.gaussian().bitPattern == scalar.gaussian().bitPattern)
+            #expect(bulk.gaussian().bitPattern == scalar.gaussian().bitPattern)
+            #expect(bulk.next() == scalar.next())
+        }
+    }
 }

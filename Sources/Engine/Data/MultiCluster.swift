@@ -111,9 +111,9 @@ public struct MultiClusterData: Sendable {
                     parallelism.forEachRange(n, grain: 16) { rows in
                         for i in rows {
                             var stream = noiseKey.child(UInt64(i)).stream
-                            let c = clusters[i] * d
+                            let c = clusters[i] * d, g = stream.gaussians(d)
                             for j in 0..<d {
-                                let value = sigma * stream.gaussian()
+                                let value = sigma * g[j]
                                 if keepingNoise { xi![i * d + j] = value }
                                 x[i * d + j] = mu[c + j] + value
                             }

@@ -58,10 +58,10 @@ public struct PRNGKey: Sendable, Hashable, CustomStringConvertible {
 /// The stream of 64-bit words Philox(key, (b, b>>32, 0, 0)) for blocks b = 0, 1, 2, …
 public struct RandomStream: RandomNumberGenerator, Sendable {
     public let key: PRNGKey
-    private var blockIndex: UInt64 = 0
+    var blockIndex: UInt64 = 0
     private var buffer = SIMD4<UInt32>()
-    private var used = 4  // 32-bit words of `buffer` consumed
-    private var spareGaussian: Double?
+    var used = 4  // 32-bit words of `buffer` consumed
+    var spareGaussian: Double?
 
     public init(key: PRNGKey) { self.key = key }
 

@@ -165,7 +165,7 @@ public enum Attacks {
     /// radius — ε on the sphere, ε·U^{1/block} in the ball (uniform in the block's ball; in a
     /// subspace, the same law of the radius).
     static func l2Start(_ s: inout RandomStream, _ start: AttackConfig.Start, epsilon: Double, block: Int) -> (v: [Double], radius: Double) {
-        let v = (0..<block).map { _ in s.gaussian() }
+        let v = s.gaussians(block)
         return (v, start == .sphere ? epsilon : epsilon * Double.pow(s.uniform(), 1 / Double(block)))
     }
 
