@@ -2,7 +2,7 @@
 //
 //     swift run -c release engine-benchmarks [repetitions [section …]]
 //
-// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling.
+// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling, gradient-check.
 //
 // For each product shape the Swift kernel and numpy's matmul (Benchmarks/reference/matmul_numpy.py,
 // run as a subprocess between Swift rounds) are timed on the same shapes; the best time of each is
@@ -224,4 +224,24 @@ if section("scaling") {
     fitted("vs n (d = 3072)", ns, try ns.map { try secondsPerStep(d: 3072, n: $0, threads: parallelism.threads) })
     let one = try secondsPerStep(d: 3072, n: 1000, threads: 1), two = try secondsPerStep(d: 3072, n: 1000, threads: 2)
     print("| threads 1 → 2 (d = 3072, n = 1000) | \(String(format: "%.2f ms → %.2f ms", one * 1e3, two * 1e3)) | speed-up \(String(format: "%.2f×", one / two)) |")
+}
+
+// MARK: 256-bit gradient check of the fa-paper network, sampled
+
+if section("gradient-check") {
+    var config = Presets.faPaper
+    config.optimizer.probeEvery = config.optimizer.steps
+    let run = try ExperimentRun.run(config, parallelism: parallelism)
+    let network = run.final
+    print("\n| 256-bit gradient check, trained fa-paper net (30730 parameters) | samples | coordinates | time | per coordinate | per coordinate and sample | max relative error |")
+    print("|---|---|---|---|---|---|---|")
+    for samples in [10, 100] {
+        let data = run.train.subset(Array(0..<samples))
+        let coordinates = GradientCheck.sampledCoordinates(5, of: network.parameters.count, key: PRNGKey(seed: 7))
+        let clock = ContinuousClock(), start = clock.now
+        let result = try GradientCheck.parameters(network, data, LogisticLoss(), coordinates: coordinates)
+        let t = seconds(clock.now - start)
+        print("| | \(samples) | \(coordinates.count) | \(String(format: "%.2f s", t)) | \(String(format: "%.3f s", t / 5)) | \(String(format: "%.2f ms", t / 5 / Double(samples) * 1e3)) | \(String(format: "%.1e", result.relativeError)) |")
+    }
+    print("(a full check — every coordinate on all 1000 samples — would take about 30730 × 1000 × the per-coordinate-and-sample time)")
 }

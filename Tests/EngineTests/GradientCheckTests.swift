@@ -76,6 +76,26 @@ struct GradientCheckTests {
         }
     }
 
+    /// The sampling mode checks the chosen coordinates exactly as the full check does (same
+    /// references), and a gradient perturbed by 1e-8 relative at a sampled coordinate is caught.
+    @Test func sampledCoordinatesAreCheckedLikeTheFullCheck() async throws {
+        await propertyCheck(count: 10, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, kind: .binaryReLU)
+            let full = try GradientCheck.parameters(problem.network, problem.data, LogisticLoss())
+            let count = problem.network.parameters.count
+            let chosen = GradientCheck.sampledCoordinates(3, of: count, key: PRNGKey(seed: seed))
+            #expect(chosen.count == min(3, count) && Set(chosen).count == chosen.count && chosen == chosen.sorted())
+            let sampled = try GradientCheck.parameters(problem.network, problem.data, LogisticLoss(), coordinates: chosen)
+            #expect(sampled.checked == chosen.count && sampled.relativeError <= GradientCheckTests.tolerance, "\(problem): \(sampled)")
+            #expect(chosen.contains(sampled.worstIndex))
+            var g = problem.network.lossAndGradient(problem.data, LogisticLoss(), .serial).gradient
+            let p = chosen.max { abs(g[$0]) < abs(g[$1]) }!
+            g[p] *= 1 + 1e-8
+            let caught = try GradientCheck.parameters(problem.network, problem.data, LogisticLoss(), analytic: g, coordinates: chosen)
+            #expect(caught.relativeError > GradientCheckTests.tolerance && caught.worstIndex == p, "\(problem): \(caught) vs full \(full)")
+        }
+    }
+
     @Test func squaredLossGradientAgainstTheExactRationalDerivative() async throws {
         await propertyCheck(count: 25, input: GradientCheckTests.seeds, Gen.bool) { seed, multiClass throws in
             let problem = SmallProblem.make(seed: seed, multiClass: multiClass)

@@ -49,23 +49,39 @@ public enum GradientCheck {
     }
 
     /// The parameter gradient `analytic` (by default the model's own) against 256-bit central
-    /// differences of the reference loss.
+    /// differences of the reference loss — at every coordinate, or only at `coordinates` (the
+    /// sampling mode: each checked coordinate costs two reference losses over all of `data`, i.e.
+    /// 2·n·(forward pass) in 256-bit arithmetic; `Result.worstIndex` is then a parameter index,
+    /// `errors` follow `coordinates`, and the scale of the relative error is the largest checked
+    /// reference component).
     public static func parameters<M: ReferenceModel>(
-        _ model: M, _ data: Dataset, _ loss: any ReferenceLoss, analytic: [Double]? = nil
+        _ model: M, _ data: Dataset, _ loss: any ReferenceLoss, analytic: [Double]? = nil, coordinates: [Int]? = nil
     ) throws -> Result {
         let g = analytic ?? model.lossAndGradient(data, loss, .serial).gradient
         let theta = try model.parameters.map { try BigFloat(exactly: $0) }
+        let checked = coordinates ?? Array(theta.indices)
+        precondition(checked.allSatisfy { theta.indices.contains($0) }, "coordinates outside the parameter vector")
         let inputs = try data.inputs.rowList.map { try $0.map { try BigFloat(exactly: $0) } }
         let h = finiteDifferenceStep, twoH = finiteDifferenceStep + finiteDifferenceStep
         var reference: [Double] = []
-        for p in theta.indices {
+        for p in checked {
             var plus = theta, minus = theta
             plus[p] = theta[p] + h
             minus[p] = theta[p] - h
             let difference = try meanLoss(model, plus, inputs, data.labels, loss) - meanLoss(model, minus, inputs, data.labels, loss)
             reference.append(Double(try difference.divided(by: twoH)))
         }
-        return compare(g, reference, kinkDistance: model.kinkDistance(data.inputs))
+        let result = compare(checked.map { g[$0] }, reference, kinkDistance: model.kinkDistance(data.inputs))
+        return Result(relativeError: result.relativeError, worstIndex: checked.isEmpty ? 0 : checked[result.worstIndex],
+                      analytic: result.analytic, reference: result.reference, checked: result.checked,
+                      kinkDistance: result.kinkDistance, errors: result.errors)
+    }
+
+    /// `count` distinct parameter indices of 0..<`parameters`, uniformly at random from `key`, in
+    /// increasing order: the coordinates of a sampled check.
+    public static func sampledCoordinates(_ count: Int, of parameters: Int, key: PRNGKey) -> [Int] {
+        var stream = key.stream
+        return GradientDescent.sampleWithoutReplacement(min(count, parameters), of: parameters, &stream)
     }
 
     /// The input gradient ∂ℓ(x_i)/∂x_i (by default the model's own) against 256-bit central
