@@ -89,8 +89,10 @@ struct GradientCheckTests {
             #expect(sampled.checked == chosen.count && sampled.relativeError <= GradientCheckTests.tolerance, "\(problem): \(sampled)")
             #expect(chosen.contains(sampled.worstIndex))
             var g = problem.network.lossAndGradient(problem.data, LogisticLoss(), .serial).gradient
+            // Perturb the largest sampled component by 1e-8 of the gradient's scale (additively: every
+            // sampled component may be 0 when the sampled neurons are inactive at every sample).
             let p = chosen.max { abs(g[$0]) < abs(g[$1]) }!
-            g[p] *= 1 + 1e-8
+            g[p] += 1e-8 * max(abs(g[p]), g.map(abs).max()!, 1e-300)
             let caught = try GradientCheck.parameters(problem.network, problem.data, LogisticLoss(), analytic: g, coordinates: chosen)
             #expect(caught.relativeError > GradientCheckTests.tolerance && caught.worstIndex == p, "\(problem): \(caught) vs full \(full)")
         }
