@@ -17,6 +17,17 @@ let sections = Set(CommandLine.arguments.dropFirst(2))
 func section(_ name: String) -> Bool { sections.isEmpty || sections.contains(name) }
 let parallelism = Parallelism.machine
 
+/// One row of the closing table: a target of issues 3 and 8 with what this run measured.
+struct Target {
+    var name: String
+    var ours: Double
+    var reference: Double?
+    var required: Double  // the ratio reference / ours (or the speed-up) the target asks for
+    /// The machine's bound for this computation where one is measured (seconds), e.g. one read of X.
+    var bound: Double? = nil
+}
+nonisolated(unsafe) var targets: [Target] = []
+
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 func best(_ reps: Int, _ body: () -> Void) -> Double {
     let clock = ContinuousClock()
@@ -109,6 +120,11 @@ for name in swiftTimes.keys.sorted() {
     print("| \(name) | \(String(format: "%.3f ms", s * 1e3)) | \(n.map { String(format: "%.3f ms", $0 * 1e3) } ?? "—") | \(ratio) | \(String(format: "%.1f", bytes[name]! / s / 1e9)) | \(String(format: "%.1f", flops[name]! / s / 1e9)) |")
 }
 print("\n(best of \(repetitions) repetitions in each of 2 interleaved rounds; \(parallelism.threads) threads)")
+for name in swiftTimes.keys.sorted() {
+    let square = name.hasPrefix("A·B")
+    targets.append(Target(name: name, ours: swiftTimes[name]!, reference: numpy[name], required: square ? 0.5 : 1.2,
+                          bound: square ? nil : readOnce))
+}
 }
 
 // MARK: fa-paper training against the numpy GD on the same exported data
@@ -130,7 +146,7 @@ func numpySeconds(_ script: String, _ arguments: [String]) -> Double? {
 
 /// Trains `config` three times (best training time) and times the NumPy re-implementation `script`
 /// on the first run's export: one table row "| label | ours | numpy | ratio |".
-func sideBySide(_ config: ExperimentConfig, label: String, script: String, directoryName: String) throws -> String {
+func sideBySide(_ config: ExperimentConfig, label: String, script: String, directoryName: String) throws -> (line: String, ours: Double, numpy: Double?) {
     let runs = try (0..<3).map { _ in try ExperimentRun.run(config, parallelism: parallelism) }
     let swiftSeconds = runs.map(\.timings.training).min()!
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(directoryName).path
@@ -138,7 +154,8 @@ func sideBySide(_ config: ExperimentConfig, label: String, script: String, direc
     for (name, bytes) in try runs[0].exportFiles() { try output.write(name, bytes) }
     try output.commit()
     let numpySeconds = numpySeconds(script, ["time", directory])
-    return "| \(label) | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |"
+    let line = "| \(label) | \(String(format: "%.1f ms", swiftSeconds * 1e3)) | \(numpySeconds.map { String(format: "%.1f ms", $0 * 1e3) } ?? "—") | \(numpySeconds.map { String(format: "%.2f×", $0 / swiftSeconds) } ?? "—") |"
+    return (line, swiftSeconds, numpySeconds)
 }
 
 if section("fa-gd") {
@@ -150,7 +167,9 @@ for (label, probeEvery, algorithm) in [("kernel route, history at steps 0 and 10
     var config = Presets.faPaper
     config.optimizer.probeEvery = probeEvery
     config.optimizer.algorithm = algorithm
-    print(try sideBySide(config, label: label, script: "fa_gd_numpy.py", directoryName: "theorycheck-bench-\(probeEvery)"))
+    let row = try sideBySide(config, label: label, script: "fa_gd_numpy.py", directoryName: "theorycheck-bench-\(probeEvery)")
+    print(row.line)
+    if probeEvery == 100 { targets.append(Target(name: "fa-paper GD, 100 steps (kernel route)", ours: row.ours, reference: row.numpy, required: 3)) }
 }
 print("(TheoryCheck: best of 3 runs, including the Gram matrix and all history probes; numpy: the same GD")
 print(" without any probes, best of 3, Benchmarks/reference/fa_gd_numpy.py)")
@@ -165,7 +184,9 @@ if section("at-phase") {
     config.robustness = .none  // numpy times the training alone
     print("\n| at-phase adversarial training, 200 steps (5-step NRF-PGD + ½ clean) | TheoryCheck | numpy | numpy / TheoryCheck |")
     print("|---|---|---|---|")
-    print(try sideBySide(config, label: "n = 200, P = 32, d = 64, 16 neurons", script: "at_phase_numpy.py", directoryName: "theorycheck-bench-at-phase"))
+    let row = try sideBySide(config, label: "n = 200, P = 32, d = 64, 16 neurons", script: "at_phase_numpy.py", directoryName: "theorycheck-bench-at-phase")
+    print(row.line)
+    targets.append(Target(name: "at-phase adversarial training, 200 steps", ours: row.ours, reference: row.numpy, required: 10))
     print("(TheoryCheck: best of 3 runs; numpy: one run of Benchmarks/reference/at_phase_numpy.py, which replays it to 1e-11)")
 }
 
@@ -192,6 +213,7 @@ if section("fa-paper") {
     print("\n| fa-paper end to end (data, both nets, both curves) | TheoryCheck | numpy | numpy / TheoryCheck |")
     print("|---|---|---|---|")
     print("| d = 3072, k = 10, n = 1000 + 1000 test, 24 radii, 7-step PGD | \(String(format: "%.3f s", swiftSeconds)) | \(numpy.map { String(format: "%.2f s", $0) } ?? "—") | \(numpy.map { String(format: "%.1f×", $0 / swiftSeconds) } ?? "—") |")
+    targets.append(Target(name: "fa-paper end to end", ours: swiftSeconds, reference: numpy, required: 50))
     print("(TheoryCheck: best of 3 runs; critical radii at robust accuracy 0.05: binary \(String(format: "%.2f", ours[0].critical[0])), cluster \(String(format: "%.2f", ours[0].critical[1])); numpy: one run of Benchmarks/reference/fa_paper_numpy.py)")
 }
 
@@ -223,6 +245,7 @@ if section("scaling") {
     fitted("vs d (n = 1000)", ds, try ds.map { try secondsPerStep(d: $0, n: 1000, threads: parallelism.threads) })
     fitted("vs n (d = 3072)", ns, try ns.map { try secondsPerStep(d: 3072, n: $0, threads: parallelism.threads) })
     let one = try secondsPerStep(d: 3072, n: 1000, threads: 1), two = try secondsPerStep(d: 3072, n: 1000, threads: 2)
+    targets.append(Target(name: "threads 1 → 2, primal GD step (d = 3072, n = 1000)", ours: two, reference: one, required: 1.7))
     print("| threads 1 → 2 (d = 3072, n = 1000) | \(String(format: "%.2f ms → %.2f ms", one * 1e3, two * 1e3)) | speed-up \(String(format: "%.2f×", one / two)) |")
 }
 
@@ -244,4 +267,19 @@ if section("gradient-check") {
         print("| | \(samples) | \(coordinates.count) | \(String(format: "%.2f s", t)) | \(String(format: "%.3f s", t / 5)) | \(String(format: "%.2f ms", t / 5 / Double(samples) * 1e3)) | \(String(format: "%.1e", result.relativeError)) |")
     }
     print("(a full check — every coordinate on all 1000 samples — would take about 30730 × 1000 × the per-coordinate-and-sample time)")
+}
+
+// MARK: the targets of issues 3 and 8 in one table
+
+if !targets.isEmpty {
+    print("\n| target | TheoryCheck | reference | reference / TheoryCheck | required | met | machine bound | fraction of bound |")
+    print("|---|---|---|---|---|---|---|---|")
+    func time(_ t: Double) -> String { t < 1 ? String(format: "%.3f ms", t * 1e3) : String(format: "%.3f s", t) }
+    for t in targets {
+        let ratio = t.reference.map { $0 / t.ours }
+        print("| \(t.name) | \(time(t.ours)) | \(t.reference.map(time) ?? "—") | \(ratio.map { String(format: "%.2f×", $0) } ?? "—") | "
+              + "≥ \(t.required)× | \(ratio.map { $0 >= t.required ? "yes" : "no" } ?? "—") | \(t.bound.map(time) ?? "—") | "
+              + "\(t.bound.map { String(format: "%.0f%%", 100 * $0 / t.ours) } ?? "—") |")
+    }
+    print("(machine bound: one read of X with four SIMD accumulators per thread, where the computation must read X once)")
 }
