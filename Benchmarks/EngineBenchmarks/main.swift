@@ -246,6 +246,11 @@ if section("scaling") {
     fitted("vs n (d = 3072)", ns, try ns.map { try secondsPerStep(d: 3072, n: $0, threads: parallelism.threads) })
     let one = try secondsPerStep(d: 3072, n: 1000, threads: 1), two = try secondsPerStep(d: 3072, n: 1000, threads: 2)
     targets.append(Target(name: "threads 1 → 2, primal GD step (d = 3072, n = 1000)", ours: two, reference: one, required: 1.7))
+    // A compute-bound product: A·B at 1024² (8 MB of operands, in cache), 1 thread against 2.
+    let a = gaussian(1024, 1024, 11), b = gaussian(1024, 1024, 12)
+    let serial = best(5) { _ = Kernels.product(a, b, Parallelism(threads: 1)) }, parallel = best(5) { _ = Kernels.product(a, b, Parallelism(threads: 2)) }
+    targets.append(Target(name: "threads 1 → 2, A·B 1024² (compute-bound)", ours: parallel, reference: serial, required: 1.7))
+    print("| threads 1 → 2, A·B (1024² · 1024², compute-bound) | \(String(format: "%.1f ms → %.1f ms", serial * 1e3, parallel * 1e3)) | speed-up \(String(format: "%.2f×", serial / parallel)) |")
     print("| threads 1 → 2 (d = 3072, n = 1000) | \(String(format: "%.2f ms → %.2f ms", one * 1e3, two * 1e3)) | speed-up \(String(format: "%.2f×", one / two)) |")
 }
 
