@@ -59,13 +59,18 @@ struct GradientCheckTests {
         (.perClassReLU, "cross-entropy"), (.perClassReLU, "squared"),
     ]
 
-    @Test(arguments: modelLosses)
-    func parameterAndInputGradients(kind: ModelKind, lossName: String) async throws {
-        let loss: any ReferenceLoss = switch lossName {
+    /// The reference loss a test argument names ("logistic", "cross-entropy", else squared).
+    static func loss(named name: String) -> any ReferenceLoss {
+        switch name {
         case "logistic": LogisticLoss()
         case "cross-entropy": CrossEntropyLoss()
         default: SquaredLoss()
         }
+    }
+
+    @Test(arguments: modelLosses)
+    func parameterAndInputGradients(kind: ModelKind, lossName: String) async throws {
+        let loss = GradientCheckTests.loss(named: lossName)
         await propertyCheck(count: 25, input: GradientCheckTests.seeds) { seed throws in
             let problem = SmallProblem.make(seed: seed, kind: kind)
             #expect(problem.network.kinkDistance(problem.data.inputs) > 1e-20, "\(problem) is at a kink")

@@ -21,11 +21,7 @@ struct LinearizedNetworkTests {
     @Test(arguments: [(ModelKind.binaryReLU, "logistic"), (.thresholdNet, "squared"), (.quadraticNet, "logistic"),
                       (.patchCNN, "cross-entropy"), (.perClassReLU, "squared")])
     func gradientsAgainstHighPrecisionDifferences(kind: ModelKind, lossName: String) async throws {
-        let loss: any ReferenceLoss = switch lossName {
-        case "logistic": LogisticLoss()
-        case "cross-entropy": CrossEntropyLoss()
-        default: SquaredLoss()
-        }
+        let loss = GradientCheckTests.loss(named: lossName)
         await propertyCheck(count: 15, input: GradientCheckTests.seeds) { seed throws in
             let problem = SmallProblem.make(seed: seed, kind: kind)
             let model = Self.linearized(problem)
