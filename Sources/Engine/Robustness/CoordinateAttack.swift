@@ -16,7 +16,7 @@
 ///   direction v_i and the neurons.
 /// The iterates are those of the primal algorithm — the same random draws, the same steps, the
 /// same projections — up to rounding (the sums are formed in another order; replay-checked in
-/// `SubspaceAttackTests`). The inputs x + Bᵀc are formed only for the samples whose decision
+/// `CoordinateAttackTests`). The inputs x + Bᵀc are formed only for the samples whose decision
 /// changes and for the returned iterate.
 protocol PerturbationCoordinates {
     /// What one block of rows needs: per-row bases, gains and metrics.

@@ -32,7 +32,8 @@ struct WeightSpanCoordinates: PerturbationCoordinates {
         let n = inputs.rows, d = network.inputDimension, m = neurons
         var c = Matrix(rows: n, columns: 1 + m)
         guard config.start != .none else {
-            return (Frame(directions: Matrix(rows: n, columns: d), gains: Matrix(rows: n, columns: m), squaredNorms: [Double](repeating: 0, count: n)), c)
+            // No start: a = 0 throughout, so no direction is ever read (nor allocated).
+            return (Frame(directions: Matrix(rows: 0, columns: d), gains: Matrix(rows: n, columns: m), squaredNorms: [Double](repeating: 0, count: n)), c)
         }
         var directions = Matrix(rows: n, columns: d), squaredNorms = [Double](repeating: 0, count: n)
         for i in 0..<n {

@@ -24,7 +24,7 @@ struct Opaque<M: DifferentiableModel>: DifferentiableModel {
 /// adversarial training on at-phase that follows the primal run) and the full-space attack on
 /// Feature Averaging's one-patch networks.
 @Suite("PGD in coordinates")
-struct SubspaceAttackTests {
+struct CoordinateAttackTests {
     static func atPhase(_ overrides: [String]) throws -> (ExperimentConfig, SampledData) {
         let config = try ConfigResolution.resolve(preset: "at-phase", overrides: overrides)
         return (config, try SampledData.sample(config.data, task: config.task, key: PRNGKey(seed: config.seed).child("data")))
