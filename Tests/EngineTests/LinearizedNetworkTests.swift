@@ -53,17 +53,19 @@ struct LinearizedNetworkTests {
         }
     }
 
-    /// NTK regression with a vanishing ridge interpolates the training labels (more parameters
-    /// than samples: K has full rank on the samples with a nonzero tangent), and the kernel J·Jᵀ is Σ_r a_r² σ′σ′ (⟨x, x′⟩ + 1).
-    @Test func kernelRegressionInterpolatesAndTheKernelIsTheTangentKernel() async throws {
+    /// The kernel J·Jᵀ is Σ_r a_r² σ′σ′ (⟨x, x′⟩ + 1), and NTK regression satisfies its defining
+    /// equation: the training residual is y − f(X) = λ·α with (K + λI)·α = y − F(X; θ₀), α solved
+    /// exactly (Bareiss on the rational K + λI) — whatever the rank of K (samples with few or no
+    /// active neurons make it singular; only the ridge makes the system solvable).
+    @Test func kernelRegressionSolvesItsRidgeSystemAndTheKernelIsTheTangentKernel() async throws {
         await propertyCheck(count: 20, input: GradientCheckTests.seeds) { seed throws in
             let problem = SmallProblem.make(seed: seed, kind: .binaryReLU)
-            let net = problem.network, x = problem.data.inputs
+            let net = problem.network, x = problem.data.inputs, n = x.rows
             let j = NeuralTangentKernel.jacobian(net, x, .serial)
             let k = Kernels.productTransposed(j, j, .serial)
             let z = net.preactivations(x, .serial)
-            for a in 0..<x.rows {
-                for b in 0..<x.rows {
+            for a in 0..<n {
+                for b in 0..<n {
                     let inner = (0..<x.columns).reduce(1.0) { $0 + x[a, $1] * x[b, $1] }
                     let expected = (0..<net.neurons).reduce(0.0) { s, r in
                         s + net.head.coefficient[r] * net.head.coefficient[r] * net.activation.derivative(z[a, r]) * net.activation.derivative(z[b, r]) * inner
@@ -71,16 +73,19 @@ struct LinearizedNetworkTests {
                     #expect(abs(k[a, b] - expected) <= 1e-12 * (1 + abs(expected)), "\(problem)")
                 }
             }
-            guard let fit = try? NeuralTangentKernel.regression(net, on: problem.data, ridge: 1e-12, parallelism: .serial) else {
-                // Rank-deficient K (e.g. a sample with no active neuron): the Cholesky pivot must say so.
-                #expect(throws: Cholesky.NotPositiveDefinite.self) { try NeuralTangentKernel.regression(net, on: problem.data, ridge: 0, parallelism: .serial) }
-                return
-            }
-            // A sample with no active neuron has a zero tangent (K's row is 0): f stays F(x; θ₀) there.
+            let ridge = 1e-2
+            let lambda = ridge * (0..<n).reduce(0.0) { $0 + k[$1, $1] } / Double(n)
+            guard lambda > 0 else { return }  // no active neuron anywhere: nothing to fit
+            let fit = try NeuralTangentKernel.regression(net, on: problem.data, ridge: ridge, parallelism: .serial)
             let f = fit.logits(x, .serial), f0 = net.logits(x, .serial)
-            for i in 0..<x.rows {
-                let target = k[i, i] == 0 ? f0[i, 0] : Double(problem.data.labels[i])
-                #expect(abs(f[i, 0] - target) <= 1e-6, "\(problem): f = \(f[i, 0]), K_ii = \(k[i, i])")
+            var shifted = try k.storage.map { try Rational(exactly: $0) }
+            for i in 0..<n { shifted[i * n + i] = shifted[i * n + i] + (try Rational(exactly: lambda)) }
+            let alpha = try Bareiss.solve(try RationalMatrix(rows: n, columns: n, entries: shifted),
+                                          try (0..<n).map { try Rational(exactly: Double(problem.data.labels[$0]) - f0[$0, 0]) }).map { Double($0) }
+            for i in 0..<n {
+                let residual = Double(problem.data.labels[i]) - f[i, 0]
+                #expect(abs(residual - lambda * alpha[i]) <= 1e-9 * (1 + abs(Double(problem.data.labels[i]) - f0[i, 0])),
+                        "\(problem): residual \(residual) vs λα = \(lambda * alpha[i])")
             }
         }
     }
