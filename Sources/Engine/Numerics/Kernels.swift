@@ -56,11 +56,14 @@ public enum Kernels {
                             var i = 4 * quad
                             let i1 = min(a.rows, i + 4)
                             if i + 4 <= i1 && columnStride == 1 {
-                                var r = 0
+                                // While the tiles run over these four rows (from cache after the first),
+                                // each prefetches its share of the next four rows.
+                                let schedule = PrefetchSchedule(next: av + min(i + 4, a.rows - 4) * d, rows: 4, d: d, tiles: (m + 2) / 3)
+                                var r = 0, tile = 0
                                 while r < m {
                                     let count = min(3, m - r)
-                                    tile4x3(av + i * d, bv + r * d, count, d, n4, out + i * rowStride + r, rowStride)
-                                    r += count
+                                    tile4x3(av + i * d, bv + r * d, count, d, n4, out + i * rowStride + r, rowStride, schedule.segment(tile))
+                                    r += count; tile += 1
                                 }
                                 continue
                             }
@@ -119,16 +122,18 @@ public enum Kernels {
 
     /// The 4-row × (count ≤ 3)-column tile of the blocked product: twelve accumulators, 4 + count
     /// loads per step (the densest tile that fits the 16 AVX2 registers).
+    /// `prefetch` names lines to hint into cache, one per step (it changes no value).
     @inline(__always)
     static func tile4x3(_ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ count: Int, _ d: Int, _ n4: Int,
-                        _ out: UnsafeMutablePointer<Double>, _ rowStride: Int) {
+                        _ out: UnsafeMutablePointer<Double>, _ rowStride: Int, _ prefetch: PrefetchSchedule.Segment) {
         var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>()
         var b0 = SIMD4<Double>(), b1 = SIMD4<Double>(), b2 = SIMD4<Double>()
         var c0 = SIMD4<Double>(), c1 = SIMD4<Double>(), c2 = SIMD4<Double>()
         var e0 = SIMD4<Double>(), e1 = SIMD4<Double>(), e2 = SIMD4<Double>()
         let x1 = x + d, x2 = x1 + d, x3 = x2 + d, w1 = w + d, w2 = w1 + d
-        var j = 0
+        var j = 0, line = prefetch.start
         while j < n4 {
+            prefetchForReading(line); line += prefetch.stride
             let p0 = load4(w, j)
             let p1 = count > 1 ? load4(w1, j) : SIMD4<Double>()
             let p2 = count > 2 ? load4(w2, j) : SIMD4<Double>()
@@ -326,11 +331,12 @@ public enum Kernels {
                             var i = bi * block
                             while i < i1 {
                                 if i + 3 < i1 {
-                                    var j = j0
+                                    let schedule = PrefetchSchedule(next: av + min(i + 4, n - 4) * d, rows: 4, d: d, tiles: (j1 - j0 + 2) / 3)
+                                    var j = j0, tile = 0
                                     while j < j1 {
                                         let count = min(3, j1 - j)
-                                        tile4x3(av + i * d, bv + j * d, count, d, n4, out + i * m + j, m)
-                                        j += count
+                                        tile4x3(av + i * d, bv + j * d, count, d, n4, out + i * m + j, m, schedule.segment(tile))
+                                        j += count; tile += 1
                                     }
                                     i += 4
                                 } else if i + 1 < i1 {
