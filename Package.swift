@@ -80,7 +80,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "theorycheck",
-            dependencies: ["TheoryCheckCLI"]
+            dependencies: ["TheoryCheckCLI", "Engine"]
         ),
         // Benchmarks (run with `swift run -c release exact-benchmarks`), with their C reference.
         .target(

@@ -16,6 +16,7 @@ let repetitions = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 2
 let sections = Set(CommandLine.arguments.dropFirst(2))
 func section(_ name: String) -> Bool { sections.isEmpty || sections.contains(name) }
 let parallelism = Parallelism.machine
+Allocator.keepLargeBlocks()  // as the command-line tool does (Engine/Runtime/Allocator.swift)
 
 /// One row of the closing table: a target of issues 3 and 8 with what this run measured.
 struct Target {
