@@ -67,6 +67,22 @@ extension PerturbationCoordinates {
         }
     }
 
+    /// The PGD steps from the (projected) start `c`: `config.steps` times, z = z⁰ + change(c), the
+    /// objective's gradient, an ascent step and the projection. `visit` sees the logits of each
+    /// iterate before its step (the last iterate is left to the caller).
+    func iterate(_ frame: Frame, z0: Matrix, _ c: inout Matrix, labels: [Int], epsilon: Double, config: AttackConfig,
+                 objective: any Loss, visit: ((Matrix, Matrix) -> Void)? = nil) {
+        let alpha = config.stepSizeFactor * epsilon
+        for _ in 0..<config.steps {
+            let z = preactivations(frame, z0: z0, c)
+            let f = network.logits(fromPreactivations: z)
+            visit?(f, c)
+            let (_, g) = objective.valueAndGradient(logits: f, labels: labels, divisor: 1)
+            ascend(frame, &c, ascentDirection(frame, network.preactivationGradient(z, logitGradient: g)), alpha)
+            projectOntoBall(frame, &c, epsilon)
+        }
+    }
+
     /// Every PGD step on a few rows (see `Attacks.attackBlock`), in coordinates.
     func attackBlock(inputs: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig,
                      objective: any Loss, key: PRNGKey, keep: Attacks.Kept) -> Attacks.Outcome {
@@ -74,22 +90,15 @@ extension PerturbationCoordinates {
         let z0 = network.preactivations(inputs, .serial)
         var (frame, c) = frame(inputs, indices: indices, config: config, epsilon: epsilon, key: key)
         if config.start != .none { projectOntoBall(frame, &c, epsilon) }
-        let alpha = config.stepSizeFactor * epsilon
         var found = [Bool](repeating: false, count: n)
         var adversarial = inputs
-        for _ in 0..<config.steps {
-            let z = preactivations(frame, z0: z0, c)
-            let f = network.logits(fromPreactivations: z)
-            if keep == .firstSuccess {
-                for (i, label) in predictedLabels(f).enumerated() where !found[i] && label != labels[i] {
-                    found[i] = true
-                    perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i)
-                }
-            }
-            let (_, g) = objective.valueAndGradient(logits: f, labels: labels, divisor: 1)
-            ascend(frame, &c, ascentDirection(frame, network.preactivationGradient(z, logitGradient: g)), alpha)
-            projectOntoBall(frame, &c, epsilon)
-        }
+        iterate(frame, z0: z0, &c, labels: labels, epsilon: epsilon, config: config, objective: objective,
+                visit: keep == .firstSuccess ? { f, c in
+                    for (i, label) in predictedLabels(f).enumerated() where !found[i] && label != labels[i] {
+                        found[i] = true
+                        perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i)
+                    }
+                } : nil)
         var x = inputs
         for i in 0..<n { perturbed(frame, inputs, c, sample: i, into: &x, row: i) }
         if keep == .last { return Attacks.Outcome(inputs: x, fooled: []) }

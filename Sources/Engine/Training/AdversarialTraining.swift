@@ -79,9 +79,13 @@ public struct AdversarialTraining: Codable, Equatable, Sendable {
 
     /// The backward pass of L_AT at θ = `model.parameters` on `data` (step `step` of a run keyed
     /// by `key`): the gradient c·∇L(clean) + (1 − c)·∇L(x̃), the clean pass skipped when c = 0.
+    /// For a patch network under a subspace attack the whole step runs in the attack's coordinates
+    /// (`backwardInCoordinates`: the same gradient up to rounding, far fewer operations).
     func lossAndGradient<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, loss: any Loss, key: PRNGKey, parallelism: Parallelism
     ) -> Backward {
+        if let network = model as? TwoLayerNetwork,
+           let backward = backwardInCoordinates(network, data, loss: loss, key: key, parallelism: parallelism) { return backward }
         let adversarial = Dataset(inputs: examples(model, data, loss: loss, key: key, parallelism: parallelism), labels: data.labels)
         var backward = model.lossAndGradient(adversarial, loss, parallelism)
         backward.preactivationGradient = nil  // x̃ is not in the span of the clean data
