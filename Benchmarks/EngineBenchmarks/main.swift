@@ -113,6 +113,8 @@ print("transpose X (1000×3072):", String(format: "%.1f ms", best(5) { _ = x.tra
 print("gram X·Xᵀ (1000×3072):", String(format: "%.1f ms", best(3) { _ = Kernels.gram(x, parallelism) } * 1e3))
 print("K·C (1000×1000 · 1000×10):", String(format: "%.3f ms", best(repetitions) { _ = Kernels.productTransposed(kMatrix, cT, parallelism) } * 1e3))
 print("Cᵀ·X (10×1000 · 1000×3072):", String(format: "%.3f ms", best(repetitions) { _ = Kernels.productTransposed(xt, cT, parallelism).transposed } * 1e3))
+let cMatrix = cT.transposed
+print("Cᵀ·X from X itself, no Xᵀ (transposedProduct):", String(format: "%.3f ms", best(repetitions) { _ = Kernels.transposedProduct(cMatrix, x, parallelism) } * 1e3))
 print("| product | TheoryCheck | numpy | numpy / TheoryCheck | TheoryCheck GB/s | TheoryCheck GFLOP/s |")
 print("|---|---|---|---|---|---|")
 for name in swiftTimes.keys.sorted() {

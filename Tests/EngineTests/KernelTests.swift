@@ -46,6 +46,22 @@ struct KernelTests {
         }
     }
 
+    /// Aᵀ·B is exactly its documented sum, fma over i = 0, 1, … in order — for row counts with and
+    /// without a remainder of the four-row stream, and column counts with a vector tail.
+    @Test(arguments: [(7, 3, 13), (8, 10, 517), (203, 16, 64), (1, 1, 1)])
+    func transposedProductIsTheSequentialSum(shape: (Int, Int, Int)) {
+        let (n, m, d) = shape
+        let a = gaussianMatrix(n, m, seed: 21), b = gaussianMatrix(n, d, seed: 22)
+        let c = Kernels.transposedProduct(a, b, Parallelism(threads: 3))
+        for r in 0..<m {
+            for j in 0..<d {
+                var s = 0.0
+                for i in 0..<n { s = s.addingProduct(a[i, r], b[i, j]) }
+                #expect(c[r, j].bitPattern == s.bitPattern, "entry (\(r), \(j))")
+            }
+        }
+    }
+
     @Test func everyKernelIsBitIdenticalForAnyThreadCount() {
         let x = gaussianMatrix(203, 517, seed: 5), w = gaussianMatrix(10, 517, seed: 6), g = gaussianMatrix(203, 10, seed: 7)
         let big = gaussianMatrix(70, 517, seed: 8)

@@ -126,10 +126,17 @@ struct TrainingTests {
         for i in 0..<5 { for j in 0..<5 { #expect(abs(gram[i, j] - (i == j ? 50 : 0)) < 1e-11) } }
         #expect(data.train.clusters == (0..<25).map { $0 % 5 })  // exactly n/k per cluster
         #expect(data.train.labels == data.train.clusters.map { $0 < 2 ? 1 : -1 })
-        // x = μ_c + ξ: the stored noise reproduces the inputs exactly as they were rounded.
-        for i in 0..<25 { for j in 0..<50 {
-            #expect(data.train.inputs[i, j] == data.features[data.train.clusters[i], j] + data.train.noise![i, j])
-        } }
+        // x = μ_c + ξ: the noise, drawn again from its streams (the dataset keeps no matrix),
+        // reproduces the inputs exactly as they were rounded — for the test set too, and for any
+        // thread count.
+        for set in [data.train, data.test] {
+            let noise = try #require(set.noise)
+            #expect(set.storedNoise == nil)
+            #expect(set.noiseSource!.matrix(.serial) == noise)
+            for i in 0..<set.count { for j in 0..<50 {
+                #expect(set.inputs[i, j] == data.features[set.clusters[i], j] + noise[i, j])
+            } }
+        }
         let again = try MultiClusterData(config, key: PRNGKey(seed: 3))
         #expect(again.train == data.train && again.features == data.features)
     }

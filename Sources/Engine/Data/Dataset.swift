@@ -5,18 +5,25 @@ public struct Dataset: Sendable, Equatable {
     /// ±1 for binary tasks, 0..<classes for multi-class tasks.
     public var labels: [Int]
     public var clusters: [Int]
-    public var noise: Matrix?
+    /// ξ as given, or nil (see `noise`).
+    var storedNoise: Matrix?
+    /// Where clustered data keep their noise: its streams (`ClusterNoise`), not the matrix.
+    public var noiseSource: ClusterNoise?
+    /// ξ (n × d): the matrix given at construction, or drawn again from `noiseSource` — the same
+    /// bits as sampled, n·d Gaussians per access (bind it once).
+    public var noise: Matrix? { storedNoise ?? noiseSource?.matrix() }
     /// The transpose of the patch rows ((n·P) × d, see `TwoLayerNetwork`), kept when the same data
     /// is used for many gradient steps: the weight gradient dzᵀ·X is then a product of contiguous
     /// rows, (Xᵀ·dz)ᵀ. `transposedPatches` is the P it was formed for.
     var transposedPatchMatrix: Matrix?
     var transposedPatches = 0
 
-    public init(inputs: Matrix, labels: [Int], clusters: [Int] = [], noise: Matrix? = nil) {
+    public init(inputs: Matrix, labels: [Int], clusters: [Int] = [], noise: Matrix? = nil, noiseSource: ClusterNoise? = nil) {
         self.inputs = inputs
         self.labels = labels
         self.clusters = clusters
-        self.noise = noise
+        storedNoise = noise
+        self.noiseSource = noiseSource
     }
 
     /// The same data with the transposed patch rows computed once.

@@ -87,42 +87,34 @@ public struct MultiClusterData: Sendable {
             features = Matrix(try OrthogonalFeatures.scaledBasis(count: k, dimension: d))
         }
         train = MultiClusterData.sample(config.trainSamples, config, features, key.child("train"))
-        test = MultiClusterData.sample(config.testSamples, config, features, key.child("test"), keepingNoise: false)
+        test = MultiClusterData.sample(config.testSamples, config, features, key.child("test"))
     }
 
-    /// Row i's noise comes from its own stream (key "noise", child i), so the rows can be sampled in
-    /// parallel and the result does not depend on the thread count.
-    /// `keepingNoise`: whether the dataset keeps ξ (n × d, as large as the inputs) — the weight
-    /// decomposition of the training set needs it; the test set's is never read (same inputs either way).
+    /// Row i's noise comes from its own stream (key "noise", child i: `ClusterNoise`), so the rows can
+    /// be sampled in parallel and the result does not depend on the thread count. The dataset keeps
+    /// the noise's source, not the n × d matrix; `Dataset.noise` draws it again where it is needed
+    /// (the weight decomposition's reconstruction).
     static func sample(_ n: Int, _ config: MultiClusterConfig, _ features: Matrix, _ key: PRNGKey,
-                       keepingNoise: Bool = true, _ parallelism: Parallelism = .machine) -> Dataset {
+                       _ parallelism: Parallelism = .machine) -> Dataset {
         let d = config.dimension, k = config.clusters
         var assignment = key.child("clusters").stream
         let clusters: [Int] = (0..<n).map { i in
             config.sampling == .balanced ? i % k : Int(assignment.next() % UInt64(k))
         }
-        let noiseKey = key.child("noise"), sigma = config.noise
-        var noise = Matrix(rows: keepingNoise ? n : 0, columns: d)
+        let noise = ClusterNoise(key: key.child("noise"), sigma: config.noise, rows: n, dimension: d)
         var inputs = Matrix(rows: n, columns: d)
         features.storage.withUnsafeBufferPointer { mu in
-            noise.storage.withUnsafeMutableBufferPointer { xi in
-                inputs.storage.withUnsafeMutableBufferPointer { x in
-                    let (xi, x) = (xi.baseAddress, x.baseAddress!)
-                    parallelism.forEachRange(n, grain: 16) { rows in
-                        for i in rows {
-                            var stream = noiseKey.child(UInt64(i)).stream
-                            let c = clusters[i] * d, g = stream.gaussians(d)
-                            for j in 0..<d {
-                                let value = sigma * g[j]
-                                if keepingNoise { xi![i * d + j] = value }
-                                x[i * d + j] = mu[c + j] + value
-                            }
-                        }
+            inputs.storage.withUnsafeMutableBufferPointer { x in
+                let x = UncheckedSendable(x.baseAddress!), mu = UncheckedSendable(mu.baseAddress!)
+                parallelism.forEachRange(n, grain: 16) { rows in
+                    for i in rows {
+                        let c = clusters[i] * d, xi = noise.row(i)
+                        for j in 0..<d { x.value[i * d + j] = mu.value[c + j] + xi[j] }
                     }
                 }
             }
         }
         let labels = clusters.map { $0 < config.positiveClusters ? 1 : -1 }
-        return Dataset(inputs: inputs, labels: labels, clusters: clusters, noise: keepingNoise ? noise : nil)
+        return Dataset(inputs: inputs, labels: labels, clusters: clusters, noiseSource: noise)
     }
 }

@@ -160,25 +160,24 @@ public enum Kernels {
     }
 
     /// Aᵀ·B for A (n×m) and B (n×d): row r of the result is Σ_i A[i, r]·b_i in the order
-    /// i = 0…n−1. With A = ∂L/∂(pre-activations) and B the data this is the weight gradient.
-    /// Tiles of 8 result rows × 4 columns stay in registers over the whole sum; parallel over
+    /// i = 0…n−1. With A = ∂L/∂(pre-activations) and B the data this is the weight gradient, with
+    /// A the coefficients C of the weight decomposition the weights Cᵀ·X — read from X itself, no
+    /// transpose kept. B is streamed once, four rows at a time, into an L1-sized block of result
+    /// columns (each entry loaded, given its four multiply-adds in order, stored); parallel over
     /// column blocks (each thread owns whole output entries).
     public static func transposedProduct(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.rows == b.rows, "Aᵀ·B: \(a.shape) and \(b.shape) have different numbers of rows")
         let n = a.rows, m = a.columns, d = b.columns
         var c = Matrix(rows: m, columns: d)
-        let chunk = 64  // columns per parallel task
+        guard m > 0, d > 0 else { return c }
+        let chunk = max(4, min(256, 2048 / m) & ~3)  // result columns per block: m × chunk Doubles ≤ 16 KiB
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
                     let av = pa.baseAddress!, bv = pb.baseAddress!, out = pc.baseAddress!
                     parallelism.forEachRange((d + chunk - 1) / chunk) { chunks in
-                        let j0 = chunks.lowerBound * chunk, j1 = min(d, chunks.upperBound * chunk)
-                        var r0 = 0
-                        while r0 < m {
-                            let rows = min(8, m - r0)
-                            accumulateTile(av, m, r0, rows, bv, d, n, j0, j1, out)
-                            r0 += rows
+                        for block in chunks {
+                            accumulateRows(av, m, bv, d, n, block * chunk, min(d, (block + 1) * chunk), out)
                         }
                     }
                 }
@@ -187,43 +186,46 @@ public enum Kernels {
         return c
     }
 
-    /// out[r0 + q, j] = Σ_i a[i, r0 + q]·b[i, j] for q < rows ≤ 8 and j in j0..<j1.
+    /// out[r, j] += Σ_i a[i, r]·b[i, j] for every r < m and j in j0..<j1, i = 0, 1, … in order:
+    /// four rows of b at a time (each entry gets fma(a₀, b₀, ·), then a₁b₁, a₂b₂, a₃b₃), then the
+    /// remaining rows one by one.
     @inline(__always)
-    static func accumulateTile(_ a: UnsafePointer<Double>, _ m: Int, _ r0: Int, _ rows: Int,
-                               _ b: UnsafePointer<Double>, _ d: Int, _ n: Int, _ j0: Int, _ j1: Int,
-                               _ out: UnsafeMutablePointer<Double>) {
-        var j = j0
-        while j + 4 <= j1 {
-            var acc = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(),
-                       SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
-            for i in 0..<n {
-                let x = load4(b + i * d, j), coefficients = a + i * m + r0
-                acc.0 = acc.0.addingProduct(SIMD4(repeating: coefficients[0]), x)
-                if rows > 1 { acc.1 = acc.1.addingProduct(SIMD4(repeating: coefficients[1]), x) }
-                if rows > 2 { acc.2 = acc.2.addingProduct(SIMD4(repeating: coefficients[2]), x) }
-                if rows > 3 { acc.3 = acc.3.addingProduct(SIMD4(repeating: coefficients[3]), x) }
-                if rows > 4 { acc.4 = acc.4.addingProduct(SIMD4(repeating: coefficients[4]), x) }
-                if rows > 5 { acc.5 = acc.5.addingProduct(SIMD4(repeating: coefficients[5]), x) }
-                if rows > 6 { acc.6 = acc.6.addingProduct(SIMD4(repeating: coefficients[6]), x) }
-                if rows > 7 { acc.7 = acc.7.addingProduct(SIMD4(repeating: coefficients[7]), x) }
+    static func accumulateRows(_ a: UnsafePointer<Double>, _ m: Int, _ b: UnsafePointer<Double>, _ d: Int, _ n: Int,
+                               _ j0: Int, _ j1: Int, _ out: UnsafeMutablePointer<Double>) {
+        let vectorEnd = j0 + ((j1 - j0) & ~3)
+        var i = 0
+        while i + 4 <= n {
+            let x0 = b + i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
+            for r in 0..<m {
+                let c0 = a[i * m + r], c1 = a[(i + 1) * m + r], c2 = a[(i + 2) * m + r], c3 = a[(i + 3) * m + r]
+                let v0 = SIMD4(repeating: c0), v1 = SIMD4(repeating: c1), v2 = SIMD4(repeating: c2), v3 = SIMD4(repeating: c3)
+                let o = out + r * d
+                var j = j0
+                while j < vectorEnd {
+                    var acc = load4(UnsafePointer(o), j)
+                    acc = acc.addingProduct(v0, load4(x0, j))
+                    acc = acc.addingProduct(v1, load4(x1, j))
+                    acc = acc.addingProduct(v2, load4(x2, j))
+                    acc = acc.addingProduct(v3, load4(x3, j))
+                    store4(acc, o, j)
+                    j += 4
+                }
+                while j < j1 {
+                    o[j] = o[j].addingProduct(c0, x0[j]).addingProduct(c1, x1[j]).addingProduct(c2, x2[j]).addingProduct(c3, x3[j])
+                    j += 1
+                }
             }
-            store4(acc.0, out, r0 * d + j)
-            if rows > 1 { store4(acc.1, out, (r0 + 1) * d + j) }
-            if rows > 2 { store4(acc.2, out, (r0 + 2) * d + j) }
-            if rows > 3 { store4(acc.3, out, (r0 + 3) * d + j) }
-            if rows > 4 { store4(acc.4, out, (r0 + 4) * d + j) }
-            if rows > 5 { store4(acc.5, out, (r0 + 5) * d + j) }
-            if rows > 6 { store4(acc.6, out, (r0 + 6) * d + j) }
-            if rows > 7 { store4(acc.7, out, (r0 + 7) * d + j) }
-            j += 4
+            i += 4
         }
-        while j < j1 {  // column tail: the same order, one column at a time
-            for q in 0..<rows {
-                var s = 0.0
-                for i in 0..<n { s = s.addingProduct(a[i * m + r0 + q], b[i * d + j]) }
-                out[(r0 + q) * d + j] = s
+        while i < n {
+            let x = b + i * d
+            for r in 0..<m {
+                let coefficient = a[i * m + r], v = SIMD4(repeating: coefficient), o = out + r * d
+                var j = j0
+                while j < vectorEnd { store4(load4(UnsafePointer(o), j).addingProduct(v, load4(x, j)), o, j); j += 4 }
+                while j < j1 { o[j] = o[j].addingProduct(coefficient, x[j]); j += 1 }
             }
-            j += 1
+            i += 1
         }
     }
 

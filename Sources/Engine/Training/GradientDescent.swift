@@ -116,7 +116,7 @@ extension GradientDescent {
             let recorder = HistoryRecorder<TwoLayerNetwork>(
                 train: train, test: test, loss: loss, robustness: robustness, key: key.child("robustness"),
                 parallelism: parallelism, probe: probe.map { p in { step, net in p(step, net as! M) } })
-            let history = try trainInSpan(&network, on: model.prepareForTraining(train), loss: loss, parallelism: parallelism,
+            let history = try trainInSpan(&network, on: train, loss: loss, parallelism: parallelism,
                                           observe: observe, recorder: recorder)
             model = network as! M
             return history

@@ -31,7 +31,6 @@ extension GradientDescent {
     ) throws -> [HistoryRecord] {
         let n = train.count, neurons = network.neurons
         let x = train.inputs
-        let xt = train.transposedPatchRows(patches: 1) ?? x.transposed
         let kernel = Kernels.gram(x, parallelism)
         let initial = network
         let z0 = Kernels.productTransposed(x, initial.weights, parallelism)  // X·W(0)ᵀ
@@ -39,8 +38,8 @@ extension GradientDescent {
         var history: [HistoryRecord] = []
 
         func weights() -> Matrix {
-            // Cᵀ·X = (Xᵀ·C)ᵀ: rows of Xᵀ against rows of Cᵀ, one pass over Xᵀ, then a small transpose.
-            var w = Kernels.productTransposed(xt, ct, parallelism).transposed
+            // Cᵀ·X read from X itself (one pass, no transpose of X kept: the run's memory is X, K and n×m).
+            var w = Kernels.transposedProduct(ct.transposed, x, parallelism)
             for t in w.storage.indices { w.storage[t] += initial.weights.storage[t] }
             return w
         }
