@@ -201,9 +201,12 @@ if section("fa-paper") {
     func endToEnd() throws -> (seconds: Double, critical: [Double]) {
         let clock = ContinuousClock(), start = clock.now
         var critical: [Double] = []
+        // One sample of the data for both nets, as the experiment (and the numpy reference) has it.
+        guard case let .multiCluster(dataConfig) = Presets.faPaper.data else { fatalError("fa-paper is MultiCluster data") }
+        let shared = try MultiClusterData(dataConfig, key: PRNGKey(seed: Presets.faPaper.seed).child("data"))
         for var config in [Presets.faPaper, Presets.faPaperCluster] {
             config.optimizer.probeEvery = config.optimizer.steps
-            let run = try ExperimentRun.run(config, parallelism: parallelism)
+            let run = try ExperimentRun.run(config, data: SampledData.multiCluster(shared, task: config.task), parallelism: parallelism)
             let curve = RobustAccuracy.curve(run.final, run.test, radii: radii, attack: .faPaper, trainingLoss: config.loss.loss,
                                              key: PRNGKey(seed: 3), parallelism: parallelism)
             critical.append(RobustAccuracy.criticalRadius(curve, level: 0.05) ?? .infinity)

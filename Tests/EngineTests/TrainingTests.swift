@@ -140,4 +140,17 @@ struct TrainingTests {
         let again = try MultiClusterData(config, key: PRNGKey(seed: 3))
         #expect(again.train == data.train && again.features == data.features)
     }
+
+    /// One MultiCluster sample shared by an experiment's binary and per-cluster nets gives each run
+    /// exactly what sampling its own data gives (weights, history and test accuracy, bit for bit).
+    @Test func sharedMultiClusterDataGiveTheSameRuns() throws {
+        guard case let .multiCluster(dataConfig) = Presets.faSmall.data else { Issue.record("fa-small is MultiCluster data"); return }
+        for var config in [Presets.faSmall, Presets.faSmallCluster] {
+            config.optimizer.steps = 20
+            let shared = try MultiClusterData(dataConfig, key: PRNGKey(seed: config.seed).child("data"))
+            let given = try ExperimentRun.run(config, data: SampledData.multiCluster(shared, task: config.task), parallelism: .serial)
+            let own = try ExperimentRun.run(config, parallelism: .serial)
+            #expect(given.final == own.final && given.history == own.history && given.train == own.train && given.test == own.test)
+        }
+    }
 }

@@ -23,12 +23,15 @@ public struct ExperimentRun: Sendable {
     public var test: Dataset { data.test }
 
     /// Runs the experiment: a pure function of `config` (seed included), for any `parallelism`.
-    public static func run(_ config: ExperimentConfig, parallelism: Parallelism = .machine) throws -> ExperimentRun {
+    /// `data`, when given, must be the config's own sample, `SampledData.sample(config.data, task:
+    /// config.task, key: PRNGKey(seed: config.seed).child("data"))` — e.g. one MultiCluster sample
+    /// shared by the binary and the per-cluster net of an experiment (`SampledData.multiCluster`).
+    public static func run(_ config: ExperimentConfig, data given: SampledData? = nil, parallelism: Parallelism = .machine) throws -> ExperimentRun {
         try config.validate()
         let clock = ContinuousClock()
         let start = clock.now
         let key = PRNGKey(seed: config.seed)
-        let data = try SampledData.sample(config.data, task: config.task, key: key.child("data"))
+        let data = try given ?? SampledData.sample(config.data, task: config.task, key: key.child("data"))
         let sampled = clock.now
         let net = config.network
         let initial = TwoLayerNetwork.initialized(

@@ -27,15 +27,20 @@ public struct SampledData: Sendable {
     }
 
     /// Samples `config` from `key` (independent child keys per part).
+    /// A MultiCluster sample labelled for `task`: ±1 by J₊/J₋ (binary) or the cluster index (the
+    /// per-cluster task) — so both tasks of one experiment can share one sample of the data.
+    public static func multiCluster(_ data: MultiClusterData, task: ExperimentConfig.Task) -> SampledData {
+        let (train, test) = task == .binary ? (data.train, data.test) : (data.train.clusterLabelled, data.test.clusterLabelled)
+        return SampledData(train: train, test: test,
+                           arrays: [("features", NPY.Array(data.features)), ("clusters_train", NPY.Array(labels: train.clusters)),
+                                    ("clusters_test", NPY.Array(labels: test.clusters))],
+                           probeFeatures: [("cosine", data.features)], clusterFeatures: data.features)
+    }
+
     public static func sample(_ config: DataConfig, task: ExperimentConfig.Task, key: PRNGKey) throws -> SampledData {
         switch config {
         case let .multiCluster(c):
-            let data = try MultiClusterData(c, key: key)
-            let (train, test) = task == .binary ? (data.train, data.test) : (data.train.clusterLabelled, data.test.clusterLabelled)
-            return SampledData(train: train, test: test,
-                               arrays: [("features", NPY.Array(data.features)), ("clusters_train", NPY.Array(labels: train.clusters)),
-                                        ("clusters_test", NPY.Array(labels: test.clusters))],
-                               probeFeatures: [("cosine", data.features)], clusterFeatures: data.features)
+            return multiCluster(try MultiClusterData(c, key: key), task: task)
         case let .patchStructured(c):
             let data = try PatchStructuredData(c, key: key)
             return SampledData(train: data.train, test: data.test,
