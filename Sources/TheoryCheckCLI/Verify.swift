@@ -128,7 +128,11 @@ struct Verify: ParsableCommand {
         for (index, claim) in claims.enumerated() {
             var observed = run
             observed.progress = { trial, of, seed in progress.show(claim: index + 1, id: claim.id, trial: trial, of: of, seed: seed) }
-            results.append(try claim.check(observed))
+            // The whole check's wall time (its trials, and its sweeps and fits beyond them).
+            let clock = ContinuousClock(), start = clock.now
+            var result = try claim.check(observed)
+            result.seconds = (clock.now - start).inSeconds
+            results.append(result)
             progress.clear()
         }
         let counts = Verdict.allCases.map { v in (v, results.filter { $0.verdict == v }.count) }.filter { $0.1 > 0 }

@@ -70,6 +70,7 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     public var measurements: [String: Double]
     public var series: [String: [Double]]
     public var counterexample: Counterexample?
+    /// Wall-clock seconds of the check (not part of the result: never compared by `regress`).
     public var seconds: Double
 
     public init(id: String, variant: ClaimVariant, scale: Scale, verdict: Verdict, predicate: String, summary: String,
