@@ -71,4 +71,21 @@ struct RandomTests {
             #expect(bulk.next() == scalar.next())
         }
     }
+
+    /// Every count from 0 to 200 on a few keys: the counts a batch of eight attempts reaches
+    /// exactly (where the batch must stop at the lane that reaches it, not consume all eight) are
+    /// among them for every key.
+    @Test func bulkGaussiansStopWhereTheScalarCallsStop() {
+        for seed in [1, 2, 3, 2026] as [UInt64] {
+            for count in 0...200 {
+                var scalar = PRNGKey(seed: seed).stream, bulk = scalar
+                let expected = (0..<count).map { _ in scalar.gaussian() }
+                #expect(bulk.gaussians(count).map(\.bitPattern) == expected.map(\.bitPattern))
+                var (rawBulk, rawScalar) = (bulk, scalar)  // the raw words right after, and after one more Gaussian
+                #expect(rawBulk.next() == rawScalar.next(), "seed \(seed), count \(count): the raw stream continues differently")
+                #expect(bulk.gaussian().bitPattern == scalar.gaussian().bitPattern && bulk.next() == scalar.next(),
+                        "seed \(seed), count \(count): the stream continues differently")
+            }
+        }
+    }
 }

@@ -11,25 +11,49 @@
 /// the time.
 extension RandomStream {
     public mutating func gaussians(_ count: Int) -> [Double] {
-        var out = [Double]()
-        out.reserveCapacity(count)
-        while out.count < count {
-            guard spareGaussian == nil, used == 4 else { out.append(gaussian()); continue }
-            let (u, v) = Self.candidates(key: key.raw, firstBlock: blockIndex)
-            let s = u * u + v * v
-            let factor = (-2 * DeterministicMath.log8(s) / s).squareRoot()  // meaningless where rejected
-            var consumed = 0
-            for lane in 0..<8 {
-                consumed = lane + 1
-                guard s[lane] < 1, s[lane] != 0 else { continue }
-                out.append(u[lane] * factor[lane])
-                if out.count == count { spareGaussian = v[lane] * factor[lane]; break }
-                out.append(v[lane] * factor[lane])
-                if out.count == count { break }
+        // 16 entries of slack: a batch writes both values of all eight lanes before its count moves.
+        var produced = 0
+        return [Double](unsafeUninitializedCapacity: count + 16) { buffer, initialized in
+            let p = buffer.baseAddress!
+            while produced < count {
+                guard spareGaussian == nil, used == 4 else { p[produced] = gaussian(); produced += 1; continue }
+                let (u, v) = Self.candidates(key: key.raw, firstBlock: blockIndex)
+                let s = u * u + v * v
+                let accepted = (s .< 1) .& (s .!= 0)
+                // √(−2 ln s / s) lane by lane (IEEE's correctly rounded square root, as in `gaussian()`);
+                // rejected lanes get 0 first — they are never read, and SIMD8's own squareRoot() calls
+                // libm's sqrt per lane, whose domain-error path the rejected lanes (s ≥ 1) would take.
+                var factor = -2 * DeterministicMath.log8(s) / s
+                factor.replace(with: 0, where: .!accepted)
+                for lane in 0..<8 { factor[lane] = factor[lane].squareRoot() }
+                let x = u * factor, y = v * factor
+                var taken = 0
+                for lane in 0..<8 where accepted[lane] { taken += 1 }
+                if produced + 2 * taken < count {
+                    // The whole batch (it cannot reach `count`, so every lane is consumed, as in the
+                    // scalar calls): each accepted lane's pair, in lane order; the writes of rejected
+                    // lanes are overwritten by the next pair, or land in the slack.
+                    for lane in 0..<8 {
+                        p[produced] = x[lane]; p[produced + 1] = y[lane]
+                        produced += accepted[lane] ? 2 : 0
+                    }
+                    blockIndex &+= 8
+                    continue
+                }
+                // The last batch: stop at `count` exactly, keeping a pair's second value as the spare.
+                var consumed = 0
+                for lane in 0..<8 {
+                    consumed = lane + 1
+                    guard accepted[lane] else { continue }
+                    p[produced] = x[lane]; produced += 1
+                    if produced == count { spareGaussian = y[lane]; break }
+                    p[produced] = y[lane]; produced += 1
+                    if produced == count { break }
+                }
+                blockIndex &+= UInt64(consumed)
             }
-            blockIndex &+= UInt64(consumed)
+            initialized = count
         }
-        return out
     }
 
     /// (u, v) of the polar method's attempts from blocks b … b+7: `symmetricUniform()` of words
