@@ -213,6 +213,13 @@ if section("fa-paper") {
         }
         return (seconds(clock.now - start), critical)
     }
+    // The rate of the protocol's random starts: d = 3072 Gaussians per sample and radius, one thread.
+    let gaussianSeconds = best(3) {
+        var sink = 0.0
+        for i in 0..<2000 { var s = PRNGKey(seed: 5).child(UInt64(i)).stream; sink += s.gaussians(3072)[0] }
+        blackHole(sink)
+    }
+    print(String(format: "bulk Gaussians, one thread: %.2f ns each (2000 starts of d = 3072)", gaussianSeconds / (2000 * 3072) * 1e9))
     let ours = try (0..<3).map { _ in try endToEnd() }
     let swiftSeconds = ours.map(\.seconds).min()!
     let numpy = numpySeconds("fa_paper_numpy.py", ["time", "1"])
