@@ -116,11 +116,33 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                 f.storage.withUnsafeMutableBufferPointer { fp in
                     head.neuronOutput.withUnsafeBufferPointer { out in
                         head.coefficient.withUnsafeBufferPointer { a in
-                            for row in 0..<z.rows {
-                                let i = row / patches
-                                // No branch on σ = 0: adding a·0 = ±0 leaves every sum's bits as they are
-                                // (f starts at +0 and is never −0), and the branch mispredicts on half the rows.
-                                for r in 0..<m { fp[i * o + out[r]] += a[r] * sp[row * m + r] }
+                            // F_{i,q} = Σ_p Σ_{r: out(r) = q} a_r·σ(z_{(i,p),r}), added in the order (p, r).
+                            // No branch on σ = 0: adding a·0 = ±0 leaves every sum's bits as they are
+                            // (f starts at +0 and is never −0), and the branch mispredicts on half the rows.
+                            // Four samples at a time: their sums are independent chains of additions,
+                            // interleaved so that one chain's latency hides behind the others' (each
+                            // sum keeps its own order, so the bits are those of one sample at a time).
+                            let samples = z.rows / patches, rowWidth = patches * m
+                            var i = 0
+                            while i + 4 <= samples {
+                                let s0 = sp.baseAddress! + i * rowWidth, f0 = fp.baseAddress! + i * o
+                                for p in 0..<patches {
+                                    for r in 0..<m {
+                                        let coefficient = a[r], q = out[r], column = p * m + r
+                                        f0[q] += coefficient * s0[column]
+                                        f0[o + q] += coefficient * s0[rowWidth + column]
+                                        f0[2 * o + q] += coefficient * s0[2 * rowWidth + column]
+                                        f0[3 * o + q] += coefficient * s0[3 * rowWidth + column]
+                                    }
+                                }
+                                i += 4
+                            }
+                            while i < samples {
+                                for p in 0..<patches {
+                                    let row = i * patches + p
+                                    for r in 0..<m { fp[i * o + out[r]] += a[r] * sp[row * m + r] }
+                                }
+                                i += 1
                             }
                         }
                     }
