@@ -166,11 +166,20 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                 g.storage.withUnsafeBufferPointer { gp in
                     head.neuronOutput.withUnsafeBufferPointer { out in
                         head.coefficient.withUnsafeBufferPointer { a in
-                            for row in 0..<z.rows {
-                                let i = row / patches
-                                for r in 0..<m {  // a select, not a branch: σ′ = 0 gives +0, as before
-                                    let slope = dp[row * m + r], v = a[r] * gp[i * o + out[r]] * slope
-                                    dp[row * m + r] = slope != 0 ? v : 0
+                            // a_r·∂L/∂F_{i,out(r)} once per sample (the same product (a·g)·σ′ as
+                            // before), then every patch row of the sample in one contiguous pass.
+                            var scale = [Double](repeating: 0, count: m)
+                            scale.withUnsafeMutableBufferPointer { c in
+                                for i in 0..<(z.rows / patches) {
+                                    for r in 0..<m { c[r] = a[r] * gp[i * o + out[r]] }
+                                    var row = dp.baseAddress! + i * patches * m
+                                    for _ in 0..<patches {
+                                        for r in 0..<m {  // a select, not a branch: σ′ = 0 gives +0, as before
+                                            let slope = row[r], v = c[r] * slope
+                                            row[r] = slope != 0 ? v : 0
+                                        }
+                                        row += m
+                                    }
                                 }
                             }
                         }
