@@ -152,5 +152,16 @@ struct TrainingTests {
             let own = try ExperimentRun.run(config, parallelism: .serial)
             #expect(given.final == own.final && given.history == own.history && given.train == own.train && given.test == own.test)
         }
+        // Data labelled for the other task, or of another size, is refused naming `data`.
+        let shared = try MultiClusterData(dataConfig, key: PRNGKey(seed: 0).child("data"))
+        for (config, wrong) in [(Presets.faSmall, SampledData.multiCluster(shared, task: .multiclass)),
+                                (Presets.faSmallCluster, SampledData.multiCluster(shared, task: .binary))] {
+            #expect { _ = try ExperimentRun.run(config, data: wrong, parallelism: .serial) } throws: { error in
+                (error as? ConfigError)?.field == "data"
+            }
+        }
+        var smaller = Presets.faSmall
+        if case var .multiCluster(c) = smaller.data { c.trainSamples = 200; smaller.data = .multiCluster(c) }
+        #expect(throws: ConfigError.self) { _ = try ExperimentRun.run(smaller, data: SampledData.multiCluster(shared, task: .binary), parallelism: .serial) }
     }
 }

@@ -31,6 +31,7 @@ public struct ExperimentRun: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let key = PRNGKey(seed: config.seed)
+        if let given { try checkShared(given, for: config) }
         let data = try given ?? SampledData.sample(config.data, task: config.task, key: key.child("data"))
         let sampled = clock.now
         let net = config.network
@@ -69,6 +70,21 @@ public struct ExperimentRun: Sendable {
         let trained = clock.now
         return ExperimentRun(config: config, data: data, initial: initial, final: network, history: history,
                              decomposition: tracker.value, timings: ((sampled - start).inSeconds, (trained - sampled).inSeconds))
+    }
+
+    /// Given data must have the config's shape and labels for its task (the cheap part of "its own
+    /// sample"; the values themselves are the caller's promise): otherwise a `ConfigError` naming `data`.
+    static func checkShared(_ data: SampledData, for config: ExperimentConfig) throws {
+        let width = config.data.patches * config.data.patchDimension
+        var expected = "inputs of width \(width)"
+        var fits = data.train.inputs.columns == width && (data.test.count == 0 || data.test.inputs.columns == width)
+        if case let .multiCluster(c) = config.data {
+            expected += ", \(c.trainSamples) + \(c.testSamples) samples labelled " + (config.task == .binary ? "±1" : "by cluster")
+            let labelled = { (set: Dataset) in config.task == .binary ? set.labels.allSatisfy { abs($0) == 1 } : set.labels == set.clusters }
+            fits = fits && data.train.count == c.trainSamples && data.test.count == c.testSamples && labelled(data.train) && labelled(data.test)
+        }
+        try ConfigError.require(fits, "data", "given data (\(data.train.count) + \(data.test.count) samples of width \(data.train.inputs.columns))",
+                                "the config's own sample: \(expected)")
     }
 
     /// The files of the export, by name: NumPy arrays (float64 `<f8`, labels `<i8`, C order) and

@@ -26,7 +26,6 @@ public struct SampledData: Sendable {
         return a
     }
 
-    /// Samples `config` from `key` (independent child keys per part).
     /// A MultiCluster sample labelled for `task`: ±1 by J₊/J₋ (binary) or the cluster index (the
     /// per-cluster task) — so both tasks of one experiment can share one sample of the data.
     public static func multiCluster(_ data: MultiClusterData, task: ExperimentConfig.Task) -> SampledData {
@@ -37,6 +36,7 @@ public struct SampledData: Sendable {
                            probeFeatures: [("cosine", data.features)], clusterFeatures: data.features)
     }
 
+    /// Samples `config` from `key` (independent child keys per part).
     public static func sample(_ config: DataConfig, task: ExperimentConfig.Task, key: PRNGKey) throws -> SampledData {
         switch config {
         case let .multiCluster(c):

@@ -8,8 +8,8 @@
 /// Why the kernels need it: a streaming kernel whose loop body is mostly fused multiply-adds keeps
 /// few cache misses in flight (each loop iteration occupies many reorder-buffer entries), so it
 /// reads memory at about half the rate of a plain summation loop — `Kernels.productTransposed`
-/// on fa-paper's Xᵀ (24.6 MB) measured 1.5–1.8 ms with two threads without it and 0.86–1.05 ms with
-/// the next row group prefetched while the current one is computed (Benchmarks/BENCHMARKS.md).
+/// on fa-paper's Xᵀ (24.6 MB, Gᵀ·X) measured 1.5–1.8 ms with two threads without it and 0.89–1.14 ms
+/// with the next row group prefetched while the current one is computed (Benchmarks/BENCHMARKS.md).
 @_silgen_name("llvm.prefetch.p0")
 @usableFromInline
 func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ cacheType: Int32)

@@ -9,7 +9,7 @@ import Glibc
 /// malloc serves blocks above its mmap threshold (128 KiB at first, adjusted as blocks are freed)
 /// with fresh mappings, so such a step can pay for mapping, zero-filling and unmapping its pages:
 /// at-phase adversarial training inside `engine-benchmarks` spent a quarter of its time in page
-/// faults and took 2.2 s for 200 steps; with the blocks kept in malloc's heap, 0.9 s.
+/// faults and took 2.2 s for 200 steps; with the blocks kept in malloc's heap, 1.07–1.25 s.
 ///
 /// Nothing computed depends on it (it moves no value; only where blocks live). The command-line
 /// tool and the benchmarks call it once at start; a library user may, too.
