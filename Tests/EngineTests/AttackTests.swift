@@ -35,6 +35,49 @@ struct AttackTests {
         }
     }
 
+    /// The split start (`SplitGaussianStart`) draws a standard Gaussian of ℝ^d: for a random
+    /// 10 × 64 weight matrix, 4000 vectors g = Qᵀξ + ρ·u pass the KS test at level 0.001 for
+    /// ‖g‖² ~ χ²_64 and for ⟨g, e⟩ ~ N(0, 1), e mixing a span direction and a complement one; the
+    /// quantities the coordinates use agree with the formed vector (W·g = (W·Qᵀ)·ξ and
+    /// ‖g‖² = ‖ξ‖² + ρ² to rounding). Drawing ρ² from χ²_d instead of χ²_{d−m} is rejected.
+    @Test func splitStartIsAStandardGaussian() throws {
+        let (d, m) = (64, 10)
+        var s = PRNGKey(seed: 5).stream
+        let w = Matrix(rows: m, columns: d, storage: s.gaussians(m * d))
+        let split = try #require(SplitGaussianStart(spanning: w))
+        let q = split.basis
+        var outside = s.gaussians(d)  // a unit vector of the complement: P⊥h/‖P⊥h‖
+        for r in 0..<m {
+            let c = (0..<d).reduce(0.0) { $0 + q[r, $1] * outside[$1] }
+            for t in 0..<d { outside[t] -= c * q[r, t] }
+        }
+        let outsideNorm = outside.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let e = (0..<d).map { (q[0, $0] + outside[$0] / outsideNorm) / 2.0.squareRoot() }
+        let wq = (0..<m).map { r in (0..<m).map { j in (0..<d).reduce(0.0) { $0 + w[r, $1] * q[j, $1] } } }
+        var lengths: [Double] = [], projections: [Double] = [], worst = 0.0
+        for i in 0..<4000 {
+            let draw = split.draw(key: PRNGKey(seed: 6).child(UInt64(i)), .sphere, epsilon: 1)
+            let g = split.vector(draw)
+            let length = g.reduce(0) { $0 + $1 * $1 }
+            lengths.append(length)
+            projections.append(zip(g, e).reduce(0) { $0 + $1.0 * $1.1 })
+            worst = max(worst, abs(length - draw.squaredLength) / length)
+            for r in 0..<m {
+                let direct = (0..<d).reduce(0.0) { $0 + w[r, $1] * g[$1] }
+                let viaBasis = (0..<m).reduce(0.0) { $0 + draw.coefficients[$1] * wq[r][$1] }
+                worst = max(worst, abs(direct - viaBasis) / length.squareRoot())
+            }
+        }
+        #expect(worst < 1e-13, "the coordinates' ‖g‖² and W·g differ from the formed vector's by \(worst)")
+        let critical = LawChecks.criticalValue(samples: lengths.count)
+        let dLength = LawChecks.kolmogorovSmirnov(lengths) { LawChecks.chiSquaredCDF($0, degreesOfFreedom: d) }
+        let dProjection = LawChecks.kolmogorovSmirnov(projections, LawChecks.normalCDF)
+        #expect(dLength < critical && dProjection < critical, "KS distances ‖g‖²: \(dLength), ⟨g, e⟩: \(dProjection) (critical \(critical))")
+        // ρ² ~ χ²_d (the whole dimension counted twice) would make ‖g‖² ~ χ²_{d+m}: told apart.
+        let wrong = lengths.map { $0 + (0..<m).reduce(0.0) { acc, _ in let x = s.gaussian(); return acc + x * x } }
+        #expect(LawChecks.kolmogorovSmirnov(wrong) { LawChecks.chiSquaredCDF($0, degreesOfFreedom: d) } > critical)
+    }
+
     /// More steps or more restarts never find less, on the same key.
     @Test func moreStepsAndRestartsAreNeverWeaker() throws {
         let (data, _) = try smallFeatureAveraging(d: 64, n: 40)

@@ -2,7 +2,8 @@ import Testing
 @testable import Engine
 
 /// Forwards every call to the wrapped model and hides its type: the attacks then run their primal
-/// algorithm (the reference the coordinate route is replayed against).
+/// algorithm (the reference the coordinate route is replayed against) — with the same random start,
+/// as the span of the input gradients is forwarded too.
 struct Opaque<M: DifferentiableModel>: DifferentiableModel {
     var model: M
     var outputs: Int { model.outputs }
@@ -14,6 +15,7 @@ struct Opaque<M: DifferentiableModel>: DifferentiableModel {
     func logits(_ inputs: Matrix, _ parallelism: Parallelism) -> Matrix { model.logits(inputs, parallelism) }
     func lossAndGradient(_ data: Dataset, _ loss: any Loss, _ parallelism: Parallelism) -> Backward { model.lossAndGradient(data, loss, parallelism) }
     func prepareForTraining(_ data: Dataset) -> Dataset { model.prepareForTraining(data) }
+    var inputGradientSpan: Matrix? { model.inputGradientSpan }
     func logitsAndInputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> (logits: Matrix, gradient: Matrix) {
         model.logitsAndInputGradient(inputs, labels: labels, loss, parallelism)
     }
@@ -85,15 +87,19 @@ struct CoordinateAttackTests {
     }
 
     /// The full-space ℓ2 attack in span{v_i, w_1 … w_m} (`WeightSpanCoordinates`) on a trained
-    /// fa-small net (binary and per-cluster): the fa-paper protocol (sphere start, model loss) and
-    /// the strong one (ball start, margin), at a radius that fools some points and not others —
-    /// the inputs agree with the primal algorithm's to 1e-12·ε, the decisions are equal.
+    /// fa-small net (binary and per-cluster): the fa-paper protocol (sphere start, model loss), the
+    /// strong one (ball start, margin) and FGM, at a radius that fools some points and not others —
+    /// the inputs agree with the primal algorithm's to 1e-12·ε, the decisions are equal, and the
+    /// decisions-only mode (no input formed, the last decision from the pre-activations in
+    /// coordinates) decides as both.
     @Test(arguments: ["fa-small", "fa-small-cluster"])
     func weightSpanReplaysThePrimalAttack(preset: String) throws {
         let config = try ConfigResolution.resolve(preset: preset, overrides: ["optimizer.steps=100", "data.trainSamples=80", "data.testSamples=40"])
         let run = try ExperimentRun.run(config, parallelism: .serial)
         let net = run.final, test = run.test
-        guard case .weightSpan = CoordinateRoute(net, config: .faPaper, block: net.inputDimension) else { Issue.record("not in coordinates"); return }
+        guard case .weightSpan = CoordinateRoute(net, config: .faPaper, block: net.inputDimension, start: SplitGaussianStart(spanning: net.weights)) else {
+            Issue.record("not in coordinates"); return
+        }
         var fooled = 0, kept = 0
         for (attack, epsilon) in [(AttackConfig.faPaper, 3.0), (.strong, 4.0), (.fgm, 3.0)] {
             for objective in attack.objectives(classes: net.outputs, trainingLoss: config.loss.loss) {
@@ -108,6 +114,15 @@ struct CoordinateAttackTests {
                     #expect(fast.fooled == primal.fooled)
                     fooled += fast.fooled.filter { $0 }.count
                     kept += fast.fooled.filter { !$0 }.count
+                    guard keep == .firstSuccess else { continue }
+                    let decisions = Attacks.attack(net, inputs: test.inputs, labels: test.labels, epsilon: epsilon, config: attack,
+                                                   objective: objective, key: key, keep: .decisions, parallelism: .serial)
+                    #expect(decisions.fooled == fast.fooled && decisions.inputs.rows == 0)
+                    // A selection of rows is attacked as in the whole batch (each row its own stream).
+                    let rows = Array(stride(from: 1, to: test.count, by: 3))
+                    let some = Attacks.attack(net, inputs: test.inputs, labels: test.labels, epsilon: epsilon, config: attack,
+                                              objective: objective, key: key, rows: rows, keep: .decisions, parallelism: .serial)
+                    #expect(some.fooled == rows.map { fast.fooled[$0] })
                 }
             }
         }
@@ -115,6 +130,8 @@ struct CoordinateAttackTests {
         // Where coordinates cost more than the primal steps (s = 1 + m > d/4) the primal algorithm runs.
         let wide = TwoLayerNetwork.initialized(inputDimension: 64, head: .binary(neuronsPerSign: 8, scale: 1), weightStd: 1, biasStd: 0,
                                                key: PRNGKey(seed: 1))
-        #expect(CoordinateRoute(wide, config: .faPaper, block: 64) == nil)
+        #expect(CoordinateRoute(wide, config: .faPaper, block: 64, start: SplitGaussianStart(spanning: wide.weights)) == nil)
+        // A random start must come split along the span to be drawn in coordinates.
+        #expect(CoordinateRoute(net, config: .faPaper, block: net.inputDimension) == nil)
     }
 }

@@ -88,4 +88,20 @@ struct RandomTests {
             }
         }
     }
+
+    /// χ²_k by definition (k = 6) and by Marsaglia–Tsang (k = 40 and fa-paper's d − m = 3062):
+    /// 4000 samples each pass the Kolmogorov–Smirnov test against the exact distribution function
+    /// at level 0.001, and the k = 40 samples are rejected against χ²_44 (the test can fail).
+    @Test(arguments: [6, 40, 3062])
+    func chiSquaredHasItsLaw(k: Int) {
+        var s = PRNGKey(seed: 2026).child(UInt64(k)).stream
+        let samples = (0..<4000).map { _ in s.chiSquared(degreesOfFreedom: k) }
+        let critical = LawChecks.criticalValue(samples: samples.count)
+        let d = LawChecks.kolmogorovSmirnov(samples) { LawChecks.chiSquaredCDF($0, degreesOfFreedom: k) }
+        #expect(d < critical, "χ²_\(k): KS distance \(d) ≥ \(critical)")
+        if k == 40 {
+            let wrong = LawChecks.kolmogorovSmirnov(samples) { LawChecks.chiSquaredCDF($0, degreesOfFreedom: 44) }
+            #expect(wrong > critical, "χ²_40 samples not told apart from χ²_44 (KS distance \(wrong))")
+        }
+    }
 }

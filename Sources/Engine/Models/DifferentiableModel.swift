@@ -24,6 +24,17 @@ public protocol DifferentiableModel: Sendable {
     /// that an attack step costs one forward and one backward pass. Row i of both depends on row i
     /// of `inputs` only, bit for bit (attacks work on blocks of rows).
     func logitsAndInputGradient(_ inputs: Matrix, labels: [Int], _ loss: any Loss, _ parallelism: Parallelism) -> (logits: Matrix, gradient: Matrix)
+
+    /// Rows (fewer than the input's width) whose span holds ∂ℓ/∂x at every input and for every
+    /// loss, where the model knows such a span; nil otherwise. A one-patch two-layer net's input
+    /// gradient Σ_r ∂ℓ/∂z_r·w_r lies in the span of its first-layer weights. The attacks draw their
+    /// random ℓ2 start split along this span (`SplitGaussianStart`); a wrapper must forward it to be
+    /// attacked with the same random draws as the model it wraps.
+    var inputGradientSpan: Matrix? { get }
+}
+
+extension DifferentiableModel {
+    public var inputGradientSpan: Matrix? { nil }
 }
 
 /// The result of one backward pass.

@@ -71,6 +71,9 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
     public var neurons: Int { weights.rows }
     /// The patch dimension d (the length of each w_r).
     public var inputDimension: Int { weights.columns }
+
+    /// W, for one patch and fewer neurons than inputs: ∂ℓ/∂x = Σ_r ∂ℓ/∂z_r·w_r (biases add nothing).
+    public var inputGradientSpan: Matrix? { patches == 1 && neurons < inputDimension ? weights : nil }
     public var outputs: Int { head.outputs }
 
     // MARK: Parameters

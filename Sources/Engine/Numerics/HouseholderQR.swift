@@ -5,10 +5,22 @@ public enum HouseholderQR {
     /// The d×k matrix Q with orthonormal columns spanning the columns of `a` (d×k, d ≥ k), returned
     /// with one column per *row* (k×d), the engine's layout for feature vectors.
     public static func orthonormalColumns(of a: Matrix) -> Matrix {
-        let d = a.rows, k = a.columns
-        precondition(d >= k, "QR needs at least as many rows as columns (got \(a.shape))")
-        // Work on columns: cols[j] is column j of A, overwritten by R's column and reflectors.
-        var cols = (0..<k).map { j in (0..<d).map { a[$0, j] } }
+        precondition(a.rows >= a.columns, "QR needs at least as many rows as columns (got \(a.shape))")
+        return orthonormalBasis(columns: (0..<a.columns).map { j in (0..<a.rows).map { a[$0, j] } }, dimension: a.rows)
+    }
+
+    /// Orthonormal rows (k×d) spanning the rows of `a` (k×d, k ≤ d): `orthonormalColumns(of: aᵀ)`,
+    /// the same bits, without forming the transpose.
+    public static func orthonormalRows(spanning a: Matrix) -> Matrix {
+        precondition(a.columns >= a.rows, "QR needs at least as many columns as rows here (got \(a.shape))")
+        return orthonormalBasis(columns: (0..<a.rows).map(a.row), dimension: a.columns)
+    }
+
+    /// Q of the columns `cols` (k vectors of length d).
+    static func orthonormalBasis(columns: [[Double]], dimension d: Int) -> Matrix {
+        let k = columns.count
+        // cols[j] is column j of A, overwritten by R's column and reflectors.
+        var cols = columns
         var reflectors: [[Double]] = []  // v_j (unit length) acting on rows j..<d
         var signs: [Double] = []
         for j in 0..<k {

@@ -24,10 +24,13 @@ public enum Attacks {
         case firstSuccess
         /// The last iterate (adversarial training, as in Madry et al.).
         case last
+        /// Only whether each sample's decision changed at some iterate (as `.firstSuccess`), no
+        /// inputs: robust accuracy needs no more, and the coordinate routes then form no input at all.
+        case decisions
     }
 
-    /// The perturbed inputs and, for `.firstSuccess`, whether each sample's decision changed
-    /// (empty for `.last`, which skips the final forward pass).
+    /// The perturbed inputs (none for `.decisions`) and, unless `.last` (which skips the final
+    /// forward pass), whether each sample's decision changed.
     public struct Outcome: Sendable {
         public var inputs: Matrix
         public var fooled: [Bool]
@@ -41,23 +44,30 @@ public enum Attacks {
                key: key, keep: keep, parallelism: parallelism).inputs
     }
 
-    /// PGD on every row of `inputs` (see the type's documentation).
+    /// PGD on every row of `inputs` (see the type's documentation), or on the rows `rows` of it
+    /// only (the outcome's rows in that order; row r keeps its own stream either way).
     public static func attack<M: DifferentiableModel>(
         _ model: M, inputs: Matrix, labels: [Int], epsilon: Double, config: AttackConfig, objective: any Loss,
-        key: PRNGKey, sampleIndices: [Int]? = nil, keep: Kept = .firstSuccess,
+        key: PRNGKey, sampleIndices: [Int]? = nil, rows selected: [Int]? = nil, keep: Kept = .firstSuccess,
         parallelism: Parallelism = .machine
     ) -> Outcome {
-        let n = inputs.rows, width = inputs.columns
+        let width = inputs.columns, n = selected?.count ?? inputs.rows
         let block = config.patchDimension > 0 ? config.patchDimension : width
         let subspace = config.subspaceBasis
         precondition(subspace.map { $0.columns == block } ?? true, "the subspace basis must have the budget block's width \(block)")
         precondition(width % block == 0, "the input width \(width) is not a multiple of the patch dimension \(block)")
-        precondition(labels.count == n && (sampleIndices?.count ?? n) == n, "one label and index per row")
+        precondition(labels.count == inputs.rows && (sampleIndices?.count ?? inputs.rows) == inputs.rows, "one label and index per row")
+        let row = { (j: Int) in selected?[j] ?? j }
         guard epsilon > 0, n > 0 else {
-            return Outcome(inputs: inputs, fooled: keep == .last ? [] : zip(model.predictions(inputs, parallelism), labels).map { $0 != $1 })
+            let x = selected.map { s in Matrix(rows: s.count, columns: width, storage: s.flatMap { inputs.storage[($0 * width)..<(($0 + 1) * width)] }) } ?? inputs
+            return Outcome(inputs: keep == .decisions ? Matrix(rows: 0, columns: width) : x,
+                           fooled: keep == .last ? [] : zip(model.predictions(x, parallelism), (0..<n).map { labels[row($0)] }).map { $0 != $1 })
         }
-        let coordinates = CoordinateRoute(model, config: config, block: block)
-        var result = inputs
+        // The start's split along the model's gradient span: for a random ℓ2 start on the whole input.
+        let split = config.norm == .l2 && config.start != .none && subspace == nil && block == width
+            ? model.inputGradientSpan.flatMap(SplitGaussianStart.init(spanning:)) : nil
+        let coordinates = CoordinateRoute(model, config: config, block: block, start: split)
+        var result = Matrix(rows: keep == .decisions ? 0 : n, columns: width)
         var fooled = [Bool](repeating: false, count: keep == .last ? 0 : n)
         let rows = blockRows(width: width)
         let blocks = (n + rows - 1) / rows
@@ -67,14 +77,18 @@ public enum Attacks {
                 parallelism.forEachRange(blocks) { range in
                     for b in range {
                         let first = b * rows, count = min(rows, n - first)
-                        let x = Matrix(rows: count, columns: width, storage: Array(inputs.storage[(first * width)..<((first + count) * width)]))
-                        let (y, indices) = (Array(labels[first..<(first + count)]),
-                                            sampleIndices.map { Array($0[first..<(first + count)]) } ?? Array(first..<(first + count)))
+                        var x = Matrix(rows: count, columns: width)
+                        for j in 0..<count {
+                            let source = row(first + j) * width
+                            x.storage.replaceSubrange((j * width)..<((j + 1) * width), with: inputs.storage[source..<(source + width)])
+                        }
+                        let y = (first..<(first + count)).map { labels[row($0)] }
+                        let indices = (first..<(first + count)).map { sampleIndices?[row($0)] ?? row($0) }
                         let outcome = coordinates?.attackBlock(inputs: x, labels: y, indices: indices, epsilon: epsilon, config: config,
                                                                objective: objective, key: key, keep: keep)
                             ?? attackBlock(model, inputs: x, labels: y, indices: indices, epsilon: epsilon, config: config, block: block,
-                                           objective: objective, subspace: subspace, key: key, keep: keep)
-                        for t in 0..<(count * width) { rp.value[first * width + t] = outcome.inputs.storage[t] }
+                                           objective: objective, subspace: subspace, start: split, key: key, keep: keep)
+                        if keep != .decisions { for t in 0..<(count * width) { rp.value[first * width + t] = outcome.inputs.storage[t] } }
                         for (i, f) in outcome.fooled.enumerated() { fp.value[first + i] = f }
                     }
                 }
@@ -87,10 +101,11 @@ public enum Attacks {
     /// 4-row kernel tiles), so the block's working arrays stay in the L2 cache.
     static func blockRows(width: Int) -> Int { max(4, min(64, 8192 / max(width, 1)) / 4 * 4) }
 
-    /// Every PGD step on a few rows (samples `indices` of the batch), serially.
+    /// Every PGD step on a few rows (samples `indices` of the batch), serially; the ℓ2 start split
+    /// along `start`'s span where given.
     static func attackBlock<M: DifferentiableModel>(
         _ model: M, inputs: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig, block: Int,
-        objective: any Loss, subspace: Matrix?, key: PRNGKey, keep: Kept
+        objective: any Loss, subspace: Matrix?, start split: SplitGaussianStart? = nil, key: PRNGKey, keep: Kept
     ) -> Outcome {
         let n = inputs.rows, width = inputs.columns
         var delta = Matrix(rows: n, columns: width)
@@ -99,7 +114,10 @@ public enum Attacks {
                 var s = key.child(UInt64(indices[i])).stream
                 for b in stride(from: i * width, to: (i + 1) * width, by: block) {
                     if config.norm == .l2 {
-                        var (v, radius) = l2Start(&s, config.start, epsilon: epsilon, block: block)
+                        var (v, radius) = split.map { split in
+                            let draw = split.draw(key: key.child(UInt64(indices[i])), config.start, epsilon: epsilon)
+                            return (split.vector(draw), draw.radius)
+                        } ?? l2Start(&s, config.start, epsilon: epsilon, block: block)
                         if let subspace { v = project(v, onto: subspace) }
                         let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
                         if norm > 0 { for t in 0..<block { delta.storage[b + t] = radius * v[t] / norm } }
@@ -129,11 +147,13 @@ public enum Attacks {
             let (f, g): (Matrix, Matrix) = step < config.steps
                 ? model.logitsAndInputGradient(x, labels: labels, objective, .serial)
                 : (model.logits(x, .serial), Matrix(rows: 0, columns: 0))
-            if keep == .firstSuccess {
+            if keep != .last {
                 // Keep, for samples not yet fooled, the first iterate that changes the decision.
                 for (i, p) in predictedLabels(f).enumerated() where !found[i] && p != labels[i] {
                     found[i] = true
-                    adversarial.storage.replaceSubrange((i * width)..<((i + 1) * width), with: x.storage[(i * width)..<((i + 1) * width)])
+                    if keep == .firstSuccess {
+                        adversarial.storage.replaceSubrange((i * width)..<((i + 1) * width), with: x.storage[(i * width)..<((i + 1) * width)])
+                    }
                 }
             }
             if step == config.steps { break }
@@ -154,6 +174,7 @@ public enum Attacks {
             projectOntoBudget(&delta, norm: config.norm, epsilon: epsilon, block: block)
         }
         if keep == .last { return Outcome(inputs: x, fooled: []) }
+        if keep == .decisions { return Outcome(inputs: Matrix(rows: 0, columns: width), fooled: found) }
         for i in 0..<n where !found[i] {
             adversarial.storage.replaceSubrange((i * width)..<((i + 1) * width), with: x.storage[(i * width)..<((i + 1) * width)])
         }

@@ -23,8 +23,9 @@ protocol PerturbationCoordinates {
     associatedtype Frame
     var network: TwoLayerNetwork { get }
     /// The frame of the samples `inputs` (sample indices `indices` of the batch) and the
-    /// coordinates of their start: the primal algorithm's random start (`Attacks.l2Start` from
-    /// `key.child(index)`), expressed in coordinates; zero for `config.start == .none`.
+    /// coordinates of their start: the primal algorithm's random start (from `key.child(index)`:
+    /// `Attacks.l2Start`, or its split parts, `SplitGaussianStart`), expressed in coordinates;
+    /// zero for `config.start == .none`.
     func frame(_ inputs: Matrix, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Frame, start: Matrix)
     /// z = z⁰ + the change of every pre-activation row under the coordinates c.
     func preactivations(_ frame: Frame, z0: Matrix, _ c: Matrix) -> Matrix
@@ -91,14 +92,20 @@ extension PerturbationCoordinates {
         var (frame, c) = frame(inputs, indices: indices, config: config, epsilon: epsilon, key: key)
         if config.start != .none { projectOntoBall(frame, &c, epsilon) }
         var found = [Bool](repeating: false, count: n)
-        var adversarial = inputs
+        var adversarial = keep == .firstSuccess ? inputs : Matrix(rows: 0, columns: width)
         iterate(frame, z0: z0, &c, labels: labels, epsilon: epsilon, config: config, objective: objective,
-                visit: keep == .firstSuccess ? { f, c in
+                visit: keep != .last ? { f, c in
                     for (i, label) in predictedLabels(f).enumerated() where !found[i] && label != labels[i] {
                         found[i] = true
-                        perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i)
+                        if keep == .firstSuccess { perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i) }
                     }
                 } : nil)
+        if keep == .decisions {
+            // The last iterate's decisions from its pre-activations: no input is formed.
+            let f = network.logits(fromPreactivations: preactivations(frame, z0: z0, c))
+            for (i, label) in predictedLabels(f).enumerated() where !found[i] { found[i] = label != labels[i] }
+            return Attacks.Outcome(inputs: adversarial, fooled: found)
+        }
         var x = inputs
         for i in 0..<n { perturbed(frame, inputs, c, sample: i, into: &x, row: i) }
         if keep == .last { return Attacks.Outcome(inputs: x, fooled: []) }
@@ -114,22 +121,23 @@ extension PerturbationCoordinates {
 /// The coordinates in which `config`'s attack on `model` can run, where they save work: a
 /// `TwoLayerNetwork` under an ℓ2 budget, either per patch within the config's subspace
 /// (`SubspaceCoordinates`, s = the subspace's dimension) or on the whole one-patch input
-/// (`WeightSpanCoordinates`, s = 1 + m), and only when s ≤ d/4 — a step in coordinates costs
+/// (`WeightSpanCoordinates`, s = 1 + m; a random start must come split along W's span, `start`),
+/// and only when s ≤ d/4 — a step in coordinates costs
 /// O(s·m) (and O(m²) for the span's metric) against the primal O(d·m), so a wide layer on a short
 /// input (Feature Purification's 128 neurons on d = 64) stays primal. nil: the primal algorithm.
 enum CoordinateRoute {
     case subspace(SubspaceCoordinates)
     case weightSpan(WeightSpanCoordinates)
 
-    init?<M: DifferentiableModel>(_ model: M, config: AttackConfig, block: Int) {
+    init?<M: DifferentiableModel>(_ model: M, config: AttackConfig, block: Int, start: SplitGaussianStart? = nil) {
         guard let network = model as? TwoLayerNetwork, config.norm == .l2, block == network.inputDimension else { return nil }
         let d = network.inputDimension
         if let basis = config.subspaceBasis {
             guard 4 * basis.rows <= d else { return nil }
             self = .subspace(SubspaceCoordinates(network: network, basis: basis))
         } else {
-            guard network.patches == 1, 4 * (1 + network.neurons) <= d else { return nil }
-            self = .weightSpan(WeightSpanCoordinates(network: network))
+            guard network.patches == 1, 4 * (1 + network.neurons) <= d, config.start == .none || start != nil else { return nil }
+            self = .weightSpan(WeightSpanCoordinates(network: network, start: start))
         }
     }
 

@@ -27,10 +27,9 @@ public enum RobustAccuracy {
             for (index, objective) in attack.objectives(classes: model.outputs, trainingLoss: trainingLoss).enumerated() {
                 let alive = robust.indices.filter { robust[$0] }
                 if alive.isEmpty { return robust }
-                let subset = alive.count == data.count ? data : data.subset(alive)
-                let outcome = Attacks.attack(model, inputs: subset.inputs, labels: subset.labels, epsilon: epsilon, config: attack,
+                let outcome = Attacks.attack(model, inputs: data.inputs, labels: data.labels, epsilon: epsilon, config: attack,
                                              objective: objective, key: key.child(UInt64(restart)).child(UInt64(index)),
-                                             sampleIndices: alive, parallelism: parallelism)
+                                             rows: alive, keep: .decisions, parallelism: parallelism)
                 for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[alive[row]] = false }
             }
         }

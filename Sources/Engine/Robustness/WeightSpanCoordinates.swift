@@ -6,45 +6,53 @@
 ///     z(a, c) = z⁰ + a·q_i + G·c,                   q_i = W·v_i, G = W·Wᵀ (m × m),
 ///     ‖δ_i‖² = a²‖v_i‖² + 2a⟨q_i, c⟩ + cᵀG·c,        step direction (0, ∂ℓ/∂z),
 ///
-/// so a PGD step costs O(m²) per sample instead of O(d·m); each attack pays one O(d·m) pass for
-/// z⁰ and one for q_i (fa-paper: d = 3072, m = 10).
+/// so a PGD step costs O(m²) per sample instead of O(d·m). The start direction comes split along
+/// span(W) (`SplitGaussianStart`: v_i = Qᵀξ_i + ρ_i·u_i), so q_i = (W·Qᵀ)·ξ_i and
+/// ‖v_i‖² = ‖ξ_i‖² + ρ_i² cost O(m²), and u_i (d Gaussians) is drawn only where an input is formed;
+/// each attack pays one O(d·m) pass for z⁰ (fa-paper: d = 3072, m = 10).
 struct WeightSpanCoordinates: PerturbationCoordinates {
     let network: TwoLayerNetwork
     /// G = W·Wᵀ.
     let gram: Matrix
+    /// The split of the random start (nil only for attacks without one).
+    let start: SplitGaussianStart?
+    /// Q·Wᵀ (m × m): row j holds the gains ⟨w_r, q_j⟩ of the basis vector q_j.
+    let basisGains: Matrix
 
-    /// The start directions of a block of samples: v_i (rows), q_i = W·v_i and ‖v_i‖².
+    /// The start draws of a block of samples, q_i = W·v_i (rows) and ‖v_i‖².
     struct Frame {
-        var directions: Matrix
+        var draws: [SplitGaussianStart.Draw]
         var gains: Matrix
         var squaredNorms: [Double]
     }
 
-    init(network: TwoLayerNetwork) {
+    init(network: TwoLayerNetwork, start: SplitGaussianStart?) {
         precondition(network.patches == 1, "the weight span holds the gradients of a one-patch network")
         self.network = network
+        self.start = start
         gram = Kernels.productTransposed(network.weights, network.weights, .serial)
+        basisGains = start.map { Kernels.productTransposed($0.basis, network.weights, .serial) } ?? Matrix(rows: 0, columns: network.neurons)
     }
 
     var neurons: Int { network.neurons }
 
     func frame(_ inputs: Matrix, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Frame, start: Matrix) {
-        let n = inputs.rows, d = network.inputDimension, m = neurons
+        let n = inputs.rows, m = neurons
         var c = Matrix(rows: n, columns: 1 + m)
-        guard config.start != .none else {
-            // No start: a = 0 throughout, so no direction is ever read (nor allocated).
-            return (Frame(directions: Matrix(rows: 0, columns: d), gains: Matrix(rows: n, columns: m), squaredNorms: [Double](repeating: 0, count: n)), c)
-        }
-        var directions = Matrix(rows: n, columns: d), squaredNorms = [Double](repeating: 0, count: n)
+        var frame = Frame(draws: [], gains: Matrix(rows: n, columns: m), squaredNorms: [Double](repeating: 0, count: n))
+        // No start: a = 0 throughout, so no direction is ever drawn.
+        guard config.start != .none, let start else { return (frame, c) }
         for i in 0..<n {
-            var stream = key.child(UInt64(indices[i])).stream
-            let (v, radius) = Attacks.l2Start(&stream, config.start, epsilon: epsilon, block: d)
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            directions.storage.replaceSubrange((i * d)..<((i + 1) * d), with: v)
-            squaredNorms[i] = norm * norm
-            c[i, 0] = norm > 0 ? radius / norm : 0
+            let draw = start.draw(key: key.child(UInt64(indices[i])), config.start, epsilon: epsilon)
+            let squaredNorm = draw.squaredLength
+            for (j, xi) in draw.coefficients.enumerated() {
+                for r in 0..<m { frame.gains[i, r] += xi * basisGains[j, r] }
+            }
+            frame.squaredNorms[i] = squaredNorm
+            c[i, 0] = squaredNorm > 0 ? draw.radius / squaredNorm.squareRoot() : 0
+            frame.draws.append(draw)
         }
-        return (Frame(directions: directions, gains: Kernels.productTransposed(directions, network.weights, .serial), squaredNorms: squaredNorms), c)
+        return (frame, c)
     }
 
     func preactivations(_ frame: Frame, z0: Matrix, _ c: Matrix) -> Matrix {
@@ -81,15 +89,14 @@ struct WeightSpanCoordinates: PerturbationCoordinates {
 
     func perturbed(_ frame: Frame, _ inputs: Matrix, _ c: Matrix, sample i: Int, into out: inout Matrix, row o: Int) {
         let d = network.inputDimension, a = c[i, 0]
+        let direction = a != 0 ? start!.vector(frame.draws[i]) : []
         out.storage.withUnsafeMutableBufferPointer { op in
             inputs.storage.withUnsafeBufferPointer { ip in
-                frame.directions.storage.withUnsafeBufferPointer { vp in
-                    network.weights.storage.withUnsafeBufferPointer { wp in
-                        let target = op.baseAddress! + o * d
-                        target.update(from: ip.baseAddress! + i * d, count: d)
-                        if a != 0 { Kernels.axpy(a, vp.baseAddress! + i * d, target, d) }
-                        for r in 0..<neurons where c[i, 1 + r] != 0 { Kernels.axpy(c[i, 1 + r], wp.baseAddress! + r * d, target, d) }
-                    }
+                network.weights.storage.withUnsafeBufferPointer { wp in
+                    let target = op.baseAddress! + o * d
+                    target.update(from: ip.baseAddress! + i * d, count: d)
+                    if a != 0 { Kernels.axpy(a, direction, target, d) }
+                    for r in 0..<neurons where c[i, 1 + r] != 0 { Kernels.axpy(c[i, 1 + r], wp.baseAddress! + r * d, target, d) }
                 }
             }
         }
