@@ -51,50 +51,9 @@ public enum Attacks {
         key: PRNGKey, sampleIndices: [Int]? = nil, rows selected: [Int]? = nil, keep: Kept = .firstSuccess,
         parallelism: Parallelism = .machine
     ) -> Outcome {
-        let width = inputs.columns, n = selected?.count ?? inputs.rows
-        let block = config.patchDimension > 0 ? config.patchDimension : width
-        let subspace = config.subspaceBasis
-        precondition(subspace.map { $0.columns == block } ?? true, "the subspace basis must have the budget block's width \(block)")
-        precondition(width % block == 0, "the input width \(width) is not a multiple of the patch dimension \(block)")
-        precondition(labels.count == inputs.rows && (sampleIndices?.count ?? inputs.rows) == inputs.rows, "one label and index per row")
-        let row = { (j: Int) in selected?[j] ?? j }
-        guard epsilon > 0, n > 0 else {
-            let x = selected.map { s in Matrix(rows: s.count, columns: width, storage: s.flatMap { inputs.storage[($0 * width)..<(($0 + 1) * width)] }) } ?? inputs
-            return Outcome(inputs: keep == .decisions ? Matrix(rows: 0, columns: width) : x,
-                           fooled: keep == .last ? [] : zip(model.predictions(x, parallelism), (0..<n).map { labels[row($0)] }).map { $0 != $1 })
-        }
-        // The start's split along the model's gradient span: for a random ℓ2 start on the whole input.
-        let split = config.norm == .l2 && config.start != .none && subspace == nil && block == width
-            ? model.inputGradientSpan.flatMap(SplitGaussianStart.init(spanning:)) : nil
-        let coordinates = CoordinateRoute(model, config: config, block: block, start: split)
-        var result = Matrix(rows: keep == .decisions ? 0 : n, columns: width)
-        var fooled = [Bool](repeating: false, count: keep == .last ? 0 : n)
-        let rows = blockRows(width: width)
-        let blocks = (n + rows - 1) / rows
-        result.storage.withUnsafeMutableBufferPointer { rp in
-            fooled.withUnsafeMutableBufferPointer { fp in
-                let (rp, fp) = (UncheckedSendable(rp), UncheckedSendable(fp))
-                parallelism.forEachRange(blocks) { range in
-                    for b in range {
-                        let first = b * rows, count = min(rows, n - first)
-                        var x = Matrix(rows: count, columns: width)
-                        for j in 0..<count {
-                            let source = row(first + j) * width
-                            x.storage.replaceSubrange((j * width)..<((j + 1) * width), with: inputs.storage[source..<(source + width)])
-                        }
-                        let y = (first..<(first + count)).map { labels[row($0)] }
-                        let indices = (first..<(first + count)).map { sampleIndices?[row($0)] ?? row($0) }
-                        let outcome = coordinates?.attackBlock(inputs: x, labels: y, indices: indices, epsilon: epsilon, config: config,
-                                                               objective: objective, key: key, keep: keep)
-                            ?? attackBlock(model, inputs: x, labels: y, indices: indices, epsilon: epsilon, config: config, block: block,
-                                           objective: objective, subspace: subspace, start: split, key: key, keep: keep)
-                        if keep != .decisions { for t in 0..<(count * width) { rp.value[first * width + t] = outcome.inputs.storage[t] } }
-                        for (i, f) in outcome.fooled.enumerated() { fp.value[first + i] = f }
-                    }
-                }
-            }
-        }
-        return Outcome(inputs: result, fooled: fooled)
+        AttackPlan(model, inputs: inputs, config: config, parallelism: parallelism)
+            .attack(labels: labels, epsilon: epsilon, objective: objective, key: key, sampleIndices: sampleIndices,
+                    rows: selected, keep: keep, parallelism: parallelism)
     }
 
     /// Rows attacked together: about 64 KiB of inputs (at least 4 rows, a multiple of 4 for the

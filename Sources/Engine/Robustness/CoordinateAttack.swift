@@ -22,11 +22,11 @@ protocol PerturbationCoordinates {
     /// What one block of rows needs: per-row bases, gains and metrics.
     associatedtype Frame
     var network: TwoLayerNetwork { get }
-    /// The frame of the samples `inputs` (sample indices `indices` of the batch) and the
+    /// The frame of `n` samples (sample indices `indices` of the batch) and the
     /// coordinates of their start: the primal algorithm's random start (from `key.child(index)`:
     /// `Attacks.l2Start`, or its split parts, `SplitGaussianStart`), expressed in coordinates;
     /// zero for `config.start == .none`.
-    func frame(_ inputs: Matrix, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Frame, start: Matrix)
+    func frame(_ n: Int, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Frame, start: Matrix)
     /// z = z⁰ + the change of every pre-activation row under the coordinates c.
     func preactivations(_ frame: Frame, z0: Matrix, _ c: Matrix) -> Matrix
     /// The coordinates of the step direction of every block (the input gradient, projected onto
@@ -84,12 +84,14 @@ extension PerturbationCoordinates {
         }
     }
 
-    /// Every PGD step on a few rows (see `Attacks.attackBlock`), in coordinates.
-    func attackBlock(inputs: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig,
+    /// Every PGD step on a few rows (see `Attacks.attackBlock`), in coordinates, from their clean
+    /// pre-activations `z0`; `inputs` (the rows themselves) are read only to form perturbed inputs,
+    /// so `.decisions` may pass none (0 rows).
+    func attackBlock(inputs: Matrix, z0: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig,
                      objective: any Loss, key: PRNGKey, keep: Attacks.Kept) -> Attacks.Outcome {
-        let n = inputs.rows, width = inputs.columns
-        let z0 = network.preactivations(inputs, .serial)
-        var (frame, c) = frame(inputs, indices: indices, config: config, epsilon: epsilon, key: key)
+        let n = z0.rows / network.patches, width = inputs.columns
+        precondition(keep == .decisions || inputs.rows == n, "the inputs of the block are needed to form perturbed inputs")
+        var (frame, c) = frame(n, indices: indices, config: config, epsilon: epsilon, key: key)
         if config.start != .none { projectOntoBall(frame, &c, epsilon) }
         var found = [Bool](repeating: false, count: n)
         var adversarial = keep == .firstSuccess ? inputs : Matrix(rows: 0, columns: width)
@@ -141,14 +143,21 @@ enum CoordinateRoute {
         }
     }
 
+    var network: TwoLayerNetwork {
+        switch self {
+        case let .subspace(c): c.network
+        case let .weightSpan(c): c.network
+        }
+    }
+
     /// `PerturbationCoordinates.attackBlock` of the route (specialised for each).
-    func attackBlock(inputs: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig,
+    func attackBlock(inputs: Matrix, z0: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig,
                      objective: any Loss, key: PRNGKey, keep: Attacks.Kept) -> Attacks.Outcome {
         switch self {
         case let .subspace(c):
-            c.attackBlock(inputs: inputs, labels: labels, indices: indices, epsilon: epsilon, config: config, objective: objective, key: key, keep: keep)
+            c.attackBlock(inputs: inputs, z0: z0, labels: labels, indices: indices, epsilon: epsilon, config: config, objective: objective, key: key, keep: keep)
         case let .weightSpan(c):
-            c.attackBlock(inputs: inputs, labels: labels, indices: indices, epsilon: epsilon, config: config, objective: objective, key: key, keep: keep)
+            c.attackBlock(inputs: inputs, z0: z0, labels: labels, indices: indices, epsilon: epsilon, config: config, objective: objective, key: key, keep: keep)
         }
     }
 }

@@ -19,17 +19,28 @@ public enum RobustAccuracy {
         _ model: M, _ data: Dataset, epsilon: Double, attack: AttackConfig, trainingLoss: any Loss,
         key: PRNGKey, parallelism: Parallelism = .machine
     ) -> [Bool] {
-        var robust = zip(model.predictions(data.inputs, parallelism), data.labels).map { $0 == $1 }
+        let plan = AttackPlan(model, inputs: data.inputs, config: attack, parallelism: parallelism)
+        return robustSamples(plan, labels: data.labels, epsilon: epsilon, clean: plan.cleanPredictions(parallelism),
+                             trainingLoss: trainingLoss, key: key, parallelism: parallelism)
+    }
+
+    /// `robustSamples` with the radius-independent work (`AttackPlan`) and the clean decisions given.
+    static func robustSamples<M: DifferentiableModel>(
+        _ plan: AttackPlan<M>, labels: [Int], epsilon: Double, clean: [Int], trainingLoss: any Loss,
+        key: PRNGKey, parallelism: Parallelism
+    ) -> [Bool] {
+        let attack = plan.config
+        var robust = zip(clean, labels).map { $0 == $1 }
         guard epsilon > 0 else { return robust }
         // A sample fooled once stays non-robust: later runs attack only the rest (each sample with
         // its own stream, so the result is that of attacking everyone every time).
         for restart in 0..<attack.restarts {
-            for (index, objective) in attack.objectives(classes: model.outputs, trainingLoss: trainingLoss).enumerated() {
+            for (index, objective) in attack.objectives(classes: plan.model.outputs, trainingLoss: trainingLoss).enumerated() {
                 let alive = robust.indices.filter { robust[$0] }
                 if alive.isEmpty { return robust }
-                let outcome = Attacks.attack(model, inputs: data.inputs, labels: data.labels, epsilon: epsilon, config: attack,
-                                             objective: objective, key: key.child(UInt64(restart)).child(UInt64(index)),
-                                             rows: alive, keep: .decisions, parallelism: parallelism)
+                let outcome = plan.attack(labels: labels, epsilon: epsilon, objective: objective,
+                                          key: key.child(UInt64(restart)).child(UInt64(index)), sampleIndices: nil,
+                                          rows: alive, keep: .decisions, parallelism: parallelism)
                 for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[alive[row]] = false }
             }
         }
@@ -45,13 +56,16 @@ public enum RobustAccuracy {
     }
 
     /// The robust-accuracy curve of a gradient attack over increasing radii (each radius with its
-    /// own child key).
+    /// own child key; the same as `robustSamples` at each radius, with the radius-independent work
+    /// and the clean decisions formed once).
     public static func curve<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, radii: [Double], attack: AttackConfig, trainingLoss: any Loss,
         key: PRNGKey, parallelism: Parallelism = .machine
     ) -> [Point] {
-        curve(radii: radii) { index, radius in
-            robustSamples(model, data, epsilon: radius, attack: attack, trainingLoss: trainingLoss,
+        let plan = AttackPlan(model, inputs: data.inputs, config: attack, parallelism: parallelism)
+        let clean = plan.cleanPredictions(parallelism)
+        return curve(radii: radii) { index, radius in
+            robustSamples(plan, labels: data.labels, epsilon: radius, clean: clean, trainingLoss: trainingLoss,
                           key: key.child(UInt64(index)), parallelism: parallelism)
         }
     }

@@ -16,7 +16,7 @@ struct SubspaceCoordinates: PerturbationCoordinates {
         gain = Kernels.productTransposed(basis, network.weights, .serial)
     }
 
-    func frame(_ inputs: Matrix, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Void, start: Matrix) {
+    func frame(_ n: Int, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Void, start: Matrix) {
         ((), start(indices: indices, config: config, epsilon: epsilon, key: key))
     }
 

@@ -36,8 +36,8 @@ struct WeightSpanCoordinates: PerturbationCoordinates {
 
     var neurons: Int { network.neurons }
 
-    func frame(_ inputs: Matrix, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Frame, start: Matrix) {
-        let n = inputs.rows, m = neurons
+    func frame(_ n: Int, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Frame, start: Matrix) {
+        let m = neurons
         var c = Matrix(rows: n, columns: 1 + m)
         var frame = Frame(draws: [], gains: Matrix(rows: n, columns: m), squaredNorms: [Double](repeating: 0, count: n))
         // No start: a = 0 throughout, so no direction is ever drawn.
