@@ -201,9 +201,10 @@ if section("fa-paper") {
     func endToEnd() throws -> (seconds: Double, critical: [Double]) {
         let clock = ContinuousClock(), start = clock.now
         var critical: [Double] = []
-        // One sample of the data for both nets, as the experiment (and the numpy reference) has it.
+        // One sample of the data for both nets, as the experiment (and the numpy reference) has it,
+        // and one Gram matrix of it for both kernel-route trainings.
         guard case let .multiCluster(dataConfig) = Presets.faPaper.data else { fatalError("fa-paper is MultiCluster data") }
-        let shared = try MultiClusterData(dataConfig, key: PRNGKey(seed: Presets.faPaper.seed).child("data"))
+        let shared = try MultiClusterData(dataConfig, key: PRNGKey(seed: Presets.faPaper.seed).child("data")).withTrainingGram(parallelism)
         for var config in [Presets.faPaper, Presets.faPaperCluster] {
             config.optimizer.probeEvery = config.optimizer.steps
             let run = try ExperimentRun.run(config, data: SampledData.multiCluster(shared, task: config.task), parallelism: parallelism)

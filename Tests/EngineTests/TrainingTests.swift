@@ -142,15 +142,20 @@ struct TrainingTests {
     }
 
     /// One MultiCluster sample shared by an experiment's binary and per-cluster nets gives each run
-    /// exactly what sampling its own data gives (weights, history and test accuracy, bit for bit).
+    /// exactly what sampling its own data gives (weights, history and test accuracy, bit for bit) —
+    /// with its Gram matrix formed once (on two threads) for both kernel-route trainings too.
     @Test func sharedMultiClusterDataGiveTheSameRuns() throws {
         guard case let .multiCluster(dataConfig) = Presets.faSmall.data else { Issue.record("fa-small is MultiCluster data"); return }
         for var config in [Presets.faSmall, Presets.faSmallCluster] {
             config.optimizer.steps = 20
+            config.optimizer.algorithm = .kernel
             let shared = try MultiClusterData(dataConfig, key: PRNGKey(seed: config.seed).child("data"))
-            let given = try ExperimentRun.run(config, data: SampledData.multiCluster(shared, task: config.task), parallelism: .serial)
             let own = try ExperimentRun.run(config, parallelism: .serial)
-            #expect(given.final == own.final && given.history == own.history && given.train == own.train && given.test == own.test)
+            for data in [shared, shared.withTrainingGram(Parallelism(threads: 2))] {
+                let given = try ExperimentRun.run(config, data: SampledData.multiCluster(data, task: config.task), parallelism: .serial)
+                #expect(given.final == own.final && given.history == own.history && given.train == own.train && given.test == own.test)
+            }
+            #expect(shared.withTrainingGram().train.gramMatrix != nil)
         }
         // Data labelled for the other task, or of another size, is refused naming `data`.
         let shared = try MultiClusterData(dataConfig, key: PRNGKey(seed: 0).child("data"))

@@ -42,8 +42,12 @@ public struct PaperReproductionClaim: Claim {
         let d = Double(data.dimension), k = Double(data.clusters)
         var curves: [String: [Double]] = [:], critical: [String: Double] = [:], cosines: [String: [Double]] = [:]
         var result = try trials(run, instances: [binaryConfig.seed], decision: .everyTrial) { _ in
-            let binary = try ExperimentRun.run(binaryConfig, parallelism: run.parallelism)
-            let cluster = try ExperimentRun.run(clusterConfig, parallelism: run.parallelism)
+            // Both nets on one sample, as the official experiment has it (the configs share seed and
+            // data, so this is each run's own sample), and one Gram matrix for both trainings.
+            precondition(binaryConfig.seed == clusterConfig.seed && binaryConfig.data == clusterConfig.data)
+            let shared = try MultiClusterData(data, key: PRNGKey(seed: binaryConfig.seed).child("data")).withTrainingGram(run.parallelism)
+            let binary = try ExperimentRun.run(binaryConfig, data: .multiCluster(shared, task: binaryConfig.task), parallelism: run.parallelism)
+            let cluster = try ExperimentRun.run(clusterConfig, data: .multiCluster(shared, task: clusterConfig.task), parallelism: run.parallelism)
             guard binary.history.last!.trainAccuracy == 1, cluster.history.last!.trainAccuracy == 1 else {
                 throw OutOfRegime("a net did not fit its training set (train accuracy < 1)")
             }

@@ -67,8 +67,16 @@ public struct MultiClusterData: Sendable {
     public let config: MultiClusterConfig
     /// μ_j as rows (k×d).
     public let features: Matrix
-    public let train: Dataset
+    public private(set) var train: Dataset
     public let test: Dataset
+
+    /// The same sample with the training set's Gram matrix formed once (`Dataset.withGram`), for
+    /// the binary and the per-cluster net trained on it.
+    public func withTrainingGram(_ parallelism: Parallelism = .machine) -> MultiClusterData {
+        var copy = self
+        copy.train = train.withGram(parallelism)
+        return copy
+    }
 
     /// Samples the model from `key` (features, train and test use independent child keys).
     public init(_ config: MultiClusterConfig, key: PRNGKey) throws {

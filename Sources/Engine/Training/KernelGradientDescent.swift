@@ -31,7 +31,7 @@ extension GradientDescent {
     ) throws -> [HistoryRecord] {
         let n = train.count, neurons = network.neurons
         let x = train.inputs
-        let kernel = Kernels.gram(x, parallelism)
+        let kernel = train.gramMatrix ?? Kernels.gram(x, parallelism)
         let initial = network
         let z0 = Kernels.productTransposed(x, initial.weights, parallelism)  // X·W(0)ᵀ
         var ct = Matrix(rows: neurons, columns: n)  // Cᵀ: W(t) = W(0) + Cᵀ·X
