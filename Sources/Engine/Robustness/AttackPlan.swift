@@ -27,8 +27,9 @@ struct AttackPlan<M: DifferentiableModel> {
         self.inputs = inputs
         self.config = config
         self.block = block
-        // The start's split along the model's gradient span: for a random ℓ2 start on the whole input.
-        split = config.norm == .l2 && config.start != .none && config.subspaceBasis == nil && block == width
+        // The model's gradient span, for an ℓ2 attack on the whole input: the split of its random
+        // start, and the basis of its coordinates.
+        split = config.norm == .l2 && config.subspaceBasis == nil && block == width
             ? model.inputGradientSpan.flatMap(SplitGaussianStart.init(spanning:)) : nil
         coordinates = CoordinateRoute(model, config: config, block: block, start: split)
         preactivations = coordinates.map {
@@ -68,7 +69,8 @@ struct AttackPlan<M: DifferentiableModel> {
         }
         var result = Matrix(rows: keep == .decisions ? 0 : n, columns: width)
         var fooled = [Bool](repeating: false, count: keep == .last ? 0 : n)
-        let rows = Attacks.blockRows(width: width)
+        // In coordinates a decisions-only attack reads only Z⁰ (m numbers per row): wider blocks.
+        let rows = coordinates != nil && keep == .decisions ? 64 : Attacks.blockRows(width: width)
         let blocks = (n + rows - 1) / rows
         result.storage.withUnsafeMutableBufferPointer { rp in
             fooled.withUnsafeMutableBufferPointer { fp in

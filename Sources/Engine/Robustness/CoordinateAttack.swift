@@ -12,12 +12,12 @@
 /// so after one pass over the inputs for z⁰ (and one to form A_b) each step costs O(s·m) per block.
 /// Two coordinate systems implement it (`PerturbationCoordinates`):
 /// - `SubspaceCoordinates`: NRF-/RF-PGD, B = S orthonormal per patch (M = I);
-/// - `WeightSpanCoordinates`: the full-space attack on one block, B_i = [v_i; W] — the random start
-///   direction v_i and the neurons.
+/// - `WeightSpanCoordinates`: the full-space attack on one block, B_i = [Q; u_i] — an orthonormal
+///   basis of the neurons' span and the orthogonal part of the sample's random start (M = I).
 /// The iterates are those of the primal algorithm — the same random draws, the same steps, the
 /// same projections — up to rounding (the sums are formed in another order; replay-checked in
 /// `CoordinateAttackTests`). The inputs x + Bᵀc are formed only for the samples whose decision
-/// changes and for the returned iterate.
+/// changes and for the returned iterate, and not at all for `Attacks.Kept.decisions`.
 protocol PerturbationCoordinates {
     /// What one block of rows needs: per-row bases, gains and metrics.
     associatedtype Frame
@@ -123,7 +123,7 @@ extension PerturbationCoordinates {
 /// The coordinates in which `config`'s attack on `model` can run, where they save work: a
 /// `TwoLayerNetwork` under an ℓ2 budget, either per patch within the config's subspace
 /// (`SubspaceCoordinates`, s = the subspace's dimension) or on the whole one-patch input
-/// (`WeightSpanCoordinates`, s = 1 + m; a random start must come split along W's span, `start`),
+/// (`WeightSpanCoordinates`, s = 1 + m, in the orthonormal basis of W's span that `start` holds),
 /// and only when s ≤ d/4 — a step in coordinates costs
 /// O(s·m) (and O(m²) for the span's metric) against the primal O(d·m), so a wide layer on a short
 /// input (Feature Purification's 128 neurons on d = 64) stays primal. nil: the primal algorithm.
@@ -138,7 +138,7 @@ enum CoordinateRoute {
             guard 4 * basis.rows <= d else { return nil }
             self = .subspace(SubspaceCoordinates(network: network, basis: basis))
         } else {
-            guard network.patches == 1, 4 * (1 + network.neurons) <= d, config.start == .none || start != nil else { return nil }
+            guard network.patches == 1, 4 * (1 + network.neurons) <= d, let start else { return nil }
             self = .weightSpan(WeightSpanCoordinates(network: network, start: start))
         }
     }

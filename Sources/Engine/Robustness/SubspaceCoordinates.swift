@@ -3,18 +3,26 @@
 /// metric is the identity (‖δ_p‖ = ‖c_p‖), and the step direction — the input gradient projected
 /// onto the subspace — has the coordinates S·∇_{x_p}ℓ = Σ_r ∂ℓ/∂z_{p,r}·A[·, r].
 /// Per PGD step O(n·P·s·m) instead of O(n·P·d·m): s = k = 4 against d = 64 on `at-phase`.
+/// `orthogonalCoordinates` more coordinates may follow the basis's: of unit directions orthogonal
+/// to S and to every neuron (zero gain), whose vectors the caller supplies — the weight span's
+/// start direction u (`WeightSpanCoordinates`).
 struct SubspaceCoordinates: PerturbationCoordinates {
     let network: TwoLayerNetwork
     /// S (s × d), orthonormal rows.
     let basis: Matrix
-    /// A = S·Wᵀ (s × m).
+    /// A = S·Wᵀ (s × m), then a zero row per orthogonal coordinate.
     let gain: Matrix
 
-    init(network: TwoLayerNetwork, basis: Matrix) {
+    init(network: TwoLayerNetwork, basis: Matrix, orthogonalCoordinates: Int = 0) {
         self.network = network
         self.basis = basis
-        gain = Kernels.productTransposed(basis, network.weights, .serial)
+        let a = Kernels.productTransposed(basis, network.weights, .serial)
+        gain = Matrix(rows: basis.rows + orthogonalCoordinates, columns: a.columns,
+                      storage: a.storage + [Double](repeating: 0, count: orthogonalCoordinates * a.columns))
     }
+
+    /// Coordinates per patch row: the basis's and the orthogonal ones.
+    var dimension: Int { gain.rows }
 
     func frame(_ n: Int, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Void, start: Matrix) {
         ((), start(indices: indices, config: config, epsilon: epsilon, key: key))
@@ -41,7 +49,7 @@ struct SubspaceCoordinates: PerturbationCoordinates {
     /// z = z⁰ + c·A, row by row: z_r += c_j·A[j, r] for j = 0, 1, … (contiguous in r).
     func preactivations(_ frame: Void, z0: Matrix, _ c: Matrix) -> Matrix {
         var z = z0
-        let s = basis.rows, m = z.columns
+        let s = dimension, m = z.columns
         z.storage.withUnsafeMutableBufferPointer { zp in
             c.storage.withUnsafeBufferPointer { cp in
                 gain.storage.withUnsafeBufferPointer { ap in
@@ -62,7 +70,7 @@ struct SubspaceCoordinates: PerturbationCoordinates {
 
     /// d = ∂ℓ/∂z·Aᵀ: row by row, ⟨∂ℓ/∂z_row, A[j, ·]⟩ by `Kernels.dot`.
     func ascentDirection(_ frame: Void, _ dz: Matrix) -> Matrix {
-        let s = basis.rows, m = dz.columns
+        let s = dimension, m = dz.columns
         var direction = Matrix(rows: dz.rows, columns: s)
         direction.storage.withUnsafeMutableBufferPointer { dp in
             dz.storage.withUnsafeBufferPointer { gp in
@@ -76,8 +84,9 @@ struct SubspaceCoordinates: PerturbationCoordinates {
         return direction
     }
 
-    func squaredLength(_ frame: Void, row: Int, _ c: UnsafePointer<Double>) -> Double { Kernels.dot(c, c, basis.rows) }
+    func squaredLength(_ frame: Void, row: Int, _ c: UnsafePointer<Double>) -> Double { Kernels.dot(c, c, dimension) }
 
+    /// x + Σ_j c_j·s_j per patch (the basis's coordinates only: the orthogonal ones are the caller's).
     func perturbed(_ frame: Void, _ inputs: Matrix, _ c: Matrix, sample i: Int, into out: inout Matrix, row o: Int) {
         let d = network.inputDimension, p = network.patches, s = basis.rows, width = inputs.columns
         out.storage.withUnsafeMutableBufferPointer { op in

@@ -1,104 +1,61 @@
-/// The full-space ℓ2 attack on a one-patch `TwoLayerNetwork` in coordinates: every PGD iterate of
-/// sample i is δ_i = a_i·v_i + Wᵀc_i — its random start direction v_i plus a combination of the
-/// neurons, since every input gradient Σ_r ∂ℓ/∂z_r·w_r lies in the span of the first-layer weights
-/// (the weight-decomposition argument, applied to the attack). With the coordinates (a, c) ∈ ℝ^{1+m},
+/// The full-space ℓ2 attack on a one-patch `TwoLayerNetwork` in coordinates. Every input gradient
+/// Σ_r ∂ℓ/∂z_r·w_r lies in span(W) (the weight-decomposition argument, applied to the attack), and
+/// the random start is drawn split along that span (`SplitGaussianStart`: v_i = Qᵀξ_i + ρ_i·u_i,
+/// Q orthonormal rows spanning W, u_i a unit vector orthogonal to it). So every PGD iterate of
+/// sample i is
 ///
-///     z(a, c) = z⁰ + a·q_i + G·c,                   q_i = W·v_i, G = W·Wᵀ (m × m),
-///     ‖δ_i‖² = a²‖v_i‖² + 2a⟨q_i, c⟩ + cᵀG·c,        step direction (0, ∂ℓ/∂z),
+///     δ_i = Qᵀβ_i + γ_i·u_i,    z(β) = z⁰ + (W·Qᵀ)·β,    ‖δ_i‖² = ‖β_i‖² + γ_i²,
 ///
-/// so a PGD step costs O(m²) per sample instead of O(d·m). The start direction comes split along
-/// span(W) (`SplitGaussianStart`: v_i = Qᵀξ_i + ρ_i·u_i), so q_i = (W·Qᵀ)·ξ_i and
-/// ‖v_i‖² = ‖ξ_i‖² + ρ_i² cost O(m²), and u_i (d Gaussians) is drawn only where an input is formed;
-/// each attack pays one O(d·m) pass for z⁰ (fa-paper: d = 3072, m = 10).
+/// with the step direction (Q·Wᵀ·∂ℓ/∂z, 0): the steps move β only, the projections scale β and γ
+/// together. This is `SubspaceCoordinates` with the basis Q and one orthogonal coordinate (γ, of
+/// zero gain) whose direction differs per sample — the identity metric, O(m²) per step and sample
+/// instead of O(d·m); u_i (d Gaussians) is drawn only where a perturbed input is formed. Each
+/// attack pays one O(d·m) pass for z⁰ (`AttackPlan`; fa-paper: d = 3072, m = 10).
 struct WeightSpanCoordinates: PerturbationCoordinates {
-    let network: TwoLayerNetwork
-    /// G = W·Wᵀ.
-    let gram: Matrix
-    /// The split of the random start (nil only for attacks without one).
-    let start: SplitGaussianStart?
-    /// Q·Wᵀ (m × m): row j holds the gains ⟨w_r, q_j⟩ of the basis vector q_j.
-    let basisGains: Matrix
+    /// The coordinates (β, γ): the basis Q and one orthogonal coordinate.
+    let span: SubspaceCoordinates
+    /// The split of the random start, whose basis is Q.
+    let start: SplitGaussianStart
 
-    /// The start draws of a block of samples, q_i = W·v_i (rows) and ‖v_i‖².
-    struct Frame {
-        var draws: [SplitGaussianStart.Draw]
-        var gains: Matrix
-        var squaredNorms: [Double]
-    }
-
-    init(network: TwoLayerNetwork, start: SplitGaussianStart?) {
+    init(network: TwoLayerNetwork, start: SplitGaussianStart) {
         precondition(network.patches == 1, "the weight span holds the gradients of a one-patch network")
-        self.network = network
+        span = SubspaceCoordinates(network: network, basis: start.basis, orthogonalCoordinates: 1)
         self.start = start
-        gram = Kernels.productTransposed(network.weights, network.weights, .serial)
-        basisGains = start.map { Kernels.productTransposed($0.basis, network.weights, .serial) } ?? Matrix(rows: 0, columns: network.neurons)
     }
 
-    var neurons: Int { network.neurons }
+    var network: TwoLayerNetwork { span.network }
 
+    /// The start draws of a block of samples (empty without a start).
+    typealias Frame = [SplitGaussianStart.Draw]
+
+    /// The start δ₀ = radius·v/‖v‖ in coordinates: β = t·ξ, γ = t·ρ with t = radius/√(‖ξ‖² + ρ²).
     func frame(_ n: Int, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Frame, start: Matrix) {
-        let m = neurons
-        var c = Matrix(rows: n, columns: 1 + m)
-        var frame = Frame(draws: [], gains: Matrix(rows: n, columns: m), squaredNorms: [Double](repeating: 0, count: n))
-        // No start: a = 0 throughout, so no direction is ever drawn.
-        guard config.start != .none, let start else { return (frame, c) }
-        for i in 0..<n {
-            let draw = start.draw(key: key.child(UInt64(indices[i])), config.start, epsilon: epsilon)
-            let squaredNorm = draw.squaredLength
-            for (j, xi) in draw.coefficients.enumerated() {
-                for r in 0..<m { frame.gains[i, r] += xi * basisGains[j, r] }
-            }
-            frame.squaredNorms[i] = squaredNorm
-            c[i, 0] = squaredNorm > 0 ? draw.radius / squaredNorm.squareRoot() : 0
-            frame.draws.append(draw)
+        let m = start.basis.rows
+        var c = Matrix(rows: n, columns: m + 1)
+        // No start: δ = 0 and γ = 0 throughout, so no direction is ever drawn.
+        guard config.start != .none else { return ([], c) }
+        let draws = (0..<n).map { start.draw(key: key.child(UInt64(indices[$0])), config.start, epsilon: epsilon) }
+        for (i, draw) in draws.enumerated() {
+            let length = draw.squaredLength.squareRoot()
+            let t = length > 0 ? draw.radius / length : 0
+            for j in 0..<m { c[i, j] = t * draw.coefficients[j] }
+            c[i, m] = t * draw.orthogonalLength
         }
-        return (frame, c)
+        return (draws, c)
     }
 
-    func preactivations(_ frame: Frame, z0: Matrix, _ c: Matrix) -> Matrix {
-        var z = z0
-        let m = neurons
-        for i in 0..<z.rows {
-            let a = c[i, 0]
-            for r in 0..<m {
-                var v = z0[i, r] + a * frame.gains[i, r]
-                for s in 0..<m { v += c[i, 1 + s] * gram[s, r] }
-                z[i, r] = v
-            }
-        }
-        return z
-    }
+    func preactivations(_ frame: Frame, z0: Matrix, _ c: Matrix) -> Matrix { span.preactivations((), z0: z0, c) }
 
-    func ascentDirection(_ frame: Frame, _ dz: Matrix) -> Matrix {
-        var direction = Matrix(rows: dz.rows, columns: 1 + neurons)
-        for i in 0..<dz.rows { for r in 0..<neurons { direction[i, 1 + r] = dz[i, r] } }
-        return direction
-    }
+    func ascentDirection(_ frame: Frame, _ dz: Matrix) -> Matrix { span.ascentDirection((), dz) }
 
-    func squaredLength(_ frame: Frame, row i: Int, _ c: UnsafePointer<Double>) -> Double {
-        let m = neurons, a = c[0]
-        var cross = 0.0, quadratic = 0.0
-        for r in 0..<m {
-            cross += frame.gains[i, r] * c[1 + r]
-            var gc = 0.0
-            for s in 0..<m { gc += gram[r, s] * c[1 + s] }
-            quadratic += c[1 + r] * gc
-        }
-        return a * a * frame.squaredNorms[i] + 2 * a * cross + quadratic
-    }
+    func squaredLength(_ frame: Frame, row: Int, _ c: UnsafePointer<Double>) -> Double { span.squaredLength((), row: row, c) }
 
+    /// x + Qᵀβ + γ·u_i.
     func perturbed(_ frame: Frame, _ inputs: Matrix, _ c: Matrix, sample i: Int, into out: inout Matrix, row o: Int) {
-        let d = network.inputDimension, a = c[i, 0]
-        let direction = a != 0 ? start!.vector(frame.draws[i]) : []
-        out.storage.withUnsafeMutableBufferPointer { op in
-            inputs.storage.withUnsafeBufferPointer { ip in
-                network.weights.storage.withUnsafeBufferPointer { wp in
-                    let target = op.baseAddress! + o * d
-                    target.update(from: ip.baseAddress! + i * d, count: d)
-                    if a != 0 { Kernels.axpy(a, direction, target, d) }
-                    for r in 0..<neurons where c[i, 1 + r] != 0 { Kernels.axpy(c[i, 1 + r], wp.baseAddress! + r * d, target, d) }
-                }
-            }
-        }
+        span.perturbed((), inputs, c, sample: i, into: &out, row: o)
+        let gamma = c[i, start.basis.rows], d = network.inputDimension
+        guard gamma != 0 else { return }
+        let u = start.orthogonalDirection(frame[i])
+        out.storage.withUnsafeMutableBufferPointer { Kernels.axpy(gamma, u, $0.baseAddress! + o * d, d) }
     }
 }
