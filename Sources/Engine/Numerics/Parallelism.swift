@@ -29,6 +29,29 @@ public struct Parallelism: Sendable, Hashable {
             }
         }
     }
+
+    /// `body(job, share)` for every job in 0..<jobs, up to `threads` jobs side by side, each with
+    /// its share of the threads (threads/jobs, the remainder to the first jobs, at least one):
+    /// independent jobs — the two nets of an experiment — then overlap one's serial stretches with
+    /// the other's work. Each result is what the job gives alone (a thread count changes no bit);
+    /// the first error in job order is rethrown once every job has finished.
+    public func concurrently<T>(_ jobs: Int, _ body: (Int, Parallelism) throws -> T) throws -> [T] {
+        let lanes = min(max(jobs, 0), threads)
+        guard lanes > 1 else { return try (0..<jobs).map { try body($0, self) } }
+        var results = [Result<T, Error>?](repeating: nil, count: jobs)
+        results.withUnsafeMutableBufferPointer { out in
+            withoutActuallyEscaping(body) { body in
+                let (task, slots) = (UncheckedSendable(body), UncheckedSendable(out))
+                DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                    let share = Parallelism(threads: threads / lanes + (lane < threads % lanes ? 1 : 0))
+                    for job in stride(from: lane, to: jobs, by: lanes) {
+                        slots.value[job] = Result { try task.value(job, share) }
+                    }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
 }
 
 struct UncheckedSendable<Value>: @unchecked Sendable {
