@@ -57,7 +57,7 @@ struct Train: ParsableCommand {
             print("  robust accuracy at ε = \(resolved.robustness.epsilon): train \(robust)" + (last.robustTestAccuracy.map { ", test \($0)" } ?? ""))
         }
         if let output {
-            for (name, bytes) in try run.exportFiles() { try output.write(name, bytes) }
+            try run.export(to: output)
             try output.commit()
             print("  exported to \(output.target.path)")
         }

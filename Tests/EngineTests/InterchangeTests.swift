@@ -28,6 +28,15 @@ struct InterchangeTests {
         #expect(lambdas[1] == run.decomposition!.lambda.storage)
         let resolved = try JSONDecoder().decode(ExperimentConfig.self, from: Data(files["config.json"]!))
         #expect(resolved == config)
+        // The streamed export (the CLI's) writes exactly these files, byte for byte.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("theorycheck-export-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = try StagedOutput(path: directory.path)
+        try run.export(to: output)
+        try output.commit()
+        let written = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(Set(written) == Set(files.keys))
+        for (name, bytes) in files { #expect(Array(try Data(contentsOf: directory.appendingPathComponent(name))) == bytes, "\(name)") }
     }
 
     @Test func npyHandlesEdgeValuesBitExactly() throws {

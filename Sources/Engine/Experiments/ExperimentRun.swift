@@ -90,6 +90,18 @@ public struct ExperimentRun: Sendable {
     /// The files of the export, by name: NumPy arrays (float64 `<f8`, labels `<i8`, C order) and
     /// `config.json` (every field, resolved) and `history.json`.
     public func exportFiles() throws -> [(name: String, bytes: [UInt8])] {
+        exportArrays().map { ($0.name, NPY.encode($0.array)) } + (try exportDocuments())
+    }
+
+    /// Writes the export into `output`, the arrays streamed from their storage (the data are never
+    /// held twice: fa-paper's peak memory stays that of its run).
+    public func export(to output: StagedOutput) throws {
+        for (name, array) in exportArrays() { try output.write(name, npy: array) }
+        for (name, bytes) in try exportDocuments() { try output.write(name, bytes) }
+    }
+
+    /// The export's arrays, sharing the run's storage.
+    func exportArrays() -> [(name: String, array: NPY.Array)] {
         let head = initial.head
         var files: [(String, NPY.Array)] = [
             ("X_train", NPY.Array(train.inputs)), ("y_train", NPY.Array(labels: train.labels)),
@@ -100,12 +112,14 @@ public struct ExperimentRun: Sendable {
         ] + data.arrays
         if let decomposition { files.append(("lambda", NPY.Array(decomposition.lambda))) }
         files.sort { $0.0 < $1.0 }
+        return files.map { ($0.0 + ".npy", $0.1) }
+    }
+
+    /// `config.json` and `history.json`.
+    func exportDocuments() throws -> [(name: String, bytes: [UInt8])] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return files.map { ($0.0 + ".npy", NPY.encode($0.1)) } + [
-            ("config.json", Array(try encoder.encode(config)) + [10]),
-            ("history.json", Array(try encoder.encode(history)) + [10]),
-        ]
+        return [("config.json", Array(try encoder.encode(config)) + [10]), ("history.json", Array(try encoder.encode(history)) + [10])]
     }
 }

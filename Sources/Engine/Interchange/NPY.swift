@@ -30,7 +30,18 @@ public enum NPY {
         public var description: String { "not a supported .npy file: \(reason)" }
     }
 
+    /// The file's bytes (header and data) in memory; `encode(_:into:)` streams them instead.
     public static func encode(_ array: Array) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128 + 8 * array.shape.reduce(1, *))
+        encode(array) { bytes += $0 }
+        return bytes
+    }
+
+    /// Hands the file's bytes to `sink` in pieces — the header, then the data at most 64 KiB at a
+    /// time, little-endian (the storage's own bytes on a little-endian machine) — so an export never
+    /// holds a second copy of a large array (fa-paper's X is 24.6 MB).
+    public static func encode(_ array: Array, into sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let descr: String
         switch array.payload {
         case .float64: descr = "<f8"
@@ -40,19 +51,28 @@ public enum NPY {
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
         let unpadded = 10 + header.utf8.count + 1  // magic(6) + version(2) + length(2) + header + "\n"
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var bytes: [UInt8] = [0x93] + Swift.Array("NUMPY".utf8) + [1, 0]
         let length = UInt16(header.utf8.count)
-        bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
-        bytes += header.utf8
+        let head: [UInt8] = [0x93] + Swift.Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Swift.Array(header.utf8)
+        try head.withUnsafeBytes(sink)
+        let words: [UInt64]
         switch array.payload {
         case let .float64(values):
-            bytes.reserveCapacity(bytes.count + 8 * values.count)
-            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+            guard 1.littleEndian != 1 else { return try values.withUnsafeBytes { try pieces($0, sink) } }
+            words = values.map { $0.bitPattern.littleEndian }
         case let .int64(values):
-            bytes.reserveCapacity(bytes.count + 8 * values.count)
-            for v in values { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+            guard 1.littleEndian != 1 else { return try values.withUnsafeBytes { try pieces($0, sink) } }
+            words = values.map { UInt64(bitPattern: $0).littleEndian }
         }
-        return bytes
+        try words.withUnsafeBytes { try pieces($0, sink) }
+    }
+
+    static func pieces(_ bytes: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + 65536)
+            try sink(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            start = end
+        }
     }
 
     /// Reads what `encode` writes (version 1.0, `<f8` or `<i8`, C order).

@@ -50,6 +50,17 @@ public final class StagedOutput {
 
     public func write(_ name: String, text: String) throws { try write(name, Array(text.utf8)) }
 
+    /// Writes `array` as the .npy file `name`, streamed from its storage (`NPY.encode(_:into:)`).
+    public func write(_ name: String, npy array: NPY.Array) throws {
+        let path = staging.appendingPathComponent(name).path
+        guard let file = fopen(path, "wb") else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        var failed = false
+        NPY.encode(array) { piece in
+            if !failed, fwrite(piece.baseAddress, 1, piece.count, file) != piece.count { failed = true }
+        }
+        if fclose(file) != 0 || failed { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    }
+
     /// Moves every staged file into the target directory (created if needed), replacing files of
     /// the same name, then removes the staging directory.
     public func commit() throws {
