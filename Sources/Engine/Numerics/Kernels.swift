@@ -132,6 +132,22 @@ public enum Kernels {
         var e0 = SIMD4<Double>(), e1 = SIMD4<Double>(), e2 = SIMD4<Double>()
         let x1 = x + d, x2 = x1 + d, x3 = x2 + d, w1 = w + d, w2 = w1 + d
         var j = 0, line = prefetch.start
+        if count == 3 {
+            // The full tile, without the per-step tests of the narrow one (same operations).
+            while j < n4 {
+                prefetchForReading(line); line += prefetch.stride
+                let p0 = load4(w, j), p1 = load4(w1, j), p2 = load4(w2, j)
+                var u = load4(x, j)
+                a0 = a0.addingProduct(u, p0); a1 = a1.addingProduct(u, p1); a2 = a2.addingProduct(u, p2)
+                u = load4(x1, j)
+                b0 = b0.addingProduct(u, p0); b1 = b1.addingProduct(u, p1); b2 = b2.addingProduct(u, p2)
+                u = load4(x2, j)
+                c0 = c0.addingProduct(u, p0); c1 = c1.addingProduct(u, p1); c2 = c2.addingProduct(u, p2)
+                u = load4(x3, j)
+                e0 = e0.addingProduct(u, p0); e1 = e1.addingProduct(u, p1); e2 = e2.addingProduct(u, p2)
+                j &+= 4
+            }
+        }
         while j < n4 {
             prefetchForReading(line); line += prefetch.stride
             let p0 = load4(w, j)
@@ -145,7 +161,7 @@ public enum Kernels {
             c0 = c0.addingProduct(u, p0); c1 = c1.addingProduct(u, p1); c2 = c2.addingProduct(u, p2)
             u = load4(x3, j)
             e0 = e0.addingProduct(u, p0); e1 = e1.addingProduct(u, p1); e2 = e2.addingProduct(u, p2)
-            j += 4
+            j &+= 4
         }
         @inline(__always) func finish(_ lanes: SIMD4<Double>, _ row: Int, _ q: Int) {
             guard q < count else { return }
