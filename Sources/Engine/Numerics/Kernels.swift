@@ -121,7 +121,9 @@ public enum Kernels {
     }
 
     /// The 4-row × (count ≤ 3)-column tile of the blocked product: twelve accumulators, 4 + count
-    /// loads per step (the densest tile that fits the 16 AVX2 registers).
+    /// loads per step (the densest tile that fits the 16 AVX2 registers), one loop per width so a
+    /// narrow tile issues only its own 4·count multiply-adds per step (fa-paper's 10 neurons are
+    /// tiles of 3, 3, 3 and 1: a width-1 tile in the 3-wide loop cost 12 multiply-adds, 8 on zeros).
     /// `prefetch` names lines to hint into cache, one per step (it changes no value).
     @inline(__always)
     static func tile4x3(_ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ count: Int, _ d: Int, _ n4: Int,
@@ -133,7 +135,6 @@ public enum Kernels {
         let x1 = x + d, x2 = x1 + d, x3 = x2 + d, w1 = w + d, w2 = w1 + d
         var j = 0, line = prefetch.start
         if count == 3 {
-            // The full tile, without the per-step tests of the narrow one (same operations).
             while j < n4 {
                 prefetchForReading(line); line += prefetch.stride
                 let p0 = load4(w, j), p1 = load4(w1, j), p2 = load4(w2, j)
@@ -148,19 +149,25 @@ public enum Kernels {
                 j &+= 4
             }
         }
-        while j < n4 {
+        // Narrower tiles (the last of a row of tiles) run only their own columns' multiply-adds.
+        while count == 2 && j < n4 {
+            prefetchForReading(line); line += prefetch.stride
+            let p0 = load4(w, j), p1 = load4(w1, j)
+            var u = load4(x, j)
+            a0 = a0.addingProduct(u, p0); a1 = a1.addingProduct(u, p1)
+            u = load4(x1, j)
+            b0 = b0.addingProduct(u, p0); b1 = b1.addingProduct(u, p1)
+            u = load4(x2, j)
+            c0 = c0.addingProduct(u, p0); c1 = c1.addingProduct(u, p1)
+            u = load4(x3, j)
+            e0 = e0.addingProduct(u, p0); e1 = e1.addingProduct(u, p1)
+            j &+= 4
+        }
+        while count == 1 && j < n4 {
             prefetchForReading(line); line += prefetch.stride
             let p0 = load4(w, j)
-            let p1 = count > 1 ? load4(w1, j) : SIMD4<Double>()
-            let p2 = count > 2 ? load4(w2, j) : SIMD4<Double>()
-            var u = load4(x, j)
-            a0 = a0.addingProduct(u, p0); a1 = a1.addingProduct(u, p1); a2 = a2.addingProduct(u, p2)
-            u = load4(x1, j)
-            b0 = b0.addingProduct(u, p0); b1 = b1.addingProduct(u, p1); b2 = b2.addingProduct(u, p2)
-            u = load4(x2, j)
-            c0 = c0.addingProduct(u, p0); c1 = c1.addingProduct(u, p1); c2 = c2.addingProduct(u, p2)
-            u = load4(x3, j)
-            e0 = e0.addingProduct(u, p0); e1 = e1.addingProduct(u, p1); e2 = e2.addingProduct(u, p2)
+            a0 = a0.addingProduct(load4(x, j), p0); b0 = b0.addingProduct(load4(x1, j), p0)
+            c0 = c0.addingProduct(load4(x2, j), p0); e0 = e0.addingProduct(load4(x3, j), p0)
             j &+= 4
         }
         @inline(__always) func finish(_ lanes: SIMD4<Double>, _ row: Int, _ q: Int) {
