@@ -70,11 +70,12 @@ public enum Attacks {
         var delta = Matrix(rows: n, columns: width)
         if config.start != .none {
             for i in 0..<n {
-                var s = key.child(UInt64(indices[i])).stream
+                let sampleKey = key.child(UInt64(indices[i]))
+                var s = sampleKey.stream
                 for b in stride(from: i * width, to: (i + 1) * width, by: block) {
                     if config.norm == .l2 {
                         var (v, radius) = split.map { split in
-                            let draw = split.draw(key: key.child(UInt64(indices[i])), config.start, epsilon: epsilon)
+                            let draw = split.draw(key: sampleKey, config.start, epsilon: epsilon)
                             return (split.vector(draw), draw.radius)
                         } ?? l2Start(&s, config.start, epsilon: epsilon, block: block)
                         if let subspace { v = project(v, onto: subspace) }

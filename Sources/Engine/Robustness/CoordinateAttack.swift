@@ -124,9 +124,9 @@ extension PerturbationCoordinates {
 /// `TwoLayerNetwork` under an ℓ2 budget, either per patch within the config's subspace
 /// (`SubspaceCoordinates`, s = the subspace's dimension) or on the whole one-patch input
 /// (`WeightSpanCoordinates`, s = 1 + m, in the orthonormal basis of W's span that `start` holds),
-/// and only when s ≤ d/4 — a step in coordinates costs
-/// O(s·m) (and O(m²) for the span's metric) against the primal O(d·m), so a wide layer on a short
-/// input (Feature Purification's 128 neurons on d = 64) stays primal. nil: the primal algorithm.
+/// and only when s ≤ d/4 — a step in coordinates costs O(s·m) against the primal O(d·m), so a wide
+/// layer on a short input (Feature Purification's 128 neurons on d = 64) stays primal. nil: the
+/// primal algorithm.
 enum CoordinateRoute {
     case subspace(SubspaceCoordinates)
     case weightSpan(WeightSpanCoordinates)
