@@ -36,7 +36,8 @@ public struct Parallelism: Sendable, Hashable {
     /// the other's work. Each result is what the job gives alone (a thread count changes no bit);
     /// the first error in job order is rethrown once every job has finished.
     public func concurrently<T>(_ jobs: Int, _ body: (Int, Parallelism) throws -> T) throws -> [T] {
-        let lanes = min(max(jobs, 0), threads)
+        precondition(jobs >= 0, "the number of jobs must be ≥ 0 (got \(jobs))")
+        let lanes = min(jobs, threads)
         guard lanes > 1 else { return try (0..<jobs).map { try body($0, self) } }
         var results = [Result<T, Error>?](repeating: nil, count: jobs)
         results.withUnsafeMutableBufferPointer { out in

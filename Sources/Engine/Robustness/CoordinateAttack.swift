@@ -84,6 +84,18 @@ extension PerturbationCoordinates {
         }
     }
 
+    /// The whole attack on the samples `indices` of a block, in coordinates, from their clean
+    /// pre-activations `z0`: the frame, the projected start and every PGD step (`visit` as in
+    /// `iterate`); returns the frame and the last iterate's coordinates.
+    func lastIterate(z0: Matrix, labels: [Int], indices: [Int], epsilon: Double, config: AttackConfig, objective: any Loss,
+                     key: PRNGKey, visit: ((Frame, Matrix, Matrix) -> Void)? = nil) -> (frame: Frame, coordinates: Matrix) {
+        var (frame, c) = frame(z0.rows / network.patches, indices: indices, config: config, epsilon: epsilon, key: key)
+        if config.start != .none { projectOntoBall(frame, &c, epsilon) }
+        iterate(frame, z0: z0, &c, labels: labels, epsilon: epsilon, config: config, objective: objective,
+                visit: visit.map { visit in { f, c in visit(frame, f, c) } })
+        return (frame, c)
+    }
+
     /// Every PGD step on a few rows (see `Attacks.attackBlock`), in coordinates, from their clean
     /// pre-activations `z0`; `inputs` (the rows themselves) are read only to form perturbed inputs,
     /// so `.decisions` may pass none (0 rows).
@@ -91,17 +103,15 @@ extension PerturbationCoordinates {
                      objective: any Loss, key: PRNGKey, keep: Attacks.Kept) -> Attacks.Outcome {
         let n = z0.rows / network.patches, width = inputs.columns
         precondition(keep == .decisions || inputs.rows == n, "the inputs of the block are needed to form perturbed inputs")
-        var (frame, c) = frame(n, indices: indices, config: config, epsilon: epsilon, key: key)
-        if config.start != .none { projectOntoBall(frame, &c, epsilon) }
         var found = [Bool](repeating: false, count: n)
         var adversarial = keep == .firstSuccess ? inputs : Matrix(rows: 0, columns: width)
-        iterate(frame, z0: z0, &c, labels: labels, epsilon: epsilon, config: config, objective: objective,
-                visit: keep != .last ? { f, c in
-                    for (i, label) in predictedLabels(f).enumerated() where !found[i] && label != labels[i] {
-                        found[i] = true
-                        if keep == .firstSuccess { perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i) }
-                    }
-                } : nil)
+        let (frame, c) = lastIterate(z0: z0, labels: labels, indices: indices, epsilon: epsilon, config: config, objective: objective, key: key,
+                                     visit: keep != .last ? { frame, f, c in
+                                         for (i, label) in predictedLabels(f).enumerated() where !found[i] && label != labels[i] {
+                                             found[i] = true
+                                             if keep == .firstSuccess { perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i) }
+                                         }
+                                     } : nil)
         if keep == .decisions {
             // The last iterate's decisions from its pre-activations: no input is formed.
             let f = network.logits(fromPreactivations: preactivations(frame, z0: z0, c))

@@ -53,16 +53,7 @@ struct SplitGaussianStart: Sendable {
     func orthogonalDirection(_ draw: Draw) -> [Double] {
         var s = draw.key.child("orthogonal").stream
         var h = s.gaussians(basis.columns)
-        h.withUnsafeMutableBufferPointer { hp in
-            for _ in 0..<2 {
-                basis.storage.withUnsafeBufferPointer { qp in
-                    for r in 0..<basis.rows {
-                        let row = qp.baseAddress! + r * basis.columns
-                        Kernels.axpy(-Kernels.dot(row, hp.baseAddress!, basis.columns), row, hp.baseAddress!, basis.columns)
-                    }
-                }
-            }
-        }
+        for _ in 0..<2 { h = zip(h, Attacks.project(h, onto: basis)).map { $0 - $1 } }  // h − QᵀQh
         let norm = h.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? h.map { $0 / norm } : h
     }

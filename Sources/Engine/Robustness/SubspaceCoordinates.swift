@@ -24,15 +24,12 @@ struct SubspaceCoordinates: PerturbationCoordinates {
     /// Coordinates per patch row: the basis's and the orthogonal ones.
     var dimension: Int { gain.rows }
 
+    /// No per-row frame; the coordinates of the primal algorithm's random start of samples
+    /// `indices` (one row per patch).
     func frame(_ n: Int, indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> (frame: Void, start: Matrix) {
-        ((), start(indices: indices, config: config, epsilon: epsilon, key: key))
-    }
-
-    /// The coordinates of the primal algorithm's random start of samples `indices` (one row per patch).
-    func start(indices: [Int], config: AttackConfig, epsilon: Double, key: PRNGKey) -> Matrix {
         let p = network.patches, s = basis.rows, d = network.inputDimension
         var c = Matrix(rows: indices.count * p, columns: s)
-        guard config.start != .none else { return c }
+        guard config.start != .none else { return ((), c) }
         for i in indices.indices {
             var stream = key.child(UInt64(indices[i])).stream
             for patch in 0..<p {
@@ -43,7 +40,7 @@ struct SubspaceCoordinates: PerturbationCoordinates {
                 for j in 0..<s { c[row, j] = norm > 0 ? radius * c[row, j] / norm : 0 }
             }
         }
-        return c
+        return ((), c)
     }
 
     /// z = z⁰ + c·A, row by row: z_r += c_j·A[j, r] for j = 0, 1, … (contiguous in r).

@@ -62,9 +62,8 @@ extension SubspaceCoordinates {
                 for b in range {
                     let first = b * rows, count = min(rows, n - first)
                     let block = Matrix(rows: count * p, columns: m, storage: Array(z0.storage[(first * p * m)..<((first + count) * p * m)]))
-                    var c = start(indices: Array(first..<(first + count)), config: config, epsilon: epsilon, key: key)
-                    if config.start != .none { projectOntoBall((), &c, epsilon) }
-                    iterate((), z0: block, &c, labels: Array(labels[first..<(first + count)]), epsilon: epsilon, config: config, objective: objective)
+                    let c = lastIterate(z0: block, labels: Array(labels[first..<(first + count)]), indices: Array(first..<(first + count)),
+                                        epsilon: epsilon, config: config, objective: objective, key: key).coordinates
                     for t in c.storage.indices { rp.value[first * p * s + t] = c.storage[t] }
                 }
             }
