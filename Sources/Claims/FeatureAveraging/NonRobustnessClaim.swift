@@ -35,7 +35,7 @@ public struct NonRobustnessClaim: Claim {
         let clock = ContinuousClock(), start = clock.now
         var result: ClaimResult
         // Part B: one trial per bias pair (or the single counterfactual radius).
-        let d = Double(sizes.certificateD), k = Double(sizes.certificateK)
+        let d = Double(sizes.certificateD)
         let biases: [(Double, Double)] = run.variant == .claim
             ? [-d / 4, 0, d / 4].flatMap { p in [-d / 4, 0, d / 4].map { (p, $0) } } : [(0, 0)]
         let deltaSquared = run.variant == .claim ? try Rational(9 * sizes.certificateD, sizes.certificateK)

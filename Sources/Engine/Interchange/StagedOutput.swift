@@ -31,7 +31,7 @@ public final class StagedOutput {
 
     deinit {
         if !committed { try? FileManager.default.removeItem(at: staging) }
-        StagedOutput.live.withLock { $0.remove(staging.path) }
+        StagedOutput.live.withLock { _ = $0.remove(staging.path) }
     }
 
     /// The staging directories not yet committed or abandoned, for `removeAbandonedStaging`.
@@ -74,6 +74,6 @@ public final class StagedOutput {
         }
         try fm.removeItem(at: staging)
         committed = true
-        StagedOutput.live.withLock { $0.remove(staging.path) }
+        StagedOutput.live.withLock { _ = $0.remove(staging.path) }
     }
 }
