@@ -71,20 +71,22 @@ public enum Bareiss {
         return Rational(swaps % 2 == 0 ? last : -last) * scale
     }
 
-    /// The unique x with A·x = b for square A; throws `ExactError.singular` when A is singular.
+    /// The unique x with A·x = b for square A (the empty vector for the 0×0 system); throws
+    /// `ExactError.singular` when A is singular.
     public static func solve(_ a: RationalMatrix, _ b: [Rational]) throws -> [Rational] {
         guard a.rows == a.columns, b.count == a.rows else {
             throw ExactError.dimensionMismatch(operation: "solve", lhs: a.shape, rhs: "[\(b.count)]")
         }
         let n = a.rows
-        var augmented = RationalMatrix(zeros: n, n + 1)
+        if n == 0 { return [] }  // the 0×0 system: the unique solution is the empty vector
+        var augmented = RationalMatrix(uncheckedZeros: n, n + 1)
         for i in 0..<n {
             for j in 0..<n { augmented[i, j] = a[i, j] }
             augmented[i, n] = b[i]
         }
         var m = integerRows(augmented).rows
         let pivots = eliminate(&m, columns: n + 1)
-        guard pivots.count == n, pivots.last! < n else {
+        guard pivots.count == n, let last = pivots.last, last < n else {
             throw ExactError.singular(rows: n, columns: n, rank: rank(a))
         }
         // Back substitution on the integer echelon form.
@@ -101,7 +103,8 @@ public enum Bareiss {
 
     /// The least-squares solution of A·x ≈ b for A with full column rank, from the normal equations
     /// AᵀA·x = Aᵀb (exact, so there is no conditioning loss). Throws `ExactError.singular` when the
-    /// columns of A are dependent (the minimiser is then not unique).
+    /// columns of A are dependent (the minimiser is then not unique). With 0 columns the minimiser
+    /// is the empty vector.
     public static func leastSquares(_ a: RationalMatrix, _ b: [Rational]) throws -> [Rational] {
         guard b.count == a.rows else {
             throw ExactError.dimensionMismatch(operation: "leastSquares", lhs: a.shape, rhs: "[\(b.count)]")

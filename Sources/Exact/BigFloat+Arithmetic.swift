@@ -25,20 +25,25 @@ extension BigFloat {
         return rounded(exact, e, precision: precision)
     }
 
-    /// a · b rounded to `precision`.
-    public static func product(_ a: BigFloat, _ b: BigFloat, precision: Precision) -> BigFloat {
-        rounded(a.significand * b.significand, a.exponent + b.exponent, precision: precision)
+    /// a · b rounded to `precision`; throws `ExactError.overflow` when the product leaves the
+    /// exponent range (`ExactLimits.maxBinaryExponent`).
+    public static func product(_ a: BigFloat, _ b: BigFloat, precision: Precision) throws -> BigFloat {
+        if a.isZero || b.isZero { return zero(precision: precision) }
+        let e = try exponentSum(a.exponent, b.exponent, "BigFloat product")
+        return try rounded(a.significand * b.significand, e, precision: precision).inRange("BigFloat product")
     }
 
     /// a / b rounded to `precision`; throws when b = 0.
     public static func quotient(_ a: BigFloat, _ b: BigFloat, precision: Precision) throws -> BigFloat {
         guard !b.isZero else { throw ExactError.divisionByZero(operation: "BigFloat division \(a) / 0") }
-        return quotient(a.significand, b.significand, exponent: a.exponent - b.exponent, precision: precision)
+        let e = try exponentSum(a.exponent, -b.exponent, "BigFloat quotient")
+        return try quotient(a.significand, b.significand, exponent: e, precision: precision).inRange("BigFloat quotient")
     }
 
     public static func + (a: BigFloat, b: BigFloat) -> BigFloat { sum(a, b, precision: max(a.precision, b.precision)) }
     public static func - (a: BigFloat, b: BigFloat) -> BigFloat { sum(a, -b, precision: max(a.precision, b.precision)) }
-    public static func * (a: BigFloat, b: BigFloat) -> BigFloat { product(a, b, precision: max(a.precision, b.precision)) }
+    /// a · b; throws `ExactError.overflow` when the product leaves the exponent range.
+    public static func * (a: BigFloat, b: BigFloat) throws -> BigFloat { try product(a, b, precision: max(a.precision, b.precision)) }
     /// a / b; throws `ExactError.divisionByZero` when b = 0.
     public static func / (a: BigFloat, b: BigFloat) throws -> BigFloat {
         try quotient(a, b, precision: max(a.precision, b.precision))
@@ -48,16 +53,19 @@ extension BigFloat {
     }
     public static func += (a: inout BigFloat, b: BigFloat) { a = a + b }
     public static func -= (a: inout BigFloat, b: BigFloat) { a = a - b }
-    public static func *= (a: inout BigFloat, b: BigFloat) { a = a * b }
+    public static func *= (a: inout BigFloat, b: BigFloat) throws { a = try a * b }
 
     /// |self|.
     public var magnitude: BigFloat {
         BigFloat(normalized: significand.magnitude, exponent: exponent, precision: precision)
     }
 
-    /// self · 2^n, exact (only the exponent changes).
-    public func timesPowerOfTwo(_ n: Int) -> BigFloat {
-        BigFloat(normalized: significand, exponent: isZero ? 0 : exponent + n, precision: precision)
+    /// self · 2^n, exact (only the exponent changes); throws `ExactError.overflow` when the result
+    /// leaves the exponent range.
+    public func timesPowerOfTwo(_ n: Int) throws -> BigFloat {
+        if isZero { return self }
+        let e = try BigFloat.exponentSum(exponent, n, "BigFloat × 2^\(n)")
+        return try BigFloat(normalized: significand, exponent: e, precision: precision).inRange("BigFloat × 2^\(n)")
     }
 
     /// √self correctly rounded; throws for negative arguments.
@@ -82,7 +90,8 @@ extension BigFloat {
 
     /// selfⁿ for any integer n, with |error| ≤ 1 ulp: binary powering at p + 2·bitLength(n) + 16
     /// bits (each of the ≤ 2·bitLength(n) roundings contributes ≤ 2^−(p+2·bitLength(n)+16) relative
-    /// error), then one final rounding. Throws for 0 with n < 0.
+    /// error), then one final rounding. Throws for 0 with n < 0, and `ExactError.overflow` when a
+    /// power leaves the exponent range (e.g. 2^(2⁶²)); n = Int.min is handled (|n| = 2⁶³).
     public func power(_ n: Int) throws -> BigFloat {
         let nBits = Int.bitWidth - n.magnitude.leadingZeroBitCount
         let working = precision.adding(2 * nBits + 16)
@@ -90,9 +99,9 @@ extension BigFloat {
         var base = rounded(to: working)
         var k = n.magnitude
         while k > 0 {
-            if k & 1 == 1 { result = BigFloat.product(result, base, precision: working) }
+            if k & 1 == 1 { result = try BigFloat.product(result, base, precision: working) }
             k >>= 1
-            if k > 0 { base = BigFloat.product(base, base, precision: working) }
+            if k > 0 { base = try BigFloat.product(base, base, precision: working) }
         }
         if n < 0 { result = try BigFloat.quotient(BigFloat(1, precision: working), result, precision: working) }
         return result.rounded(to: precision)

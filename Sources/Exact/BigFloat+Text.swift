@@ -1,4 +1,8 @@
 extension BigFloat: CustomStringConvertible {
+    /// The most decimal digits `scientificString` gives: ⌊2³² · log₁₀ 2⌋, so that 10ⁿ has at most
+    /// `ExactLimits.maxBits` bits.
+    public static let maxSignificantDigits = Int(Double(ExactLimits.maxBits) * 0.30102999566398120)
+
     /// Scientific notation with as many significant decimal digits as the precision carries
     /// (⌈p·log₁₀2⌉ + 1), e.g. "2.718281828459045235360287471352662497757e+0"; values whose binary
     /// exponent exceeds 10⁵ in size are printed as "m·2^e" instead.
@@ -10,10 +14,12 @@ extension BigFloat: CustomStringConvertible {
     }
 
     /// The value rounded (ties to even) to `significantDigits` decimal digits, in scientific
-    /// notation "d.ddd…e±x". Exact: the digits are computed from the rational value.
+    /// notation "d.ddd…e±x". Exact: the digits are computed from the rational value. Throws
+    /// `ExactError.invalidArgument` outside 1 ≤ n ≤ `maxSignificantDigits` (10ⁿ must fit in
+    /// `ExactLimits.maxBits`).
     public func scientificString(significantDigits n: Int) throws -> String {
-        guard n >= 1 else {
-            throw ExactError.invalidArgument(name: "significantDigits", value: "\(n)", allowed: "≥ 1")
+        guard (1...BigFloat.maxSignificantDigits).contains(n) else {
+            throw ExactError.invalidArgument(name: "significantDigits", value: "\(n)", allowed: "1 … \(BigFloat.maxSignificantDigits)")
         }
         if isZero { return "0" }
         let value = try rational.magnitude

@@ -5,8 +5,9 @@ import CGMP
 /// Each value carries its precision p (bits of significand). The results of `+ − × ÷` and `sqrt`
 /// are **correctly rounded** (round to nearest, ties to even) to p = the larger precision of the
 /// operands; there are no infinities, NaNs or signed zeros — a division by zero or a square root of
-/// a negative number throws. The exponent is an `Int`, so overflow and underflow do not occur for
-/// any value the elementary functions accept (see `BigFloat+Elementary.swift`).
+/// a negative number throws. The exponent range is ±2⁶¹ (`ExactLimits.maxBinaryExponent`): a
+/// construction, product, quotient, power or scaling whose result would leave it throws
+/// `ExactError.overflow` instead of wrapping an `Int` — there is no silent overflow or underflow.
 ///
 /// The representation is unique (significand odd, or zero with exponent 0), so `==` and hashing
 /// compare values, not precisions.
@@ -91,13 +92,44 @@ public struct BigFloat: Sendable {
             e += drop
         }
         let zeros = m.trailingZeroBitCount
-        if zeros > 0 { m = m.shiftedRightFloor(zeros); e += zeros }
+        if zeros > 0 { m = m.shiftedRightFloor(count: UInt(zeros)); e += zeros }
         return BigFloat(normalized: m, exponent: e, precision: precision)
     }
 
     /// This value rounded to another precision (exact when the new precision is not smaller).
     public func rounded(to precision: Precision) -> BigFloat {
         BigFloat.rounded(significand, exponent, precision: precision)
+    }
+}
+
+// MARK: Exponent range
+
+extension BigFloat {
+    /// Throws `ExactError.overflow` unless |e| ≤ `ExactLimits.maxBinaryExponent`.
+    static func checkExponent(_ e: Int, _ operation: @autoclosure () -> String) throws {
+        guard e.magnitude <= UInt(ExactLimits.maxBinaryExponent) else {
+            throw ExactError.overflow(operation: operation(),
+                                      detail: "binary exponent \(e) outside ±2^61, the range of BigFloat")
+        }
+    }
+
+    /// e₁ + e₂ for exponents, throwing instead of wrapping (operands made by sums may lie a few bits
+    /// past the range, so the addition itself is checked).
+    static func exponentSum(_ a: Int, _ b: Int, _ operation: @autoclosure () -> String) throws -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else {
+            throw ExactError.overflow(operation: operation(), detail: "binary exponent outside ±2^61, the range of BigFloat")
+        }
+        return sum
+    }
+
+    /// self, when it lies in the exponent range: exponent ≥ −2⁶¹ and leading bit below 2^(2⁶¹).
+    func inRange(_ operation: @autoclosure () -> String) throws -> BigFloat {
+        if !isZero {
+            try BigFloat.checkExponent(exponent, operation())
+            try BigFloat.checkExponent(topExponent, operation())
+        }
+        return self
     }
 }
 
@@ -112,9 +144,11 @@ extension BigFloat {
         self.init(BigInt(value), precision: precision)
     }
 
-    /// value · 2^exponent rounded to `precision`.
-    public init(significand value: BigInt, exponent: Int, precision: Precision = .default) {
-        self = BigFloat.rounded(value, exponent, precision: precision)
+    /// value · 2^exponent rounded to `precision`; throws `ExactError.overflow` when the value lies
+    /// outside the exponent range (`ExactLimits.maxBinaryExponent`).
+    public init(significand value: BigInt, exponent: Int, precision: Precision = .default) throws {
+        try BigFloat.checkExponent(exponent, "BigFloat(significand:exponent:)")
+        self = try BigFloat.rounded(value, exponent, precision: precision).inRange("BigFloat(significand:exponent:)")
     }
 
     /// A finite Double, exactly when precision ≥ 53 (otherwise rounded). Throws for NaN and ±∞.

@@ -19,11 +19,16 @@ extension BigInt {
         guard n >= 0 else {
             throw ExactError.invalidArgument(name: "exponent", value: "\(n)", allowed: "n ≥ 0 for BigInt (use Rational for negative powers)")
         }
+        return try power(count: UInt(n))
+    }
+
+    /// selfⁿ for an unsigned exponent (so that |Int.min| = 2⁶³ keeps its parity).
+    func power(count n: UInt) throws -> BigInt {
         let bits = bitLength
-        if bits > 1, n > ExactLimits.maxBits / (bits - 1) {
+        if bits > 1, n > UInt(ExactLimits.maxBits / (bits - 1)) {
             throw ExactError.overflow(operation: "power \(bits)-bit integer ^ \(n)", detail: "more than \(ExactLimits.maxBits) bits")
         }
-        return withMPZ { a in BigInt.make { __gmpz_pow_ui($0, a, UInt(n)) } }
+        return withMPZ { a in BigInt.make { __gmpz_pow_ui($0, a, n) } }
     }
 
     /// n! for 0 ≤ n ≤ 10⁸.

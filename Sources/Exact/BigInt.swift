@@ -186,24 +186,52 @@ extension BigInt {
         withMPZ { a in d.withMPZ { __gmpz_divisible_p(a, $0) != 0 } }
     }
 
-    /// self · 2^n, exact. Throws when the result would exceed `ExactLimits.maxBits`.
+    /// self · 2^n, exact, for any integer n: a negative n shifts right, rounding toward −∞ (as
+    /// `shiftedRightFloor`). Throws `ExactError.overflow` when the result would exceed
+    /// `ExactLimits.maxBits`.
     public func shiftedLeft(_ n: Int) throws -> BigInt {
-        guard n >= 0 else { return shiftedRightFloor(-n) }
-        guard bitLength + n <= ExactLimits.maxBits else {
+        guard n >= 0 else { return shiftedRightFloor(count: n.magnitude) }
+        guard n <= ExactLimits.maxBits - bitLength else {
             throw ExactError.overflow(operation: "shift left by \(n)", detail: "more than \(ExactLimits.maxBits) bits")
         }
-        return withMPZ { a in BigInt.make { __gmpz_mul_2exp($0, a, mp_bitcnt_t(n)) } }
+        return shiftedLeft(count: UInt(n))
     }
 
-    /// ⌊self / 2^n⌋ (rounds toward −∞, also for negative numbers).
-    public func shiftedRightFloor(_ n: Int) -> BigInt {
-        precondition(n >= 0, "shift count must be non-negative")
+    /// ⌊self / 2^n⌋ (rounds toward −∞, also for negative numbers) for any integer n: a negative n
+    /// shifts left, and throws `ExactError.overflow` when that result would exceed `ExactLimits.maxBits`.
+    public func shiftedRightFloor(_ n: Int) throws -> BigInt {
+        n >= 0 ? shiftedRightFloor(count: UInt(n)) : try shiftedLeft(count: n.magnitude, checked: ())
+    }
+
+    /// self / 2^n rounded toward zero (the magnitude is shifted, the sign kept) for any integer n: a
+    /// negative n shifts left, and throws `ExactError.overflow` when that result would exceed
+    /// `ExactLimits.maxBits`.
+    public func shiftedRightTruncating(_ n: Int) throws -> BigInt {
+        n >= 0 ? shiftedRightTruncating(count: UInt(n)) : try shiftedLeft(count: n.magnitude, checked: ())
+    }
+
+    /// self · 2^n for a count whose result is known to fit (internal: the caller's bound).
+    func shiftedLeft(count n: UInt) -> BigInt {
+        withMPZ { a in BigInt.make { __gmpz_mul_2exp($0, a, mp_bitcnt_t(n)) } }
+    }
+
+    /// self · 2^n, throwing when the result would exceed `ExactLimits.maxBits`.
+    func shiftedLeft(count n: UInt, checked: Void) throws -> BigInt {
+        guard n <= UInt(ExactLimits.maxBits - bitLength) else {
+            throw ExactError.overflow(operation: "shift left by \(n)", detail: "more than \(ExactLimits.maxBits) bits")
+        }
+        return shiftedLeft(count: n)
+    }
+
+    /// ⌊self / 2^n⌋ for a non-negative count (a count past the length gives 0 or −1).
+    func shiftedRightFloor(count n: UInt) -> BigInt {
+        let n = min(n, UInt(bitLength) + 1)
         return withMPZ { a in BigInt.make { __gmpz_fdiv_q_2exp($0, a, mp_bitcnt_t(n)) } }
     }
 
-    /// self / 2^n rounded toward zero (the magnitude is shifted, the sign kept).
-    public func shiftedRightTruncating(_ n: Int) -> BigInt {
-        precondition(n >= 0, "shift count must be non-negative")
+    /// self / 2^n rounded toward zero for a non-negative count.
+    func shiftedRightTruncating(count n: UInt) -> BigInt {
+        let n = min(n, UInt(bitLength) + 1)
         return withMPZ { a in BigInt.make { __gmpz_tdiv_q_2exp($0, a, mp_bitcnt_t(n)) } }
     }
 

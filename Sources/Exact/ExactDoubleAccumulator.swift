@@ -38,9 +38,12 @@ public struct ExactDoubleAccumulator: Sendable {
         limbs.withUnsafeMutableBufferPointer { ExactDoubleAccumulator.addProduct(a, b, $0) }
     }
 
-    /// sum += Σ aᵢ·bᵢ, exactly; the vectors must have equal length.
-    public mutating func addProducts(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) {
-        precondition(a.count == b.count, "addProducts: lengths \(a.count) and \(b.count) differ")
+    /// sum += Σ aᵢ·bᵢ, exactly; throws `ExactError.dimensionMismatch` (adding nothing) when the
+    /// lengths differ, as `exactDot` does.
+    public mutating func addProducts(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) throws {
+        guard a.count == b.count else {
+            throw ExactError.dimensionMismatch(operation: "addProducts", lhs: "[\(a.count)]", rhs: "[\(b.count)]")
+        }
         limbs.withUnsafeMutableBufferPointer { acc in
             for i in 0..<a.count {
                 let x = a[i], y = b[i]
@@ -131,6 +134,10 @@ public struct ExactDoubleAccumulator: Sendable {
     }
 
     /// The exact sum correctly rounded to a Double (ties to even); throws if a NaN or ±∞ was added.
+    ///
+    /// A sum that is exactly zero gives +0.0, also when every term was −0.0 (where IEEE 754's
+    /// round-to-nearest addition gives −0.0): this is the rounding of the exact real sum, and the
+    /// real number 0 has no sign — as `Rational(exactly: -0.0) == 0`.
     public func roundedDouble() throws -> Double {
         if let bad = nonFinite { throw ExactError.nonFinite(value: bad, operation: "exact Double accumulation") }
         return scaledInteger.withMPZ { z in
@@ -164,6 +171,6 @@ func exactDotAccumulator(_ a: [Double], _ b: [Double]) throws -> ExactDoubleAccu
         throw ExactError.dimensionMismatch(operation: "dot", lhs: "[\(a.count)]", rhs: "[\(b.count)]")
     }
     var acc = ExactDoubleAccumulator()
-    a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in acc.addProducts(x, y) } }
+    try a.withUnsafeBufferPointer { x in try b.withUnsafeBufferPointer { y in try acc.addProducts(x, y) } }
     return acc
 }

@@ -49,4 +49,13 @@ public enum ExactError: Error, Equatable, CustomStringConvertible, Sendable {
 public enum ExactLimits {
     /// The largest number of bits a single integer result may have (2³² bits = 512 MiB).
     public static let maxBits = 1 << 32
+    /// The exponent range of `BigFloat`: a value m·2^e made by a construction, product, quotient,
+    /// power or power-of-two scaling has e ≥ −2⁶¹ and its leading bit below 2^(2⁶¹), or the operation
+    /// throws `ExactError.overflow`. With operands in range, exponent arithmetic (e₁ ± e₂) cannot
+    /// overflow `Int`; a sum's leading bit is at most one above its larger operand's, so sums alone
+    /// would need 2⁶¹ additions to reach `Int`'s limits.
+    public static let maxBinaryExponent = 1 << 61
+    /// The most entries a `RationalMatrix` may have (2²⁸: 2 GiB of references before any value is
+    /// stored), so that a shape typo is an error rather than an allocation failure.
+    public static let maxMatrixEntries = 1 << 28
 }

@@ -9,7 +9,7 @@ enum FixedPointSeries {
     /// round(x·2^W) for an exact value m·2^e (|error| ≤ 1 unit).
     static func fixed(_ m: BigInt, _ e: Int, scale w: Int) -> BigInt {
         let shift = e + w
-        return shift >= 0 ? try! m.shiftedLeft(shift) : m.shiftedRightFloor(-shift)
+        return shift >= 0 ? try! m.shiftedLeft(shift) : m.shiftedRightFloor(count: UInt(-shift))
     }
 
     /// ⌊p·2^W / q⌋ for q > 0 (|error| ≤ 1 unit).
@@ -22,10 +22,10 @@ enum FixedPointSeries {
     /// Error: the K = ⌈W / log₂(1/z²)⌉ terms each carry ≤ 2 units of truncation and the tail after
     /// the first zero term is < 1 unit, so |error| ≤ 2K + 1 units ≤ 2W + 1 units.
     static func atanh(_ z: BigInt, scale w: Int) -> BigInt {
-        let z2 = (z * z).shiftedRightFloor(w)
+        let z2 = (z * z).shiftedRightFloor(count: UInt(w))
         var term = z, sum = z, k = 1
         while true {
-            term = (term * z2).shiftedRightTruncating(w)
+            term = (term * z2).shiftedRightTruncating(count: UInt(w))
             if term.isZero { return sum }
             sum += term.dividedTruncating(by: UInt(2 * k + 1))
             k += 1
@@ -41,10 +41,10 @@ enum FixedPointSeries {
     static func ln2(scale w: Int) -> BigInt {
         var s = 512
         while s < w { s *= 2 }
-        if let cached = ln2Cache.withLock({ $0[s] }) { return cached.shiftedRightFloor(s - w) }
+        if let cached = ln2Cache.withLock({ $0[s] }) { return cached.shiftedRightFloor(count: UInt(s - w)) }
         let value = try! atanh(BigInt(1).shiftedLeft(s).dividedTruncating(by: 3), scale: s).shiftedLeft(1)
         ln2Cache.withLock { $0[s] = value }
-        return value.shiftedRightFloor(s - w)
+        return value.shiftedRightFloor(count: UInt(s - w))
     }
 
     private static let ln2Cache = Mutex<[Int: BigInt]>([:])
@@ -60,13 +60,13 @@ enum FixedPointSeries {
         let one = try! BigInt(1).shiftedLeft(w2)
         var term = r, sum = r, n = 2
         while true {
-            term = (term * r).shiftedRightTruncating(w2).dividedTruncating(by: UInt(n))
+            term = (term * r).shiftedRightTruncating(count: UInt(w2)).dividedTruncating(by: UInt(n))
             if term.isZero { break }
             sum += term
             n += 1
         }
         let two = try! one.shiftedLeft(1)
-        for _ in 0..<j { sum = (sum * (sum + two)).shiftedRightTruncating(w2) }
+        for _ in 0..<j { sum = (sum * (sum + two)).shiftedRightTruncating(count: UInt(w2)) }
         return (sum, w2)
     }
 }

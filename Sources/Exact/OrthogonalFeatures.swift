@@ -32,7 +32,7 @@ public enum OrthogonalFeatures {
     /// `ExactDoubleAccumulator`; throws for vectors of unequal length or non-finite entries.
     public static func exactGram(_ vectors: [[Double]]) throws -> RationalMatrix {
         let k = vectors.count
-        var gram = RationalMatrix(zeros: k, k)
+        var gram = RationalMatrix(uncheckedZeros: k, k)
         for i in 0..<k {
             for j in i..<k {
                 let v = try exactDot(vectors[i], vectors[j])

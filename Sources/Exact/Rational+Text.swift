@@ -4,18 +4,22 @@ extension Rational: CustomStringConvertible, LosslessStringConvertible {
         isInteger ? numerator.description : "\(numerator)/\(denominator)"
     }
 
-    /// Parses "p/q", an integer, or a decimal with optional exponent ("-1.25", "3e-7", ".5E+2");
-    /// nil for anything else.
+    /// Parses "p/q", an integer, or a decimal with optional exponent ("-1.25", "3e-7", ".5E+2"),
+    /// with no white space inside; nil for anything else.
     public init?(_ text: String) {
         guard let value = try? Rational(parsing: text) else { return nil }
         self = value
     }
 
     /// Parses "p/q", an integer, or a decimal with optional exponent, exactly.
-    /// Throws `ExactError.parse` for malformed text and `.divisionByZero` for "p/0".
+    ///
+    /// A number is one token: white space around it is ignored, white space inside it is not
+    /// allowed ("1/2" parses, "1 / 2" and "1 2" do not — as `BigInt(parsing:)`, where "1 2" is not
+    /// an integer either). Throws `ExactError.parse` for malformed text and `.divisionByZero` for "p/0".
     public init(parsing text: String) throws {
         let trimmed = text.trimmingWhiteSpace()
-        let expected = "a rational: \"p/q\", an integer, or a decimal such as -1.25e-3"
+        let expected = "a rational: \"p/q\", an integer, or a decimal such as -1.25e-3, with no spaces inside"
+        guard !trimmed.contains(where: \.isWhitespace) else { throw ExactError.parse(input: text, expected: expected) }
         if let slash = trimmed.firstIndex(of: "/") {
             guard let p = BigInt(String(trimmed[..<slash])),
                   let q = BigInt(String(trimmed[trimmed.index(after: slash)...])) else {

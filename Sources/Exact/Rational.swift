@@ -41,7 +41,9 @@ public struct Rational: @unchecked Sendable {
     }
 
     /// The exact value of a finite Double (every finite Double is a dyadic rational m·2^e).
-    /// Throws `ExactError.nonFinite` for NaN and ±∞.
+    /// Throws `ExactError.nonFinite` for NaN and ±∞. A rational is a real number, and the reals
+    /// have one zero: −0.0 and +0.0 both give 0, and converting 0 back gives +0.0 (the sign of an
+    /// IEEE zero records the direction of an underflow, not a value).
     public init(exactly value: Double) throws {
         guard value.isFinite else { throw ExactError.nonFinite(value: value, operation: "Rational(exactly:)") }
         let (m, e) = value.dyadicDecomposition
@@ -167,8 +169,7 @@ extension Rational: AdditiveArithmetic {
     /// `ExactLimits.maxBits`.
     public func power(_ n: Int) throws -> Rational {
         let base = n < 0 ? try reciprocal() : self
-        let m = n.magnitude > UInt(Int.max) ? Int.max : Int(n.magnitude)
-        return try Rational(base.numerator.power(m), base.denominator.power(m))
+        return try Rational(base.numerator.power(count: n.magnitude), base.denominator.power(count: n.magnitude))
     }
 
     /// self · 2^n, exact, for any integer n.

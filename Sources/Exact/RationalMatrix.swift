@@ -9,7 +9,8 @@ public struct RationalMatrix: Hashable, Sendable, CustomStringConvertible {
     public private(set) var entries: [Rational]
 
     public init(rows: Int, columns: Int, entries: [Rational]) throws {
-        guard rows >= 0, columns >= 0, entries.count == rows * columns else {
+        try RationalMatrix.checkShape(rows, columns)
+        guard entries.count == rows * columns else {
             throw ExactError.dimensionMismatch(operation: "RationalMatrix", lhs: "\(rows)×\(columns)", rhs: "\(entries.count) entries")
         }
         self.rows = rows
@@ -17,11 +18,28 @@ public struct RationalMatrix: Hashable, Sendable, CustomStringConvertible {
         self.entries = entries
     }
 
-    /// The zero matrix.
-    public init(zeros rows: Int, _ columns: Int) {
+    /// The zero matrix; throws `ExactError.invalidArgument` for a negative dimension or an entry
+    /// count past `Int`.
+    public init(zeros rows: Int, _ columns: Int) throws {
+        try RationalMatrix.checkShape(rows, columns)
+        self.init(uncheckedZeros: rows, columns)
+    }
+
+    /// The zero matrix of a shape the caller has already validated.
+    init(uncheckedZeros rows: Int, _ columns: Int) {
         self.rows = rows
         self.columns = columns
         entries = [Rational](repeating: .zero, count: rows * columns)
+    }
+
+    static func checkShape(_ rows: Int, _ columns: Int) throws {
+        guard rows >= 0 else { throw ExactError.invalidArgument(name: "rows", value: "\(rows)", allowed: "≥ 0") }
+        guard columns >= 0 else { throw ExactError.invalidArgument(name: "columns", value: "\(columns)", allowed: "≥ 0") }
+        let (entries, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, entries <= ExactLimits.maxMatrixEntries else {
+            throw ExactError.invalidArgument(name: "rows × columns", value: "\(rows) × \(columns)",
+                                             allowed: "at most \(ExactLimits.maxMatrixEntries) entries (ExactLimits.maxMatrixEntries)")
+        }
     }
 
     /// A matrix from its rows; throws when they are ragged.
@@ -38,8 +56,9 @@ public struct RationalMatrix: Hashable, Sendable, CustomStringConvertible {
         try self.init(rows: list.map { try $0.map { try Rational(exactly: $0) } })
     }
 
-    public static func identity(_ n: Int) -> RationalMatrix {
-        var m = RationalMatrix(zeros: n, n)
+    /// The n×n identity; throws `ExactError.invalidArgument` for n < 0.
+    public static func identity(_ n: Int) throws -> RationalMatrix {
+        var m = try RationalMatrix(zeros: n, n)
         for i in 0..<n { m[i, i] = 1 }
         return m
     }
@@ -53,7 +72,7 @@ public struct RationalMatrix: Hashable, Sendable, CustomStringConvertible {
     public func column(_ j: Int) -> [Rational] { (0..<rows).map { self[$0, j] } }
 
     public var transposed: RationalMatrix {
-        var t = RationalMatrix(zeros: columns, rows)
+        var t = RationalMatrix(uncheckedZeros: columns, rows)
         for i in 0..<rows { for j in 0..<columns { t[j, i] = self[i, j] } }
         return t
     }
@@ -86,7 +105,7 @@ extension RationalMatrix {
         guard a.columns == b.rows else {
             throw ExactError.dimensionMismatch(operation: "matrix product", lhs: a.shape, rhs: b.shape)
         }
-        var c = RationalMatrix(zeros: a.rows, b.columns)
+        var c = RationalMatrix(uncheckedZeros: a.rows, b.columns)
         var acc = RationalAccumulator()
         for i in 0..<a.rows {
             for j in 0..<b.columns {
@@ -101,7 +120,7 @@ extension RationalMatrix {
     /// The Gram matrix of the rows, G = A·Aᵀ (entry (i, j) = ⟨row i, row j⟩); symmetric, so each
     /// inner product is formed once.
     public var rowGram: RationalMatrix {
-        var g = RationalMatrix(zeros: rows, rows)
+        var g = RationalMatrix(uncheckedZeros: rows, rows)
         var acc = RationalAccumulator()
         for i in 0..<rows {
             for j in i..<rows {

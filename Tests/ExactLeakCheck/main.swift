@@ -66,7 +66,7 @@ for round in 0..<20 {
     // BigFloat
     let p = try BigFloat.Precision(bits: 128 + 64 * (round % 3))
     let f = try BigFloat(parsing: "3.75", precision: p), g = try BigFloat(-0.125, precision: p)
-    for h in [f, g, f * g, try f / g, f - g, try f.squareRoot(), try f.power(-5)] {
+    for h in [f, g, try f * g, try f / g, f - g, try f.squareRoot(), try f.power(-5)] {
         checksum &+= (try h.exp()).significand.bitLength + (try h.expm1()).exponent
         checksum &+= (try h.softplus()).significand.bitLength + (try h.sigmoid()).significand.bitLength
         if h.signum > 0 { checksum &+= (try h.log()).significand.bitLength + (try h.log1p()).exponent }

@@ -26,14 +26,14 @@ enum Gens {
     /// BigFloats m·2^e with a 64-bit m and e in `exponents`, at 256 bits.
     static func bigFloat(exponents: ClosedRange<Int>) -> Generator<BigFloat, some SendableSequenceType> {
         zip(Gen.int64(), Gen.int(in: exponents)).map { m, e in
-            BigFloat(significand: BigInt(Int(m)), exponent: e)
+            try! BigFloat(significand: BigInt(Int(m)), exponent: e)  // in range: |e| ≪ 2⁶¹
         }
     }
 
     /// Positive BigFloats m·2^e with m in [2^62, 2^63).
     static func positiveBigFloat(exponents: ClosedRange<Int>) -> Generator<BigFloat, some SendableSequenceType> {
         zip(Gen.int64(in: (1 << 62)...Int64.max), Gen.int(in: exponents)).map { m, e in
-            BigFloat(significand: BigInt(Int(m)), exponent: e)
+            try! BigFloat(significand: BigInt(Int(m)), exponent: e)  // in range: |e| ≪ 2⁶¹
         }
     }
 }

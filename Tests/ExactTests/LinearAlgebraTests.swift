@@ -56,7 +56,7 @@ struct LinearAlgebraTests {
         #expect(Bareiss.rank(a) == 2)
         #expect(throws: ExactError.singular(rows: 3, columns: 3, rank: 2)) { try Bareiss.solve(a, [1, 2, 3]) }
         #expect(throws: ExactError.self) { try Bareiss.solve(a, [1, 2]) }
-        #expect(Bareiss.rank(RationalMatrix(zeros: 3, 4)) == 0)
+        #expect(Bareiss.rank(try RationalMatrix(zeros: 3, 4)) == 0)
     }
 
     @Test func leastSquaresResidualIsOrthogonalToTheColumns() async throws {
@@ -92,14 +92,14 @@ struct OrthogonalFeaturesTests {
     func hadamardRowsAreExactlyOrthogonalWithNormSqrtD(d: Int) throws {
         let rows = try OrthogonalFeatures.hadamard(count: d, dimension: d)
         let gram = try OrthogonalFeatures.exactGram(rows)
-        #expect(gram == RationalMatrix.identity(d).scaled(by: Rational(d)))
+        #expect(try gram == RationalMatrix.identity(d).scaled(by: Rational(d)))
         #expect(try OrthogonalFeatures.isExactlyOrthogonal(rows))
         #expect(rows.allSatisfy { $0.allSatisfy { $0 == 1 || $0 == -1 } })
     }
 
     @Test func scaledBasisIsOrthogonalAndReportsItsExactNorm() throws {
         let rows = try OrthogonalFeatures.scaledBasis(count: 3, dimension: 16)
-        #expect(try OrthogonalFeatures.exactGram(rows) == RationalMatrix.identity(3).scaled(by: 16))  // √16 = 4 exactly
+        #expect(try OrthogonalFeatures.exactGram(rows) == (try RationalMatrix.identity(3)).scaled(by: 16))  // √16 = 4 exactly
         let irrational = try OrthogonalFeatures.exactGram(try OrthogonalFeatures.scaledBasis(count: 2, dimension: 10))
         #expect(irrational[0, 1] == .zero)
         #expect(irrational[0, 0] != 10)  // fl(√10)² ≠ 10: the exact Gram says so

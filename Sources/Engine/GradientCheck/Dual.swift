@@ -18,8 +18,8 @@ public struct Dual<T: ReferenceScalar>: ReferenceScalar {
 
     public static func + (a: Dual, b: Dual) -> Dual { Dual(a.value + b.value, a.derivative + b.derivative) }
     public static func - (a: Dual, b: Dual) -> Dual { Dual(a.value - b.value, a.derivative - b.derivative) }
-    public static func * (a: Dual, b: Dual) -> Dual {
-        Dual(a.value * b.value, a.derivative * b.value + a.value * b.derivative)
+    public static func * (a: Dual, b: Dual) throws -> Dual {
+        Dual(try a.value * b.value, try a.derivative * b.value + a.value * b.derivative)
     }
     public func divided(by b: Dual) throws -> Dual {
         let q = try value.divided(by: b.value)
@@ -34,14 +34,14 @@ public struct Dual<T: ReferenceScalar>: ReferenceScalar {
 extension Dual: TranscendentalScalar where T: TranscendentalScalar {
     public func exp() throws -> Dual {
         let e = try value.exp()
-        return Dual(e, derivative * e)
+        return Dual(e, try derivative * e)
     }
     public func log() throws -> Dual { Dual(try value.log(), try derivative.divided(by: value)) }
     /// softplus′ = sigmoid.
-    public func softplus() throws -> Dual { Dual(try value.softplus(), derivative * (try value.sigmoid())) }
+    public func softplus() throws -> Dual { Dual(try value.softplus(), try derivative * value.sigmoid()) }
     /// sigmoid′ = sigmoid·(1 − sigmoid).
     public func sigmoid() throws -> Dual {
         let s = try value.sigmoid()
-        return Dual(s, derivative * s * (T.one - s))
+        return Dual(s, try derivative * s * (T.one - s))
     }
 }

@@ -20,8 +20,8 @@ extension TwoLayerNetwork {
         for r in 0..<neurons {
             for patch in 0..<patches {
                 var z = trainsBiases ? p[neurons * d + r] : try T(exactly: biases[r])
-                for j in 0..<d { z = z + p[r * d + j] * x[patch * d + j] }
-                f[head.neuronOutput[r]] = f[head.neuronOutput[r]] + (try T(exactly: head.coefficient[r])) * (try activation.reference(z))
+                for j in 0..<d { z = try z + p[r * d + j] * x[patch * d + j] }
+                f[head.neuronOutput[r]] = try f[head.neuronOutput[r]] + T(exactly: head.coefficient[r]) * activation.reference(z)
             }
         }
         return f
@@ -35,7 +35,7 @@ extension TwoLayerNetwork {
 
 extension LogisticLoss {
     public func reference<T: TranscendentalScalar>(logits f: [T], label y: Int) throws -> T {
-        try (-(try T(exactly: Double(y))) * f[0]).softplus()
+        try (-(T(exactly: Double(y))) * f[0]).softplus()
     }
 }
 
@@ -54,7 +54,7 @@ extension SquaredLoss {
         var s = T.zero
         for j in f.indices {
             let r = f[j] - (try T(exactly: target(y, j, f.count)))
-            s = s + r * r
+            s = try s + r * r
         }
         return try s.divided(by: T(exactly: 2))
     }

@@ -11,7 +11,8 @@ public protocol ReferenceScalar: Comparable, Sendable {
     static var zero: Self { get }
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
-    static func * (a: Self, b: Self) -> Self
+    /// a · b; throws where the type's range can be left (`BigFloat`'s exponent range).
+    static func * (a: Self, b: Self) throws -> Self
     /// self / other; throws on division by zero where the type does.
     func divided(by other: Self) throws -> Self
     static prefix func - (a: Self) -> Self
@@ -34,9 +35,9 @@ extension ReferenceScalar {
     public func relu() -> Self { self > Self.zero ? self : Self.zero }
 
     /// xⁿ for n ≥ 0 by repeated multiplication (exact for Rational).
-    public func power(_ n: Int) -> Self {
+    public func power(_ n: Int) throws -> Self {
         var r = Self.one
-        for _ in 0..<n { r = r * self }
+        for _ in 0..<n { r = try r * self }
         return r
     }
 }

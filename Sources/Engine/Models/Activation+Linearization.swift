@@ -28,7 +28,7 @@ extension Activation {
         case let .softThreshold(b):
             let t = try T(exactly: b)
             return z > t || z < .zero - t ? .one : .zero
-        case .square: return (try T(exactly: 2)) * z
+        case .square: return try T(exactly: 2) * z
         }
     }
 }

@@ -143,12 +143,12 @@ public enum Activation: Codable, Equatable, Sendable {
         case let .smoothedReLU(q, rho):
             let r = try T(exactly: rho)
             if !(z > .zero) { return .zero }
-            if !(z < r) { return z - (try T(exactly: Double(q - 1)).divided(by: T(exactly: Double(q)))) * r }
+            if !(z < r) { return try z - T(exactly: Double(q - 1)).divided(by: T(exactly: Double(q))) * r }
             return try z.power(q).divided(by: (try T(exactly: Double(q))) * r.power(q - 1))
         case let .softThreshold(b):
             let t = try T(exactly: b)
             return (z - t).relu() - (.zero - z - t).relu()
-        case .square: return z * z
+        case .square: return try z * z
         }
     }
 

@@ -105,11 +105,11 @@ extension LinearizedNetwork: ReferenceModel {
                 var z0 = try T(exactly: base.biases[r])
                 var zDelta = base.trainsBiases ? p[m * d + r] : T.zero
                 for j in 0..<d {
-                    z0 = z0 + (try T(exactly: base.weights[r, j])) * x[patch * d + j]
-                    zDelta = zDelta + p[r * d + j] * x[patch * d + j]
+                    z0 = try z0 + T(exactly: base.weights[r, j]) * x[patch * d + j]
+                    zDelta = try zDelta + p[r * d + j] * x[patch * d + j]
                 }
-                let term = (try base.activation.reference(z0)) + (try base.activation.referenceDerivative(z0)) * zDelta
-                f[base.head.neuronOutput[r]] = f[base.head.neuronOutput[r]] + (try T(exactly: base.head.coefficient[r])) * term
+                let term = try base.activation.reference(z0) + base.activation.referenceDerivative(z0) * zDelta
+                f[base.head.neuronOutput[r]] = try f[base.head.neuronOutput[r]] + T(exactly: base.head.coefficient[r]) * term
             }
         }
         return f
