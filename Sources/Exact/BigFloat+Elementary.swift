@@ -3,7 +3,11 @@
 /// **Error bound.** Each function evaluates its series in fixed point with at least 64 guard bits
 /// beyond the target precision p (see `FixedPointSeries` for the unit counts), so the value before
 /// the final rounding is within 2^−(p+40) relative of the true value, and the result after rounding
-/// to p bits is within **1 ulp** (½ ulp of rounding plus < 2⁻⁴⁰ ulp of evaluation). The tests check
+/// to p bits is within **1 ulp** (½ ulp of rounding plus < 2⁻⁴⁰ ulp of evaluation). This holds for
+/// every precision p in `Precision.allowed` (2 … 2²⁴): for exp the evaluation error is
+/// ≤ 48W·2^−(p+64+2j) with W = p + 64 + bits(k) + 2j ≤ p + 123 + 2j and j = ⌊√p/2⌋, which is
+/// ≤ 2^−(p+40) whenever 48W ≤ 2^(24+2j) — at every p ≥ 2 (derivation in Proofs/exact-arithmetic.md §4);
+/// working precisions p + g are not clamped at 2²⁴, so the guard bits exist at p = 2²⁴ too. The tests check
 /// this against the same function at p + 128 bits, and the identities exp(log x) = x,
 /// exp(a+b) = exp(a)·exp(b), log(ab) = log a + log b, over arguments from 2⁻¹⁰⁰⁰ to 2¹⁰⁰⁰.
 ///

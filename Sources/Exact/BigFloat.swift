@@ -20,7 +20,7 @@ public struct BigFloat: Sendable {
 
     /// A number of bits of significand, validated: 2 ≤ bits ≤ 2²⁴.
     public struct Precision: Sendable, Hashable, Comparable, CustomStringConvertible {
-        public let bits: Int
+        public private(set) var bits: Int
         public static let allowed = 2...(1 << 24)
         /// 256 bits, the default: about 77 significant decimal digits.
         public static let `default` = Precision(unchecked: 256)
@@ -34,8 +34,14 @@ public struct BigFloat: Sendable {
             self.bits = bits
         }
         init(unchecked bits: Int) { self.bits = min(max(bits, 2), Precision.allowed.upperBound) }
-        /// This precision plus `extra` guard bits (for intermediate results).
-        func adding(_ extra: Int) -> Precision { Precision(unchecked: bits + extra) }
+        /// This precision plus `extra` guard bits, for intermediate results. Not clamped to
+        /// `allowed`: at p = 2²⁴ the guard bits are still there (a working precision may exceed 2²⁴
+        /// by them; every public result is rounded back to a precision in `allowed`).
+        func adding(_ extra: Int) -> Precision {
+            var working = self
+            working.bits = bits + max(extra, 0)
+            return working
+        }
         public static func < (a: Precision, b: Precision) -> Bool { a.bits < b.bits }
         public var description: String { "\(bits) bits" }
     }

@@ -52,9 +52,16 @@ enum FixedPointSeries {
     /// expm1(r)·2^(W+j) for r = R/2^W with |r| ≤ 1: the Taylor series of expm1 at r/2^j, then j
     /// doublings expm1(2a) = expm1(a)·(expm1(a) + 2).
     ///
-    /// Error: with K Taylor terms (each ≤ 1 unit) the series is within K + 1 units at scale W + j;
-    /// each doubling at most multiplies the error by (2·e^|a| + 1)/1 ≤ 2.3 (for |a| ≤ 1/2) and adds one
-    /// unit, so the result is within (K + 2)·2.3^j units of 2^−(W+j). Callers add 2j + 8 guard bits.
+    /// Error, in units u = 2^−(W+j) (Proofs/exact-arithmetic.md §4 has the derivation):
+    /// - Taylor: term n is ⌊⌊term·a⌋/n⌋, so its error e_n ≤ e_{n−1}·|a|/n + 2 ≤ 2(e − 1) + 2 < 5.5 u,
+    ///   and the tail after the first zero term is < 13 u: the series is within 5.5K + 13 u for K terms;
+    ///   an error δ in R itself (in units 2^−W) reaches the result multiplied by d expm1(r)/dr = e^r.
+    /// - Doubling: (s + ε)(s + ε + 2) = s(s + 2) + ε·2e^a + ε², so each doubling multiplies the error
+    ///   by 2e^a (not 2e^a + 1) and adds < 1 u of truncation. Over the j doublings the a's are
+    ///   r/2^j … r/2, so the factors multiply to 2^j·e^(r(1 − 2^−j)) ≤ 2^j·e^|r|.
+    /// - Total: ≤ e^|r|·2^j·(5.5K + 13 + 2) u + e^|r|·δ·2^−W = e^|r|·((5.5K + 15)·2^−W + δ·2^−W):
+    ///   the 2^j growth is exactly paid for by the j extra bits of the scale W + j, so callers need
+    ///   no guard bits for j beyond those.
     static func expm1(_ r: BigInt, scale w: Int, halvings j: Int) -> (value: BigInt, scale: Int) {
         let w2 = w + j  // the same integer R now reads r/2^j
         let one = try! BigInt(1).shiftedLeft(w2)
