@@ -61,3 +61,44 @@ struct ConfigFuzzTests {
         }
     }
 }
+
+extension ConfigFuzzTests {
+    /// Every number field of every preset, set to NaN or ±∞ on the command line, is refused with
+    /// the field named and an allowed range that says "finite" — never "a value of type Double".
+    @Test func nonFiniteNumbersNameTheFieldAndItsFiniteRange() throws {
+        var checked = 0
+        for config in Presets.all {
+            let name = config.preset, preset = config.preset
+            let fields = Self.numberFields(try ConfigResolution.tree(of: config), path: "")
+            #expect(!fields.isEmpty)
+            for field in fields {
+                for spelling in ["nan", "NaN", "inf", "-Infinity"] {
+                    do {
+                        _ = try ConfigResolution.resolve(preset: preset, overrides: ["\(field)=\(spelling)"])
+                        Issue.record("\(name): \(field)=\(spelling) was accepted")
+                    } catch let error as ConfigError {
+                        #expect(error.field == field, "\(name): \(field)=\(spelling) → \(error)")
+                        // A range: "a finite η > 0", "0 … 1", "an integer 1 … 100000" — something with finite or a bound.
+                        #expect(error.allowed.contains("finite") || error.allowed.contains(where: \.isNumber), "\(name): \(field)=\(spelling) → \(error)")
+                        #expect(!error.allowed.contains("of type"), "\(name): \(field)=\(spelling) → \(error)")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    /// The dotted paths of the number leaves of a config tree.
+    static func numberFields(_ tree: JSONValue, path: String) -> [String] {
+        guard case let .object(members) = tree else { return [] }
+        return members.flatMap { key, value -> [String] in
+            let field = path.isEmpty ? key : path + "." + key
+            switch value {
+            case .object: return numberFields(value, path: field)
+            case .number: return [field]
+            default: return []
+            }
+        }
+    }
+}

@@ -211,3 +211,12 @@ struct BoundaryValueTests {
         #expect(throws: ExactError.self) { try BigInt(parsing: "1 2") }
     }
 }
+
+extension BoundaryValueTests {
+    /// Guard bits are added past 2²⁴: the 1-ulp bounds need them at every allowed precision.
+    @Test func workingPrecisionsKeepTheirGuardBitsAtTheTop() throws {
+        let top = try BigFloat.Precision(bits: BigFloat.Precision.allowed.upperBound)
+        #expect(top.adding(64).bits == BigFloat.Precision.allowed.upperBound + 64)
+        #expect(BigFloat.Precision.default.adding(16).bits == 272)
+    }
+}

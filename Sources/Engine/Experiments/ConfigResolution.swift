@@ -23,17 +23,68 @@ public enum ConfigResolution {
                 throw ConfigError(field: "--set", value: assignment, allowed: "key=value, e.g. data.dimension=1024")
             }
             let keyPath = String(assignment[..<eq]), text = String(assignment[assignment.index(after: eq)...])
-            var leaf = (try? JSONValue(parsing: text)) ?? .string(text)
+            var leaf = nonFiniteSpelling(text).map { JSONValue.string($0) } ?? (try? JSONValue(parsing: text)) ?? .string(text)
             for key in keyPath.split(separator: ".", omittingEmptySubsequences: false).reversed() {
                 leaf = .object([(String(key), leaf)])
             }
             merged = try merge(leaf, into: merged, schema: schema, path: "")
         }
         if let seed { merged = try merge(.object([("seed", .number(String(seed)))]), into: merged, schema: schema, path: "") }
-        try checkIntegers(merged, integerFields(of: preset), path: "")
-        let config = try decode(merged)
-        try config.validate()
+        let config: ExperimentConfig
+        do {
+            try checkIntegers(merged, integerFields(of: preset), path: "")
+            config = try decode(merged)
+        } catch let error as ConfigError where error.allowed == expected(Int.self) {
+            throw withIntegerRange(error, merged)
+        }
+        try config.validate()  // names a non-finite number's field with the range the field allows
+        try requireFiniteNumbers(config)
         return config
+    }
+
+    /// An integer field's error ("an integer") with the field's range added: the range is what
+    /// `validate` says of that field holding −2⁶² (below every integer field's lower bound), so the
+    /// message and the rule cannot disagree. Unchanged when validation names another field.
+    static func withIntegerRange(_ error: ConfigError, _ tree: JSONValue) -> ConfigError {
+        if error.field == "seed" { return ConfigError(field: error.field, value: error.value, allowed: seedRange) }
+        let probe = tree.replacing(path: error.field.split(separator: ".").map(String.init), with: .number(String(-(1 << 62))))
+        do {
+            try (try decode(probe)).validate()
+        } catch let rule as ConfigError where rule.field == error.field {
+            let range = rule.allowed.hasPrefix(expected(Int.self)) ? rule.allowed : expected(Int.self) + " " + rule.allowed
+            return ConfigError(field: error.field, value: error.value, allowed: range)
+        } catch {}
+        return error
+    }
+
+    static let seedRange = "an integer 0 … 2⁶³ − 1"
+
+    /// "nan", "inf", "-infinity", … (any case): the canonical string the decoder reads as that
+    /// Double, so that a non-finite override reaches `validate`, which names the field's range
+    /// ("a finite η > 0"), instead of failing as "a value of type Double".
+    static func nonFiniteSpelling(_ text: String) -> String? {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "nan", "+nan", "-nan": return "nan"
+        case "inf", "+inf", "infinity", "+infinity": return "inf"
+        case "-inf", "-infinity": return "-inf"
+        default: return nil
+        }
+    }
+
+    /// The backstop behind `validate`: no Double of a resolved config is NaN or ±∞, whether or not
+    /// the field's own rule mentions finiteness.
+    static func requireFiniteNumbers(_ value: Any, path: String = "") throws {
+        var mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .enum, let payload = mirror.children.first?.value { mirror = Mirror(reflecting: payload) }
+        for (index, child) in mirror.children.enumerated() {
+            let label = child.label.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 } ?? "\(index)"
+            let field = path.isEmpty ? label : path + "." + label
+            if let d = child.value as? Double {
+                guard d.isFinite else { throw ConfigError(field: field, value: "\(d)", allowed: "a finite number") }
+            } else if !(child.value is String || child.value is Int || child.value is UInt64 || child.value is Bool) {
+                try requireFiniteNumbers(child.value, path: field)
+            }
+        }
     }
 
     /// The config as a JSON tree (every field present).
@@ -101,15 +152,17 @@ public enum ConfigResolution {
             guard d == d.rounded(), abs(d) < 0x1p63, !text.contains("."), !text.contains("e"), !text.contains("E") else {
                 throw ConfigError(field: field, value: text, allowed: "an integer")
             }
-            if field == "seed", d < 0 { throw ConfigError(field: field, value: text, allowed: "an integer 0 … 2⁶³ − 1") }
+            if field == "seed", d < 0 { throw ConfigError(field: field, value: text, allowed: seedRange) }
         }
     }
 
     static func decode(_ tree: JSONValue) throws -> ExperimentConfig {
         do {
-            return try JSONDecoder().decode(ExperimentConfig.self, from: Data(tree.description.utf8))
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return try decoder.decode(ExperimentConfig.self, from: Data(tree.description.utf8))
         } catch let DecodingError.typeMismatch(type, context) {
-            throw ConfigError(field: dotted(context.codingPath), value: describe(tree, context.codingPath), allowed: "a value of type \(type)")
+            throw ConfigError(field: dotted(context.codingPath), value: describe(tree, context.codingPath), allowed: expected(type))
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
             throw ConfigError(field: "config", value: "the merged configuration", allowed: "a JSON object of config fields (\(context.debugDescription))")
         } catch let DecodingError.dataCorrupted(context) {
@@ -118,6 +171,17 @@ public enum ConfigResolution {
             throw ConfigError(field: dotted(context.codingPath), value: "null", allowed: "a value of type \(type)")
         } catch let DecodingError.keyNotFound(key, context) {
             throw ConfigError(field: dotted(context.codingPath + [key]), value: "missing", allowed: "a value")
+        }
+    }
+
+    /// What a field of this Swift type accepts, in the words of a config file.
+    static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case is Double.Type: return "a finite number"
+        case is Int.Type, is UInt64.Type: return "an integer"
+        case is Bool.Type: return "true or false"
+        case is String.Type: return "a string"
+        default: return "a value of type \(type)"
         }
     }
 

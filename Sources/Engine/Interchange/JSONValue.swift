@@ -32,6 +32,15 @@ public indirect enum JSONValue: Equatable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// This document with the member at `path` (object keys) replaced by `value`; unchanged when
+    /// the path does not lead to an existing member.
+    public func replacing(path: [String], with value: JSONValue) -> JSONValue {
+        guard let key = path.first, case var .object(members) = self,
+              let i = members.firstIndex(where: { $0.key == key }) else { return self }
+        members[i].value = path.count == 1 ? value : members[i].value.replacing(path: Array(path.dropFirst()), with: value)
+        return .object(members)
+    }
+
     /// Compact JSON text.
     public var description: String {
         switch self {

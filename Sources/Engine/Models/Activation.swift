@@ -182,6 +182,16 @@ public enum Activation: Codable, Equatable, Sendable {
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown activation \(other)")
         }
+        // The keys this kind ignores must still hold what they would hold: a NaN or an integer
+        // typo there is a mistake in the config, not a value to skip silently.
+        if let q = try c.decodeIfPresent(Int.self, forKey: .q), !(2...16).contains(q) {
+            throw DecodingError.dataCorruptedError(forKey: .q, in: c, debugDescription: "an integer 2 … 16 (read when kind = smoothed-relu)")
+        }
+        for (key, reader) in [(CodingKeys.rho, "smoothed-relu"), (.threshold, "soft-threshold")] {
+            if let v = try c.decodeIfPresent(Double.self, forKey: key), !v.isFinite {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "a finite number (read when kind = \(reader))")
+            }
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
