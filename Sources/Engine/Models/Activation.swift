@@ -184,7 +184,7 @@ public enum Activation: Codable, Equatable, Sendable {
         }
         // The keys this kind ignores must still hold what they would hold: a NaN or an integer
         // typo there is a mistake in the config, not a value to skip silently.
-        if let q = try c.decodeIfPresent(Int.self, forKey: .q), !(2...16).contains(q) {
+        if let q = try c.decodeIfPresent(Double.self, forKey: .q), !(q == q.rounded() && (2...16).contains(q)) {
             throw DecodingError.dataCorruptedError(forKey: .q, in: c, debugDescription: "an integer 2 … 16 (read when kind = smoothed-relu)")
         }
         for (key, reader) in [(CodingKeys.rho, "smoothed-relu"), (.threshold, "soft-threshold")] {
