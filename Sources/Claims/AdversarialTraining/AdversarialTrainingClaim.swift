@@ -12,13 +12,27 @@ public struct AdversarialTrainingClaim: Claim {
     public let predicate = "robust train acc = 1, clean test acc ≥ 0.95, robust test acc ≥ 0.9 under NRF-PGD and under −β·v_y erasure (per-patch ε = 0.75 within span{v}), ρ_u ≥ 2·ρ_v for every class (Wilson 95% lower ≥ 0.75 of seeds)"
     public let counterfactual = "the reversed inequality ρ_v ≥ 2·ρ_u for every class must fail"
 
+    /// The predicate's constants (Proofs/claims/AT.adversarialTraining.md, "Pinned constants").
+    enum Bound {
+        static let robustTrain = PredicateConstant("robustTrainAccuracy", .equals, 1)
+        static let clean = PredicateConstant("testAccuracy", .atLeast, 0.95)
+        static let robustNRF = PredicateConstant("robustTestAccuracyNRF", .atLeast, 0.9)
+        static let robustErased = PredicateConstant("robustTestAccuracyErased", .atLeast, 0.9)
+        static let ratio = PredicateConstant("minRobustOverNonRobust", .atLeast, 2)
+        static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        static let inverse = PredicateConstant("minNonRobustOverRobust", .atLeast, 2, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] {
+        [Bound.robustTrain, Bound.clean, Bound.robustNRF, Bound.robustErased, Bound.ratio, Bound.level, Bound.inverse]
+    }
+
     /// The strongest attack run in the threat model: 10-step targeted-margin PGD toward every
     /// other class, steps ε/4 (the probe's attack, evaluated on the final model).
     static let evaluation = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .targetedMargin,
                                          subspace: .nonRobust)
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let config = PhaseSetting.config(run.scale, seed: seed)
             try PhaseSetting.hypotheses(config)
             guard case let .patchStructured(data) = config.data else { preconditionFailure() }
@@ -42,8 +56,9 @@ public struct AdversarialTrainingClaim: Claim {
             let robustFull = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: fullSpace,
                                                          label: "full", parallelism: run.parallelism)
             let clean = e.final.accuracy(e.test, run.parallelism)
-            let satisfied = run.variant == .counterfactual ? minInverse >= 2
-                : robustTrain == 1 && clean >= 0.95 && robustTest >= 0.9 && robustErased >= 0.9 && minRatio >= 2
+            let satisfied = run.variant == .counterfactual ? Bound.inverse.admits(minInverse)
+                : Bound.robustTrain.admits(robustTrain) && Bound.clean.admits(clean) && Bound.robustNRF.admits(robustTest)
+                    && Bound.robustErased.admits(robustErased) && Bound.ratio.admits(minRatio)
             return (satisfied, ["robustTrainAccuracy": robustTrain, "testAccuracy": clean, "robustTestAccuracyNRF": robustTest,
                                 "robustTestAccuracyErased": robustErased, "robustTestAccuracyFullSpace": robustFull,
                                 "minRobustOverNonRobust": minRatio, "minNonRobustOverRobust": minInverse,

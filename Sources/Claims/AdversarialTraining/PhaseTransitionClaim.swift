@@ -13,6 +13,17 @@ public struct PhaseTransitionClaim: Claim {
     public let predicate = "per class: t*_i = last crossing of ρ_u over ρ_v; Phase II (t*_i < T, final class robust acc ≥ 0.9, ρ_v(T) ≤ max_{t ≤ t*_i} ρ_v) in every class; Phase I (some t < t*_i with ρ_v ≥ ρ/β = 0.2 and class robust acc ≤ 0.1) in ≥ ⌈k/2⌉ classes (Wilson 95% lower ≥ 0.75 of seeds)"
     public let counterfactual = "the same detector on standard training (attack off) must fail"
 
+    /// The predicate's constants (Proofs/claims/AT.phaseTransition.md, "Pinned constants"); the
+    /// knee ρ/β is the config's own, not a constant.
+    enum Bound {
+        static let phaseIRobust = PredicateConstant("phaseI.classRobustAccuracy", .atMost, 0.1)
+        static let phaseIIRobust = PredicateConstant("phaseII.finalClassRobustAccuracy", .atLeast, 0.9)
+        static let phaseIClasses = PredicateConstant("classesWithPhaseI/k", .atLeast, 0.5)
+        static let phaseIIClasses = PredicateConstant("classesWithPhaseII/k", .equals, 1)
+        static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+    }
+    public var constants: [PredicateConstant] { [Bound.phaseIRobust, Bound.phaseIIRobust, Bound.phaseIClasses, Bound.phaseIIClasses, Bound.level] }
+
     /// One class's trajectory, read from a history.
     struct ClassPath {
         var steps: [Int], robust: [Double], nonRobust: [Double], robustAccuracy: [Double]
@@ -27,12 +38,12 @@ public struct PhaseTransitionClaim: Claim {
 
         func phaseI(vLearned: Double) -> Bool {
             guard let s = switchIndex else { return false }
-            return (0..<s).contains { nonRobust[$0] >= vLearned && robustAccuracy[$0] <= 0.1 }
+            return (0..<s).contains { nonRobust[$0] >= vLearned && Bound.phaseIRobust.admits(robustAccuracy[$0]) }
         }
 
         var phaseII: Bool {
             guard let s = switchIndex, let last = steps.indices.last else { return false }
-            return robustAccuracy[last] >= 0.9 && nonRobust[last] <= nonRobust[0...s].max()!
+            return Bound.phaseIIRobust.admits(robustAccuracy[last]) && nonRobust[last] <= nonRobust[0...s].max()!
         }
     }
 
@@ -72,7 +83,7 @@ public struct PhaseTransitionClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var first: (adversarial: ExperimentRun, standard: ExperimentRun)? = nil
-        var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let config = PhaseSetting.config(run.scale, seed: seed, adversarial: run.variant == .claim)
             try PhaseSetting.hypotheses(PhaseSetting.config(run.scale, seed: seed))
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)
@@ -85,7 +96,7 @@ public struct PhaseTransitionClaim: Claim {
             let vLearned = Self.vLearned(config)
             let phaseI = paths.filter { $0.phaseI(vLearned: vLearned) }.count
             let phaseII = paths.filter(\.phaseII).count
-            let satisfied = phaseII == k && phaseI >= (k + 1) / 2
+            let satisfied = Bound.phaseIIClasses.admits(Double(phaseII), times: Double(k)) && Bound.phaseIClasses.admits(Double(phaseI), times: Double(k))
             return (satisfied, ["tStar": Self.changepoint(paths), "classesWithPhaseI": Double(phaseI), "classesWithPhaseII": Double(phaseII),
                                 "finalRobustTestAccuracy": e.history.last!.robustTestAccuracy ?? 0,
                                 "finalTestAccuracy": e.history.last!.testAccuracy ?? 0],

@@ -13,6 +13,18 @@ public struct StandardTrainingClaim: Claim {
     public let predicate = "train acc = 1, test acc ≥ 0.95, ρ_v ≥ 2·ρ_u for every class, robust acc ≤ 0.5 under −β·v_y on every non-robust patch and under per-patch ℓ2 PGD at ε = β (Wilson 95% lower ≥ 0.75 of seeds)"
     public let counterfactual = "the reversed inequality ρ_u ≥ 2·ρ_v must fail"
 
+    /// The predicate's constants (Proofs/claims/AT.standardTraining.md, "Pinned constants").
+    enum Bound {
+        static let train = PredicateConstant("trainAccuracy", .equals, 1)
+        static let test = PredicateConstant("testAccuracy", .atLeast, 0.95)
+        static let ratio = PredicateConstant("minNonRobustOverRobust", .atLeast, 2)
+        static let erased = PredicateConstant("robustAccuracyErased", .atMost, 0.5)
+        static let pgd = PredicateConstant("robustAccuracyPGD", .atMost, 0.5)
+        static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        static let inverse = PredicateConstant("maxRobustOverNonRobust", .atLeast, 2, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] { [Bound.train, Bound.test, Bound.ratio, Bound.erased, Bound.pgd, Bound.level, Bound.inverse] }
+
     /// at-small with β = 0.5 (no robustness probe: the claim attacks the final model itself).
     static func config(_ scale: Scale, seed: UInt64, beta: Double = 0.5) -> ExperimentConfig {
         var c = Presets.atSmall
@@ -43,15 +55,15 @@ public struct StandardTrainingClaim: Claim {
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 4, .standard: 12, .paper: 20], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 4, .standard: 12, .paper: 20], decision: Bound.level.fractionDecision) { seed in
             let config = Self.config(run.scale, seed: seed)
             try Self.hypotheses(config)
             guard case let .patchStructured(data) = config.data else { preconditionFailure() }
             let experiment = try ExperimentRun.run(config, parallelism: run.parallelism)
             let m = try Self.measure(experiment, data: data, parallelism: run.parallelism)
-            let ratioOK = run.variant == .claim ? m.minRatio >= 2 : m.maxInverseRatio >= 2
-            let satisfied = run.variant == .counterfactual ? ratioOK
-                : m.train == 1 && m.test >= 0.95 && ratioOK && m.robustErased <= 0.5 && m.robustPGD <= 0.5
+            let satisfied = run.variant == .counterfactual ? Bound.inverse.admits(m.maxInverseRatio)
+                : Bound.train.admits(m.train) && Bound.test.admits(m.test) && Bound.ratio.admits(m.minRatio)
+                    && Bound.erased.admits(m.robustErased) && Bound.pgd.admits(m.robustPGD)
             return (satisfied, ["trainAccuracy": m.train, "testAccuracy": m.test, "minNonRobustOverRobust": m.minRatio,
                                 "maxRobustOverNonRobust": m.maxInverseRatio, "robustAccuracyErased": m.robustErased,
                                 "robustAccuracyPGD": m.robustPGD, "maxNonRobustCorrelation": m.maxV, "maxRobustCorrelation": m.maxU],

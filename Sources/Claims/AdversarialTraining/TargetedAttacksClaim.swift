@@ -13,6 +13,17 @@ public struct TargetedAttacksClaim: Claim {
     public let predicate = "standard: NRF success ≥ 0.5 and ≥ 2·RF success; adversarially trained: NRF success ≤ 0.1 (targeted ℓ2 PGD per patch, ε = 0.75, 20 steps of ε/4; Wilson 95% lower ≥ 0.75 of seeds)"
     public let counterfactual = "roles swapped on the standard model: RF success ≥ 0.5 and ≥ 2·NRF success must fail"
 
+    /// The predicate's constants (Proofs/claims/AT.targetedAttacks.md, "Pinned constants").
+    enum Bound {
+        static let nrf = PredicateConstant("standard.nrfSuccess", .atLeast, 0.5)
+        static let nrfOverRF = PredicateConstant("standard.nrfSuccess/rfSuccess", .atLeast, 2)
+        static let nrfAfterAT = PredicateConstant("adversarial.nrfSuccess", .atMost, 0.1)
+        static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        static let rf = PredicateConstant("standard.rfSuccess", .atLeast, 0.5, variant: .counterfactual)
+        static let rfOverNRF = PredicateConstant("standard.rfSuccess/nrfSuccess", .atLeast, 2, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] { [Bound.nrf, Bound.nrfOverRF, Bound.nrfAfterAT, Bound.level, Bound.rf, Bound.rfOverNRF] }
+
     /// Targeted PGD of 20 steps ε/4 from the clean point (the objective is set per target).
     static let attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .none, objective: .margin)
 
@@ -40,7 +51,7 @@ public struct TargetedAttacksClaim: Claim {
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let adversarialConfig = PhaseSetting.config(run.scale, seed: seed)
             try PhaseSetting.hypotheses(adversarialConfig)
             let epsilon = adversarialConfig.adversarialTraining.epsilon
@@ -51,8 +62,8 @@ public struct TargetedAttacksClaim: Claim {
             }
             let (nrf, rf) = (rate(standard, .nonRobust), rate(standard, .robust))
             let (nrfAT, rfAT) = (rate(adversarial, .nonRobust), rate(adversarial, .robust))
-            let satisfied = run.variant == .counterfactual ? rf >= 0.5 && rf >= 2 * nrf
-                : nrf >= 0.5 && nrf >= 2 * rf && nrfAT <= 0.1
+            let satisfied = run.variant == .counterfactual ? Bound.rf.admits(rf) && Bound.rfOverNRF.admits(rf, times: nrf)
+                : Bound.nrf.admits(nrf) && Bound.nrfOverRF.admits(nrf, times: rf) && Bound.nrfAfterAT.admits(nrfAT)
             return (satisfied, ["standard.nrfSuccess": nrf, "standard.rfSuccess": rf,
                                 "adversarial.nrfSuccess": nrfAT, "adversarial.rfSuccess": rfAT],
                     TheoremSetting.describe(adversarialConfig))

@@ -69,6 +69,10 @@ public protocol Claim: Sendable {
     var predicate: String { get }
     /// The counterfactual: what is changed, and why it must fail.
     var counterfactual: String { get }
+    /// The predicate's constants (and the counterfactual's), as the decision reads them; pinned
+    /// against the table on Proofs/claims/<id>.md. Empty only for a claim whose predicate is an
+    /// exact statement with no constant of ours (an identity, a certificate of a derived bound).
+    var constants: [PredicateConstant] { get }
 
     /// Runs the check (or its counterfactual) and decides it. Throws only on a bug or bad input;
     /// a violated predicate is a `fails` verdict with a counterexample, never an error.

@@ -10,6 +10,22 @@ public struct GridLowerBoundClaim: Claim {
     public let source = "Thm 3.4 (robust generalisation needs exp(Ω(d)) parameters): grid S_φ, double counting, Sauer–Shelah"
     public let statement = "S_φ is 2ε-separated in ℓ∞ and split by x_d = ½ for every φ; 2^N/Σ_{i≤αN} C(N,i) ≥ C_α^N (C_α = √(2(1−2α)), α = 1/10) and Σ_{i≤N/20} C(N,i) < C_α^N, so VC ≥ N/20, N = K^{d−1}"
     public let predicate = "8^N·S(N,⌊N/10⌋)² ≤ 20^N and 5^N·S(N,⌊N/20⌋)² < 8^N for every N = K^{d−1} in the sweep, and exact separation ≥ 2ε and split of S_φ for random φ, in every trial"
+    /// The predicate's constants (Proofs/claims/EP.lowerBound.md, "Pinned constants"): the bases
+    /// and the fractions α of the two exact counting inequalities, and the counterfactual's bases.
+    enum Bound {
+        static let alpha = PredicateConstant("doubleCounting.alpha", .equals, 0.1)
+        static let left = PredicateConstant("doubleCounting.leftBase", .equals, 8)
+        static let right = PredicateConstant("doubleCounting.rightBase", .equals, 20)
+        static let vcAlpha = PredicateConstant("sauerShelah.alpha", .equals, 0.05)
+        static let vcLeft = PredicateConstant("sauerShelah.leftBase", .equals, 5)
+        static let vcRight = PredicateConstant("sauerShelah.rightBase", .equals, 8)
+        static let counterfactualLeft = PredicateConstant("doubleCounting.leftBase", .equals, 9, variant: .counterfactual)
+        static let counterfactualRight = PredicateConstant("doubleCounting.rightBase", .equals, 16, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] {
+        [Bound.alpha, Bound.left, Bound.right, Bound.vcAlpha, Bound.vcLeft, Bound.vcRight, Bound.counterfactualLeft, Bound.counterfactualRight]
+    }
+
     public let counterfactual = "the double-counting bound with C = 3/2 (above 2^{1−H(0.1)} ≈ 1.4454): 9^N·S(N,⌊N/10⌋)² ≤ 16^N must fail for large N"
 
     /// The largest N = K^{d−1} of the counting sweep (every N ≤ it is some K^{1}) and of the grids.
@@ -43,17 +59,18 @@ public struct GridLowerBoundClaim: Claim {
     }
 
     func counting(n: Int, variant: ClaimVariant) throws -> (satisfied: Bool, values: [String: Double], config: String) {
-        let s10 = try Self.binomialTail(n, n / 10), s20 = try Self.binomialTail(n, n / 20)
+        let s10 = try Self.binomialTail(n, n / Int(1 / Bound.alpha.bound)), s20 = try Self.binomialTail(n, n / Int(1 / Bound.vcAlpha.bound))
+        func base(_ c: PredicateConstant) -> BigInt { BigInt(Int(c.bound)) }
         func bits(_ x: BigInt) -> Double { Double(x.bitLength) }
         switch variant {
         case .claim:
-            let left = try BigInt(8).power(n) * s10 * s10, right = try BigInt(20).power(n)
-            let vcLeft = try BigInt(5).power(n) * s20 * s20, vcRight = try BigInt(8).power(n)
+            let left = try base(Bound.left).power(n) * s10 * s10, right = try base(Bound.right).power(n)
+            let vcLeft = try base(Bound.vcLeft).power(n) * s20 * s20, vcRight = try base(Bound.vcRight).power(n)
             return (left <= right && vcLeft < vcRight,
                     ["N": Double(n), "doubleCountingMarginBits": bits(right) - bits(left), "sauerShelahMarginBits": bits(vcRight) - bits(vcLeft)],
                     "N = \(n), α = 1/10")
         case .counterfactual:
-            let left = try BigInt(9).power(n) * s10 * s10, right = try BigInt(16).power(n)
+            let left = try base(Bound.counterfactualLeft).power(n) * s10 * s10, right = try base(Bound.counterfactualRight).power(n)
             return (left <= right, ["N": Double(n), "marginBits": bits(right) - bits(left)], "N = \(n), C = 3/2")
         }
     }

@@ -12,6 +12,17 @@ public struct MemorizationNetworkClaim: Claim {
     public let predicate = "exact certificate at δ = 0.99ε leaves no point uncertified, the network's exact sign is y_i at corners and random points of every box, and parameters ≤ 7·N·d, in every trial"
     public let counterfactual = "the certificate claimed at δ = ε (the hypothesis δ < ε dropped) must leave points uncertified"
 
+    /// The predicate's constants (Proofs/claims/EP.memorization.md, "Pinned constants"); δ/ε is
+    /// used as the exact decimal it is written as (99/100, not the Double nearest 0.99).
+    enum Bound {
+        static let radius = PredicateConstant("deltaOverEpsilon", .equals, 0.99)
+        static let uncertified = PredicateConstant("uncertifiedPoints", .equals, 0)
+        static let wrong = PredicateConstant("wrongBoxProbes", .equals, 0)
+        static let parameters = PredicateConstant("parametersPerNd", .atMost, 7)
+        static let counterfactualRadius = PredicateConstant("deltaOverEpsilon", .equals, 1, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] { [Bound.radius, Bound.uncertified, Bound.wrong, Bound.parameters, Bound.counterfactualRadius] }
+
     static func config(_ scale: Scale) -> SeparatedSetsConfig {
         switch scale {
         case .smoke: SeparatedSetsConfig(dimension: 3, points: 30, epsilon: 0.05, norm: .linf)
@@ -24,7 +35,7 @@ public struct MemorizationNetworkClaim: Claim {
         try trials(run, seeds: [.smoke: 4, .standard: 10, .paper: 20], decision: .everyTrial) { seed in
             let s = try SeparatedInstance(Self.config(run.scale), claim: id, seed: seed)
             let network = RobustMemorizationNetwork(points: s.rows, labels: s.data.labels, epsilon: s.config.epsilon)
-            let delta = run.variant == .claim ? s.epsilon * (try Rational(99, 100)) : s.epsilon
+            let delta = s.epsilon * (try (run.variant == .claim ? Bound.radius : Bound.counterfactualRadius).exactDecimal())
             let uncertified = try Certificates.memorizationUncertified(network, radius: delta)
             // Consistency of the certificate with the network itself, on up to 50 boxes.
             var stream = PRNGKey(seed: seed).child(id).child("box").stream
@@ -38,8 +49,8 @@ public struct MemorizationNetworkClaim: Claim {
                     if value.signum != s.data.labels[i] { wrong += 1 }
                 }
             }
-            let bound = 7 * s.config.points * s.config.dimension
-            return (uncertified.isEmpty && wrong == 0 && network.parameterCount <= bound,
+            let bound = Int(Bound.parameters.bound) * s.config.points * s.config.dimension
+            return (Bound.uncertified.admits(Double(uncertified.count)) && Bound.wrong.admits(Double(wrong)) && network.parameterCount <= bound,
                     ["uncertifiedPoints": Double(uncertified.count), "wrongBoxProbes": Double(wrong),
                      "parameters": Double(network.parameterCount), "parametersPerNd": Double(network.parameterCount) / Double(s.config.points * s.config.dimension),
                      "deltaOverEpsilon": Double(try delta / s.epsilon)],

@@ -14,6 +14,21 @@ public struct FeatureAveragingClaim: Claim {
     public let predicate = "A: train acc = 1, test acc ≥ 0.95, every neuron's own λ > 0, max/min own λ ≤ 3, own λ(T) > λ(T/2), cos(w − w(0), Σ_{J_s} μ_j) ≥ 0.9 (Wilson 95% lower ≥ 0.75 of seeds); B: the exponent of max|cross λ|/min own λ in d has its 95% interval ≤ 0"
     public let counterfactual = "part A applied to the fine-grained (cluster-label) network, which decouples instead of averaging, must fail"
 
+    /// The predicate's constants (Proofs/claims/FA.featureAveraging.md, "Pinned constants").
+    enum Bound {
+        static let train = PredicateConstant("trainAccuracy", .equals, 1)
+        static let test = PredicateConstant("testAccuracy", .atLeast, 0.95)
+        static let ownLambda = PredicateConstant("minOwnLambda", .above, 0)
+        static let ownRatio = PredicateConstant("maxOwnRatio", .atMost, 3)
+        static let growth = PredicateConstant("minOwnGrowth", .above, 0)
+        static let cosine = PredicateConstant("minCosine", .atLeast, 0.9)
+        static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        static let crossBand = PredicateConstant.band("crossOverOwnVersusD.exponent", -Double.infinity...0)
+    }
+    public var constants: [PredicateConstant] {
+        [Bound.train, Bound.test, Bound.ownLambda, Bound.ownRatio, Bound.growth, Bound.cosine, Bound.level] + Bound.crossBand
+    }
+
     static func base(_ scale: Scale) -> TheoremSetting {
         switch scale {
         case .smoke: TheoremSetting(dimension: 128, clusters: 4, trainSamples: 48, testSamples: 200, neuronsPerSign: 2, steps: 256, smallInit: 1e-5)
@@ -38,7 +53,8 @@ public struct FeatureAveragingClaim: Claim {
         var trainAccuracy = 0.0, testAccuracy = 0.0
 
         var satisfied: Bool {
-            trainAccuracy == 1 && testAccuracy >= 0.95 && minOwnLambda > 0 && maxOwnRatio <= 3 && minGrowth > 0 && minCosine >= 0.9
+            Bound.train.admits(trainAccuracy) && Bound.test.admits(testAccuracy) && Bound.ownLambda.admits(minOwnLambda)
+                && Bound.ownRatio.admits(maxOwnRatio) && Bound.growth.admits(minGrowth) && Bound.cosine.admits(minCosine)
         }
         var values: [String: Double] {
             ["minOwnLambda": minOwnLambda, "maxOwnRatio": maxOwnRatio, "minOwnGrowth": minGrowth, "minCosine": minCosine,
@@ -80,7 +96,7 @@ public struct FeatureAveragingClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let base = Self.base(run.scale)
-        var partA = try trials(run, seeds: [.smoke: 12, .standard: 20, .paper: 20], decision: .fraction(level: 0.75)) { seed in
+        var partA = try trials(run, seeds: [.smoke: 12, .standard: 20, .paper: 20], decision: Bound.level.fractionDecision) { seed in
             var config = base.config(seed: seed, probeEvery: base.steps / 2)
             if run.variant == .counterfactual {
                 config.task = .multiclass
@@ -104,7 +120,7 @@ public struct FeatureAveragingClaim: Claim {
             ratios.append(perSeed.sorted()[perSeed.count / 2])
         }
         let b = partA.addScalingCheck("crossOverOwnVersusD", x: ("d", settings.map { Double($0.dimension) }),
-                                      y: ("max|cross λ|/min own λ", ratios), band: -Double.infinity...0)
+                                      y: ("max|cross λ|/min own λ", ratios), band: PredicateConstant.range(Bound.crossBand))
         if b == .fails && partA.counterexample == nil {
             partA.counterexample = Counterexample(seed: 0, config: "d sweep \(settings.map(\.dimension))", values: Dictionary(uniqueKeysWithValues: zip(settings.map { "ratio@d=\($0.dimension)" }, ratios)),
                                                   note: "the cross/own ratio does not decrease with d")

@@ -13,6 +13,18 @@ public struct FeatureDecouplingClaim: Claim {
     public let predicate = "(1) D = min λ_ii / max_{i≠j} |λ_ij| > 1 at every d and ∝ d^e with the 95% CI of e in (0, ∞); (2) critical radius of the derived binary classifier ≥ (√k/2) × the binary-trained net's under the same strong PGD"
     public let counterfactual = "(2) with the factor 2√k must fail"
 
+    /// The predicate's constants (Proofs/claims/FA.featureDecoupling.md, "Pinned constants").
+    enum Bound {
+        static let dominance = PredicateConstant("dominance", .above, 1)
+        static let dominanceBand = PredicateConstant.band("dominanceVersusD.exponent", 0...Double.infinity)
+        static let ratio = PredicateConstant("ratio/√k", .atLeast, 0.5)
+        static let criticalLevel = PredicateConstant("criticalRadius.robustAccuracyLevel", .equals, 0.05)
+        static let counterfactualRatio = PredicateConstant("ratio/√k", .atLeast, 2, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] {
+        [Bound.dominance] + Bound.dominanceBand + [Bound.ratio, Bound.criticalLevel, Bound.counterfactualRatio]
+    }
+
     static func sizes(_ scale: Scale) -> (dims: [Int], k: Int, n: Int, robustD: Int, testPerCluster: Int) {
         switch scale {
         case .smoke: ([64, 128, 256, 512], 4, 48, 256, 50)
@@ -36,7 +48,7 @@ public struct FeatureDecouplingClaim: Claim {
             TheoremSetting(dimension: d, clusters: s.k, trainSamples: s.n, testSamples: test, neuronsPerSign: 2, steps: 2 * d, smallInit: 1e-5)
         }
         var dominance: [Double] = []
-        let factor = run.variant == .claim ? Double(s.k).squareRoot() / 2 : 2 * Double(s.k).squareRoot()
+        let factor = (run.variant == .claim ? Bound.ratio : Bound.counterfactualRatio).bound * Double(s.k).squareRoot()
         // Instance 0: the robustness comparison; instances d: the dominance at dimension d.
         var result = try trials(run, instances: [0] + s.dims.map { UInt64($0) }, decision: .everyTrial) { instance in
             if instance > 0 {
@@ -45,7 +57,7 @@ public struct FeatureDecouplingClaim: Claim {
                 let diagonal = (0..<s.k).map { lambda[$0, $0] }.min()!
                 let off = (0..<s.k).flatMap { i in (0..<s.k).filter { $0 != i }.map { abs(lambda[i, $0]) } }.max()!
                 dominance.append(diagonal / off)
-                return (diagonal / off > 1, ["d": Double(d), "dominance": diagonal / off, "minDiagonal": diagonal, "maxOffDiagonal": off],
+                return (Bound.dominance.admits(diagonal / off), ["d": Double(d), "dominance": diagonal / off, "minDiagonal": diagonal, "maxOffDiagonal": off],
                         "per-cluster net, d = \(d), k = \(s.k)")
             }
             let base = setting(s.robustD, test: s.testPerCluster * s.k)
@@ -61,7 +73,7 @@ public struct FeatureDecouplingClaim: Claim {
             func critical(_ model: TwoLayerNetwork) -> Double {
                 let curve = RobustAccuracy.curve(model, binary.test, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
                                                  key: PRNGKey(seed: 7).child(id), parallelism: run.parallelism)
-                return RobustAccuracy.criticalRadius(curve, level: 0.05) ?? .infinity
+                return RobustAccuracy.criticalRadius(curve, level: Bound.criticalLevel.bound) ?? .infinity
             }
             let (rBinary, rDerived) = (critical(binary.final), critical(derived))
             return (rDerived >= factor * rBinary,
@@ -70,7 +82,7 @@ public struct FeatureDecouplingClaim: Claim {
                     "d = \(s.robustD), k = \(s.k), \(binary.test.count) test points, strong ℓ2 PGD (margin, 20 steps, 3 restarts)")
         }
         guard run.variant == .claim, result.verdict != .outOfRegime else { return result }
-        result.addScalingCheck("dominanceVersusD", x: ("d", s.dims.map(Double.init)), y: ("min λ_ii/max|λ_ij|", dominance), band: 0...Double.infinity)
+        result.addScalingCheck("dominanceVersusD", x: ("d", s.dims.map(Double.init)), y: ("min λ_ii/max|λ_ij|", dominance), band: PredicateConstant.range(Bound.dominanceBand))
         return result
     }
 }

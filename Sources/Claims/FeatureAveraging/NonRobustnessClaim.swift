@@ -15,6 +15,16 @@ public struct NonRobustnessClaim: Claim {
     public let predicate = "A: median flip radius of GD-trained nets ∝ d^b (95% CI ⊂ [0.4, 0.6]) and ∝ k^c (CI ⊂ [−0.6, −0.4]); B: exact certified robust accuracy of f_FA at 3√(d/k) ≤ 0.05 for every (b₊, b₋) ∈ {−d/4, 0, d/4}²"
     public let counterfactual = "part B at ½√(d/k) with zero bias (\"≤ 5% robust\" there) must fail"
 
+    /// The predicate's constants (Proofs/claims/FA.nonRobustness.md, "Pinned constants").
+    enum Bound {
+        static let dBand = PredicateConstant.band("medianFlipRadiusVersusD.exponent", 0.4...0.6)
+        static let kBand = PredicateConstant.band("medianFlipRadiusVersusK.exponent", -0.6 ... -0.4)
+        static let radius = PredicateConstant("deltaOverSqrtDOverK", .equals, 3)
+        static let certified = PredicateConstant("certifiedRobustAccuracy", .atMost, 0.05)
+        static let counterfactualRadius = PredicateConstant("deltaOverSqrtDOverK", .equals, 0.5, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] { Bound.dBand + Bound.kBand + [Bound.radius, Bound.certified, Bound.counterfactualRadius] }
+
     struct Sizes {
         let dimensions: [Int], fixedK: Int, clusterCounts: [Int], fixedD: Int, certificateD: Int, certificateK: Int, certificatePoints: Int
     }
@@ -38,8 +48,9 @@ public struct NonRobustnessClaim: Claim {
         let d = Double(sizes.certificateD)
         let biases: [(Double, Double)] = run.variant == .claim
             ? [-d / 4, 0, d / 4].flatMap { p in [-d / 4, 0, d / 4].map { (p, $0) } } : [(0, 0)]
-        let deltaSquared = run.variant == .claim ? try Rational(9 * sizes.certificateD, sizes.certificateK)
-                                                 : try Rational(sizes.certificateD, 4 * sizes.certificateK)
+        // δ² = c²·d/k exactly, c the radius constant (3, or ½ for the counterfactual: squares exact in Double).
+        let c = (run.variant == .claim ? Bound.radius : Bound.counterfactualRadius).bound
+        let deltaSquared = try Rational(exactly: c * c) * Rational(sizes.certificateD, sizes.certificateK)
         let data = try MultiClusterData(
             MultiClusterConfig(dimension: sizes.certificateD, clusters: sizes.certificateK, positiveClusters: sizes.certificateK / 2,
                                trainSamples: sizes.certificateK, testSamples: sizes.certificatePoints, noise: 1, features: .hadamard,
@@ -56,7 +67,7 @@ public struct NonRobustnessClaim: Claim {
                 if try !Certificates.averagedAttackFlips(model, x: x, label: y, direction: u, deltaSquared: deltaSquared) { robust += 1 }
             }
             let accuracy = Double(robust) / Double(data.test.count)
-            return (accuracy <= 0.05, ["certifiedRobustAccuracy": accuracy, "biasPositive": bp, "biasNegative": bn,
+            return (Bound.certified.admits(accuracy), ["certifiedRobustAccuracy": accuracy, "biasPositive": bp, "biasNegative": bn,
                                        "deltaOverSqrtDOverK": Double(try deltaSquared / (try Rational(sizes.certificateD, sizes.certificateK))).squareRoot()],
                     "f_FA, d = \(sizes.certificateD), k = \(sizes.certificateK), biases (\(bp), \(bn)), \(data.test.count) test points")
         }
@@ -74,8 +85,8 @@ public struct NonRobustnessClaim: Claim {
             }
         }
         result.summary = "B: " + result.summary + "; A"
-        result.addScalingCheck("medianFlipRadiusVersusD", x: ("d", sizes.dimensions.map(Double.init)), y: ("median flip radius", medians["d"]!), band: 0.4...0.6)
-        result.addScalingCheck("medianFlipRadiusVersusK", x: ("k", sizes.clusterCounts.map(Double.init)), y: ("median flip radius", medians["k"]!), band: -0.6 ... -0.4)
+        result.addScalingCheck("medianFlipRadiusVersusD", x: ("d", sizes.dimensions.map(Double.init)), y: ("median flip radius", medians["d"]!), band: PredicateConstant.range(Bound.dBand))
+        result.addScalingCheck("medianFlipRadiusVersusK", x: ("k", sizes.clusterCounts.map(Double.init)), y: ("median flip radius", medians["k"]!), band: PredicateConstant.range(Bound.kBand))
         result.series["criticalRadiusOverD"] = critical["d"]!
         result.series["criticalRadiusOverK"] = critical["k"]!
         result.seconds = (clock.now - start).inSeconds

@@ -14,6 +14,20 @@ public struct PaperReproductionClaim: Claim {
     public let predicate = "critical radii under the worst case of strong PGD and the averaged-feature attack: r_b/√(d/k) ∈ [0.8, 1.5] and r_c/√(d/2) ∈ [0.8, 1.5]; binary own-feature cosines ∈ [0.8, 1.2]/√(k/2), other-class ≤ 0.1; per-cluster diagonal ≥ 0.9, |off-diagonal| ≤ 0.1"
     public let counterfactual = "the cosine patterns swapped — one feature per neuron for the binary net, averaging for the per-cluster net — must fail"
 
+    /// The predicate's constants (Proofs/claims/FA.paperReproduction.md, "Pinned constants").
+    enum Bound {
+        static let binaryRadius = PredicateConstant.band("criticalRadius.binary.strong/√(d/k)", 0.8...1.5)
+        static let clusterRadius = PredicateConstant.band("criticalRadius.cluster.strong/√(d/2)", 0.8...1.5)
+        static let criticalLevel = PredicateConstant("criticalRadius.robustAccuracyLevel", .equals, 0.05)
+        static let ownCosine = PredicateConstant.band("binary.ownCosine·√(k/2)", 0.8...1.2)
+        static let otherCosine = PredicateConstant("binary.otherClassCosine", .atMost, 0.1)
+        static let diagonal = PredicateConstant("cluster.diagonalCosine", .atLeast, 0.9)
+        static let offDiagonal = PredicateConstant("cluster.absOffDiagonalCosine", .atMost, 0.1)
+    }
+    public var constants: [PredicateConstant] {
+        Bound.binaryRadius + Bound.clusterRadius + [Bound.criticalLevel] + Bound.ownCosine + [Bound.otherCosine, Bound.diagonal, Bound.offDiagonal]
+    }
+
     /// The official presets, shrunk below paper scale with η·T·d kept at its official value.
     static func configs(_ scale: Scale) -> (binary: ExperimentConfig, cluster: ExperimentConfig, radii: [Double]) {
         var binary = Presets.faPaper, cluster = Presets.faPaperCluster
@@ -70,7 +84,7 @@ public struct PaperReproductionClaim: Claim {
                         return robust
                     }
                     curves["\(name).\(protocolName)"] = curve.map(\.monotoneRobustAccuracy)
-                    critical["\(name).\(protocolName)"] = RobustAccuracy.criticalRadius(curve, level: 0.05) ?? .infinity
+                    critical["\(name).\(protocolName)"] = RobustAccuracy.criticalRadius(curve, level: Bound.criticalLevel.bound) ?? .infinity
                 }
                 cosines[name] = Probes.cosines(model.weights, features).storage
             }
@@ -86,7 +100,8 @@ public struct PaperReproductionClaim: Claim {
                 : (Self.singleFeaturePattern(binaryCosines),
                    Self.averagingPattern(clusterCosines, positiveNeuron: clusterClass, positiveClusters: data.positiveClusters))
             let sqrtDK = (d / k).squareRoot(), sqrtD2 = (d / 2).squareRoot()
-            let radiiOK = run.variant == .counterfactual || ((0.8...1.5).contains(rb / sqrtDK) && (0.8...1.5).contains(rc / sqrtD2))
+            let radiiOK = run.variant == .counterfactual
+                || (PredicateConstant.range(Bound.binaryRadius).contains(rb / sqrtDK) && PredicateConstant.range(Bound.clusterRadius).contains(rc / sqrtD2))
             var values = ["sqrtDOverK": sqrtDK, "sqrtDOverTwo": sqrtD2, "binaryCosinesOK": binaryOK ? 1 : 0, "clusterCosinesOK": clusterOK ? 1 : 0]
             for (key, value) in critical { values["criticalRadius." + key] = value }
             return (radiiOK && binaryOK && clusterOK, values, "fa-paper / fa-paper-cluster at \(run.scale.rawValue) scale: d = \(Int(d)), k = \(Int(k))")
@@ -104,10 +119,11 @@ public struct PaperReproductionClaim: Claim {
 extension PaperReproductionClaim {
     /// Averaging: every own-class cosine within [0.8, 1.2]/√(k/2) and every other-class cosine ≤ 0.1.
     static func averagingPattern(_ cosines: Matrix, positiveNeuron: (Int) -> Bool, positiveClusters: Int) -> Bool {
-        let k = Double(cosines.columns), band = (0.8 / (k / 2).squareRoot())...(1.2 / (k / 2).squareRoot())
+        let k = Double(cosines.columns), own = PredicateConstant.range(Bound.ownCosine)
+        let band = (own.lowerBound / (k / 2).squareRoot())...(own.upperBound / (k / 2).squareRoot())
         return (0..<cosines.rows).allSatisfy { r in
             (0..<cosines.columns).allSatisfy { j in
-                (j < positiveClusters) == positiveNeuron(r) ? band.contains(cosines[r, j]) : cosines[r, j] <= 0.1
+                (j < positiveClusters) == positiveNeuron(r) ? band.contains(cosines[r, j]) : Bound.otherCosine.admits(cosines[r, j])
             }
         }
     }
@@ -116,7 +132,7 @@ extension PaperReproductionClaim {
     static func singleFeaturePattern(_ cosines: Matrix) -> Bool {
         (0..<cosines.rows).allSatisfy { r in
             let row = (0..<cosines.columns).map { cosines[r, $0] }
-            return row.filter { $0 >= 0.9 }.count == 1 && row.filter { abs($0) > 0.1 }.count == 1
+            return row.filter { Bound.diagonal.admits($0) }.count == 1 && row.filter { !Bound.offDiagonal.admits(abs($0)) }.count == 1
         }
     }
 }

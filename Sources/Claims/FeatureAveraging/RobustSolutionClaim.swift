@@ -14,12 +14,22 @@ public struct RobustSolutionClaim: Claim {
     public let predicate = "(1) exact certificate at √d/4 on ≥ 99% of test points for every k; (2) median certified radius / median averaged-attack flip radius of the trained net ∝ k^e with the 95% CI of e ⊂ [0.4, 0.6]"
     public let counterfactual = "(1) claimed at ¾√d must fail"
 
+    /// The predicate's constants (Proofs/claims/FA.robustSolution.md, "Pinned constants").
+    enum Bound {
+        static let radius = PredicateConstant("radiusOverSqrtD", .equals, 0.25)
+        static let certified = PredicateConstant("certifiedFraction", .atLeast, 0.99)
+        static let kBand = PredicateConstant.band("robustOverAveragedRadiusVersusK.exponent", 0.4...0.6)
+        static let counterfactualRadius = PredicateConstant("radiusOverSqrtD", .equals, 0.75, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] { [Bound.radius, Bound.certified] + Bound.kBand + [Bound.counterfactualRadius] }
+
     static func dimension(_ scale: Scale) -> Int { [.smoke: 256, .standard: 1024, .paper: 2048][scale]! }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let d = Self.dimension(run.scale), ks = [2, 4, 8, 16]
         // c²·d with c = ¼ (claim) or ¾ (counterfactual).
-        let radiusSquared = run.variant == .claim ? try Rational(d, 16) : try Rational(9 * d, 16)
+        let c = (run.variant == .claim ? Bound.radius : Bound.counterfactualRadius).bound
+        let radiusSquared = try Rational(exactly: c * c) * Rational(d)  // c² exact in Double for c = ¼, ¾
         var ratios: [Double] = []
         var result = try trials(run, instances: ks.map { UInt64($0) }, decision: .everyTrial) { instance in
             let k = Int(instance)
@@ -39,12 +49,12 @@ public struct RobustSolutionClaim: Claim {
             let ratio = radii.sorted()[radii.count / 2] / flips[flips.count / 2]
             if run.variant == .claim { ratios.append(ratio) }
             let fraction = Double(certified) / Double(test.count)
-            return (fraction >= 0.99, ["k": Double(k), "certifiedFraction": fraction, "medianCertifiedRadius": radii.sorted()[radii.count / 2],
+            return (Bound.certified.admits(fraction), ["k": Double(k), "certifiedFraction": fraction, "medianCertifiedRadius": radii.sorted()[radii.count / 2],
                                       "medianTrainedFlipRadius": flips[flips.count / 2], "ratio": ratio],
                     "d = \(d), k = \(k), \(test.count) test points, certificate at \(run.variant == .claim ? "√d/4" : "3√d/4")")
         }
         guard run.variant == .claim, result.verdict != .outOfRegime else { return result }
-        result.addScalingCheck("robustOverAveragedRadiusVersusK", x: ("k", ks.map(Double.init)), y: ("f_robust/trained radius", ratios), band: 0.4...0.6)
+        result.addScalingCheck("robustOverAveragedRadiusVersusK", x: ("k", ks.map(Double.init)), y: ("f_robust/trained radius", ratios), band: PredicateConstant.range(Bound.kBand))
         return result
     }
 }

@@ -13,6 +13,16 @@ public struct WeightDecompositionClaim: Claim {
     public let predicate = "‖w_rec − w(T)‖_max ≤ 1e-10·‖w(T) − w(0)‖_max; exact least squares of w(T) − w(0) on {μ_j} ∪ {ξ_i} recovers λ and σ to 1e-9 of their max; in exact rational GD (squared loss, 3 steps) the identity holds with zero error and the engine agrees to 1e-12; in every trial"
     public let counterfactual = "λ attributed to the next cluster (c(i) + 1 mod k) must fail the reconstruction bound"
 
+    /// The predicate's constants (Proofs/claims/FA.weightDecomposition.md, "Pinned constants").
+    enum Bound {
+        static let reconstruction = PredicateConstant("reconstructionError", .atMost, 1e-10)
+        static let lambda = PredicateConstant("recoveredLambdaError", .atMost, 1e-9)
+        static let sigma = PredicateConstant("recoveredSigmaError", .atMost, 1e-9)
+        static let identity = PredicateConstant("exactIdentityHolds", .equals, 1)
+        static let engine = PredicateConstant("engineVersusExactGD", .atMost, 1e-12)
+    }
+    public var constants: [PredicateConstant] { [Bound.reconstruction, Bound.lambda, Bound.sigma, Bound.identity, Bound.engine] }
+
     static func setting(_ scale: Scale) -> TheoremSetting {
         switch scale {
         case .smoke: TheoremSetting(dimension: 128, clusters: 4, trainSamples: 48, testSamples: 0, neuronsPerSign: 2, steps: 300)
@@ -49,7 +59,9 @@ public struct WeightDecompositionClaim: Claim {
             let lambdaError = Self.maxDifference(recovered.lambda, lambda) / lambda.storage.map(abs).max()!
             let sigmaError = Self.maxDifference(recovered.sigma, tracked.sigma) / tracked.sigma.storage.map(abs).max()!
             let exact = try Self.exactIdentity(config, parallelism: run.parallelism)
-            return (reconstruction <= 1e-10 && lambdaError <= 1e-9 && sigmaError <= 1e-9 && exact.identityHolds && exact.engineError <= 1e-12,
+            let holds = Bound.reconstruction.admits(reconstruction) && Bound.lambda.admits(lambdaError) && Bound.sigma.admits(sigmaError)
+                && Bound.identity.admits(exact.identityHolds ? 1 : 0) && Bound.engine.admits(exact.engineError)
+            return (holds,
                     ["reconstructionError": reconstruction, "recoveredLambdaError": lambdaError, "recoveredSigmaError": sigmaError,
                      "exactIdentityHolds": exact.identityHolds ? 1 : 0, "engineVersusExactGD": exact.engineError,
                      "maxOwnLambda": lambda.storage.max()!, "trainAccuracy": experiment.history.last!.trainAccuracy],

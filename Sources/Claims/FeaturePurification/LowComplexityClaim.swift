@@ -14,6 +14,14 @@ public struct LowComplexityClaim: Claim {
     public let predicate = "max over training radii ρ ∈ {0, 0.1, 0.2, 0.3, 0.4} of the exact robust test accuracy at ε = 0.3 of the robustly trained linear classifier, max over ρ ∈ {0, 0.15, 0.3} of the attacked robust accuracy of the FGM-trained degree-2 polynomial, and max of the attacked robust accuracy of NTK regression (ridges λ/(tr K/n) ∈ {1e-8, 1e-2, 1}) and of the FGM-trained linearized network (ρ = 0.3), each ≤ p_maj + 0.05, p_maj the majority fraction (the trivial classifier) (Wilson 95% lower ≥ 0.75 of seeds)"
     public let counterfactual = "a robust low-complexity classifier (best robust test accuracy of the linear classifiers, polynomials and NTK models ≥ 0.9) must fail"
 
+    /// The predicate's constants (Proofs/claims/FP.lowComplexity.md, "Pinned constants").
+    enum Bound {
+        static let trivial = PredicateConstant("bestRobustTestAccuracy−majorityFraction", .atMost, 0.05)
+        static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        static let robust = PredicateConstant("bestRobustTestAccuracy", .atLeast, 0.9, variant: .counterfactual)
+    }
+    public var constants: [PredicateConstant] { [Bound.trivial, Bound.level, PurificationSetting.radius, Bound.robust] }
+
     static let trainingRadii = [0, 0.1, 0.2, 0.3, 0.4]
     static let polynomialRadii = [0, 0.15, 0.3]
     /// NTK regression ridges, relative to the kernel's mean diagonal tr(K)/n.
@@ -70,7 +78,7 @@ public struct LowComplexityClaim: Claim {
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let (clean, data) = try PurificationSetting.clean(run.scale, seed: seed, parallelism: run.parallelism)
             let epsilon = PurificationSetting.epsilon
             var values: [String: Double] = [:], best = 0.0
@@ -109,8 +117,8 @@ public struct LowComplexityClaim: Claim {
             let positive = Double(clean.test.labels.filter { $0 > 0 }.count) / Double(clean.test.count)
             let majority = max(positive, 1 - positive)
             values["majorityFraction"] = majority
-            let satisfied = run.variant == .counterfactual ? max(best, bestPolynomial, bestKernel) >= 0.9
-                : [best, bestPolynomial, bestKernel].allSatisfy { $0 <= majority + 0.05 }
+            let satisfied = run.variant == .counterfactual ? Bound.robust.admits(max(best, bestPolynomial, bestKernel))
+                : [best, bestPolynomial, bestKernel].allSatisfy { Bound.trivial.admits($0, plus: majority) }
             return (satisfied, values, TheoremSetting.describe(clean.config))
         }
     }

@@ -12,6 +12,14 @@ public struct PurificationPrincipleClaim: Claim {
     public let predicate = "β = ⟨w, w′⟩/‖w′‖²: more than half of the neurons have ‖βw′‖ > ‖v‖, and median mass(v) > median mass(w′) (Wilson 95% lower ≥ 0.75 of seeds)"
     public let counterfactual = "the same decomposition against a neuron of the other output sign must fail"
 
+    /// The predicate's constants (Proofs/claims/FP.purificationPrinciple.md, "Pinned constants").
+    enum Bound {
+        static let dominant = PredicateConstant("fractionDominant", .above, 0.5)
+        static let denser = PredicateConstant("medianResidualMass/medianPurifiedMass", .above, 1)
+        static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+    }
+    public var constants: [PredicateConstant] { [Bound.dominant, Bound.denser, Bound.level] }
+
     /// (fraction of rows r with ‖βw′‖ > ‖v‖, median mass of the residuals v) for w = clean row r and
     /// w′ = adversarial row partner(r).
     static func decomposition(_ clean: Matrix, _ adversarial: Matrix, _ data: SparseCodingData, partner: (Int) -> Int) -> (dominant: Double, residualMass: Double) {
@@ -28,13 +36,13 @@ public struct PurificationPrincipleClaim: Claim {
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: .fraction(level: 0.75)) { seed in
+        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
             let neurons = clean.final.weights.rows
             let partner: (Int) -> Int = run.variant == .claim ? { $0 } : { ($0 + neurons / 2) % neurons }
             let (dominant, residualMass) = Self.decomposition(clean.final.weights, adversarial.final.weights, data, partner: partner)
             let purifiedMass = PurificationSetting.medianMass(adversarial.final.weights, data)
-            let satisfied = dominant > 0.5 && residualMass > purifiedMass
+            let satisfied = Bound.dominant.admits(dominant) && Bound.denser.admits(residualMass, times: purifiedMass)
             return (satisfied, ["fractionDominant": dominant, "medianResidualMass": residualMass, "medianPurifiedMass": purifiedMass],
                     TheoremSetting.describe(adversarial.config))
         }

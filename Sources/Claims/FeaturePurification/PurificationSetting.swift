@@ -12,7 +12,9 @@ enum PurificationSetting {
         .smoke: (500, 600, 1500), .standard: (1000, 1000, 3000), .paper: (2000, 1500, 4500),
     ]
     /// The radius of the claims (and of the training attack).
-    static let epsilon = 0.3
+    /// The radius every FP predicate is stated at (a pinned constant of each FP claim).
+    static let radius = PredicateConstant("attackRadius", .equals, 0.3)
+    static let epsilon = radius.bound
 
     /// The clean run (T₁ steps) or its adversarial continuation (T₁ + T₂ steps, adversarial from T₁;
     /// its first T₁ steps are the clean run's, bit for bit: both are primal full-batch GD).
