@@ -16,6 +16,28 @@ trap 'rm -rf "$log" "$profile"' EXIT
   --enable-logging=stderr --v=0 --screenshot="$png" "file://$html" >"$log" 2>&1 || true
 [ -s "$png" ] || { echo "browser check: no screenshot"; cat "$log"; exit 1; }
 if grep -E 'CONSOLE.*(ERROR|Error)|Uncaught' "$log"; then echo "browser check: console errors"; exit 1; fi
+# What the browser built: every claim of report.json named in the rendered DOM, and as many SVG
+# figures rendered as the file contains (a truncated or mangled page loses some).
+dom=$(mktemp)
+"$browser" --headless --no-sandbox --disable-gpu --user-data-dir="$profile" --dump-dom "file://$html" >"$dom" 2>/dev/null || true
+python3 - "$dir/report.json" "$html" "$dom" <<'PY' || { rm -f "$dom"; exit 1; }
+import json, re, sys
+report, source, dom = json.load(open(sys.argv[1])), open(sys.argv[2]).read(), open(sys.argv[3]).read()
+ids = [c["id"] for c in report["claims"]]
+missing = [i for i in ids if i not in dom]
+svg_file, svg_dom = source.count("<svg"), len(re.findall(r"<svg[\s>]", dom))
+closed = source.count("</svg>")
+problems = []
+if not dom.strip(): problems.append("the browser produced no DOM")
+if missing: problems.append("claims not rendered: " + ", ".join(missing))
+if svg_file != closed: problems.append(f"{svg_file} <svg> but {closed} </svg> in the file")
+if svg_dom != svg_file: problems.append(f"{svg_dom} SVG figures rendered of {svg_file} in the file")
+if "</html>" not in source: problems.append("the file ends before </html>")
+if problems:
+    print("browser check: " + "; ".join(problems)); sys.exit(1)
+print(f"browser check: {len(ids)} claims and {svg_dom} figures rendered")
+PY
+rm -f "$dom"
 python3 - "$png" <<'PY'
 import sys, zlib, struct
 # Count distinct colours in the PNG (RGB/RGBA, 8-bit) without third-party modules.
