@@ -26,6 +26,11 @@ public enum OrthogonalFeatures {
             throw ExactError.invalidArgument(name: "k", value: "\(k)",
                                              allowed: "1 ≤ k ≤ d = \(d) (k orthogonal features need k ≤ d)")
         }
+        let (entries, overflow) = k.multipliedReportingOverflow(by: d)
+        guard !overflow, entries <= ExactLimits.maxMatrixEntries else {
+            throw ExactError.invalidArgument(name: "k × d", value: "\(k) × \(d)",
+                                             allowed: "at most \(ExactLimits.maxMatrixEntries) entries (ExactLimits.maxMatrixEntries)")
+        }
     }
 
     /// The Gram matrix ⟨v_i, v_j⟩ of Double vectors, computed exactly (no rounding) with

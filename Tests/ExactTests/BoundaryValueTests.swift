@@ -170,6 +170,9 @@ struct BoundaryValueTests {
             }
         }
         #expect(throws: ExactError.self) { try RationalMatrix(zeros: Int.max, 2) }
+        // Features of a size no machine holds are refused, not allocated.
+        #expect(throws: ExactError.self) { try OrthogonalFeatures.hadamard(count: 1 << 20, dimension: 1 << 40) }
+        #expect(throws: ExactError.self) { try OrthogonalFeatures.scaledBasis(count: 2, dimension: Int.max) }
         #expect(try RationalMatrix.identity(0).rows == 0)
     }
 

@@ -51,6 +51,8 @@ public struct MultiClusterConfig: Codable, Equatable, Sendable {
         try ConfigError.require(clusters >= 2, prefix + "clusters", clusters, "≥ 2")
         try ConfigError.require(clusters <= dimension, prefix + "clusters", clusters,
                                 "≤ dimension = \(dimension) (k orthogonal features need k ≤ d)")
+        try ConfigError.require(clusters <= ExactLimits.maxMatrixEntries / dimension, prefix + "clusters", clusters,
+                                "≤ \(ExactLimits.maxMatrixEntries / dimension) at dimension \(dimension) (k·d ≤ 2²⁸ feature entries)")
         try ConfigError.require((1..<clusters).contains(positiveClusters), prefix + "positiveClusters", positiveClusters,
                                 "1 … \(clusters - 1) (both classes non-empty)")
         try ConfigError.requireSampleCounts(train: trainSamples, test: testSamples, prefix: prefix)
