@@ -22,6 +22,15 @@ public enum HTMLReport {
             body += ["<h2 id=\"\(e.id)\">\(e.id) — <span class=\"\(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></h2>",
                      "<p><i>\(ReportFormats.xml(e.source)).</i> \(ReportFormats.xml(e.statement))</p>",
                      "<p><b>Predicate.</b> \(ReportFormats.xml(r.predicate))<br><b>Counterfactual.</b> \(ReportFormats.xml(e.counterfactual))<br><b>Evidence.</b> \(ReportFormats.xml(r.summary))</p>"]
+            if !r.ledger.checks.isEmpty {
+                body.append("<table class=\"ledger\"><tr><th>hypothesis</th><th>as stated</th><th>checked</th><th></th><th>setting</th><th>constant from</th></tr>")
+                for row in r.ledger.checks {
+                    body.append("<tr><td>\(ReportFormats.xml(row.hypothesis.name))</td><td>\(ReportFormats.xml(row.hypothesis.statement))</td>"
+                                + "<td>\(ReportFormats.xml(row.condition))</td><td class=\"\(row.satisfied ? "holds" : "fails")\">\(row.satisfied ? "✓" : "✗")</td>"
+                                + "<td>\(ReportFormats.xml(row.setting))</td><td>\(ReportFormats.xml(row.provenance))</td></tr>")
+                }
+                body.append("</table>")
+            }
             if let c = r.counterexample {
                 body.append("<p><b>Counterexample</b> (instance \(c.seed)): " + ReportFormats.xml(c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \(ReportFormats.number($0.value))" }.joined(separator: ", ")) + "</p>")
             }
@@ -31,7 +40,7 @@ public enum HTMLReport {
             body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
             table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}
             .holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}.inconclusive{color:#b26a00;font-weight:bold}
-            .outOfRegime{color:#666;font-weight:bold}figure{display:inline-block;margin:8px}code{font-size:12px}
+            .outOfRegime{color:#666;font-weight:bold}table.ledger{margin:6px 0;font-size:12px}figure{display:inline-block;margin:8px}code{font-size:12px}
             """
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>TheoryCheck report</title><style>\(style)</style></head><body>\n"
             + body.joined(separator: "\n") + "\n</body></html>\n"

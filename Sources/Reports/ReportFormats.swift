@@ -27,6 +27,13 @@ public enum ReportFormats {
             lines += ["", "## \(entry.id) — \(r.verdict.rawValue)", "", "*\(entry.source).* \(entry.statement)", "",
                       "- Predicate: \(r.predicate)", "- Counterfactual: \(entry.counterfactual)", "- Evidence: \(r.summary)",
                       "- Derivation: [Proofs/claims/\(entry.id).md](Proofs/claims/\(entry.id).md)"]
+            if !r.ledger.checks.isEmpty {
+                lines += ["", "Hypotheses ledger:", "", "| hypothesis | as stated | checked | ok | setting | constant from |", "|---|---|---|---|---|---|"]
+                for row in r.ledger.checks {
+                    lines.append("| \(cell(row.hypothesis.name)) | \(cell(row.hypothesis.statement)) | \(cell(row.condition)) | \(row.satisfied ? "✓" : "✗") | \(cell(row.setting)) | \(cell(row.provenance)) |")
+                }
+                lines.append("")
+            }
             if let p = r.proportion {
                 lines.append(String(format: "- Satisfying fraction %d/%d, Wilson 95%% interval [%.3f, %.3f]", p.successes, p.trials, p.lower, p.upper))
             }

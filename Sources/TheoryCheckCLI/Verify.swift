@@ -146,6 +146,9 @@ struct Verify: ParsableCommand {
                 print("      counterexample: seed \(c.seed), \(c.config): " + c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
             }
             if verbose {
+                for row in result.ledger.checks {
+                    print("      hypothesis \(row.satisfied ? "✓" : "✗") \(row.hypothesis.name): \(row.condition)  [\(row.setting); \(row.provenance)]")
+                }
                 for t in result.trials {
                     print("      instance \(t.seed) \(t.satisfied ? "✓" : "✗"): " + t.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
                 }

@@ -26,6 +26,11 @@ public struct AdversarialTrainingClaim: Claim {
         [Bound.robustTrain, Bound.clean, Bound.robustNRF, Bound.robustErased, Bound.ratio, Bound.level, Bound.inverse]
     }
 
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let config = PhaseSetting.config(run.scale, seed: 1)
+        return try PhaseSetting.ledger([(config.preset, config)], introducedAfter: "AT.adversarialTraining holds 12/12 at standard (2026-11-23)")
+    }
+
     /// The strongest attack run in the threat model: 10-step targeted-margin PGD toward every
     /// other class, steps ε/4 (the probe's attack, evaluated on the final model).
     static let evaluation = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .targetedMargin,

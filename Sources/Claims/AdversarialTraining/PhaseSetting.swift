@@ -26,20 +26,20 @@ enum PhaseSetting {
         return .patchStructured(data)
     }
 
-    /// Theorem 1's density (Σ_{J_NR} β^q ≥ 2·Σ_{J_R} α^q) and the erasure condition ε ≥ β of the
-    /// non-robust-feature threat model, for the training attack and the probe alike.
+    /// Theorem 2's hypotheses (the data model and the network, as Theorem 1's) and the conditions of
+    /// the non-robust-feature threat model, for the training attack and the probe alike.
+    static func measures(introducedAfter: String) -> [AdversarialTrainingHypotheses.Measure] {
+        AdversarialTrainingHypotheses.model(introducedAfter: introducedAfter) + AdversarialTrainingHypotheses.threatModel()
+    }
+
+    /// The ledger over named configs.
+    static func ledger(_ settings: [(name: String, setting: ExperimentConfig)], introducedAfter: String) throws -> Ledger {
+        try AdversarialTrainingHypotheses.ledger(measures(introducedAfter: introducedAfter), settings)
+    }
+
+    /// Throws `OutOfRegime` naming each hypothesis `config` violates.
     static func hypotheses(_ config: ExperimentConfig) throws {
-        try StandardTrainingClaim.hypotheses(config)
-        guard case let .patchStructured(data) = config.data else { throw OutOfRegime("not patch data") }
-        for (name, attack, epsilon) in [("training", config.adversarialTraining.attack, config.adversarialTraining.epsilon),
-                                        ("probe", config.robustness.attack, config.robustness.epsilon)] {
-            guard attack.subspace == .nonRobust else {
-                throw OutOfRegime("the \(name) attack is not confined to the non-robust features (subspace \(attack.subspace.rawValue))")
-            }
-            guard epsilon >= data.beta.upper else {
-                throw OutOfRegime("the \(name) radius ε = \(epsilon) < β = \(data.beta.upper): the attacker cannot erase the non-robust features")
-            }
-        }
+        try ledger([(config.preset, config)], introducedAfter: "").requireRegime()
     }
 
     /// The run of `config` (shared by the three claims, `RunMemo`).

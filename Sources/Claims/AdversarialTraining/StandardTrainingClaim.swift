@@ -42,16 +42,17 @@ public struct StandardTrainingClaim: Claim {
         return c
     }
 
-    /// Non-robust features denser with τ = q: Σ_{J_NR} E[β^q] ≥ 2·Σ_{J_R} E[α^q].
+    static let seen = "AT.standardTraining fails 5/12 at standard (2026-11-23)"
+
+    /// Theorem 1's hypotheses on `config` (the data model and the network); throws `OutOfRegime`
+    /// naming each violated one.
     public static func hypotheses(_ config: ExperimentConfig) throws {
-        guard case let .patchStructured(data) = config.data, case let .smoothedReLU(q, _) = config.network.activation else {
-            throw OutOfRegime("Theorem 1 is about patch data and the smoothed-ReLU CNN")
-        }
-        let nonRobust = Double(data.nonRobustPatches) * data.beta.meanPower(Double(q))
-        let robust = Double(data.robustPatches) * data.alpha.meanPower(Double(q))
-        guard nonRobust >= 2 * robust else {
-            throw OutOfRegime("non-robust features not denser: Σ_{J_NR} β^q = \(nonRobust) < 2·Σ_{J_R} α^q = \(2 * robust)")
-        }
+        try AdversarialTrainingHypotheses.ledger(AdversarialTrainingHypotheses.model(introducedAfter: seen), [(config.preset, config)]).requireRegime()
+    }
+
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let config = Self.config(run.scale, seed: 1)
+        return try AdversarialTrainingHypotheses.ledger(AdversarialTrainingHypotheses.model(introducedAfter: Self.seen), [(config.preset, config)])
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {

@@ -22,6 +22,11 @@ public struct TargetedAttacksClaim: Claim {
         static let rf = PredicateConstant("standard.rfSuccess", .atLeast, 0.5, variant: .counterfactual)
         static let rfOverNRF = PredicateConstant("standard.rfSuccess/nrfSuccess", .atLeast, 2, variant: .counterfactual)
     }
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let config = PhaseSetting.config(run.scale, seed: 1)
+        return try PhaseSetting.ledger([(config.preset, config)], introducedAfter: "AT.targetedAttacks holds 12/12 at standard (2026-11-23)")
+    }
+
     public var constants: [PredicateConstant] { [Bound.nrf, Bound.nrfOverRF, Bound.nrfAfterAT, Bound.level, Bound.rf, Bound.rfOverNRF] }
 
     /// Targeted PGD of 20 steps ε/4 from the clean point (the objective is set per target).

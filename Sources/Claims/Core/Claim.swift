@@ -74,6 +74,12 @@ public protocol Claim: Sendable {
     /// exact statement with no constant of ours (an identity, a certificate of a derived bound).
     var constants: [PredicateConstant] { get }
 
+    /// The hypotheses ledger (THEORY.md §0.1): every hypothesis of the theorem, as the paper states
+    /// it, checked on every setting this run uses. A violated row makes the verdict `outOfRegime`
+    /// (naming it) before anything is measured. A counterfactual that deliberately drops a
+    /// hypothesis leaves that row out of its own ledger (and says so on the Proofs page).
+    func ledger(_ run: ClaimRun) throws -> Ledger
+
     /// Runs the check (or its counterfactual) and decides it. Throws only on a bug or bad input;
     /// a violated predicate is a `fails` verdict with a counterexample, never an error.
     func check(_ run: ClaimRun) throws -> ClaimResult

@@ -63,6 +63,15 @@ extension Claim {
             let elapsed = clock.now - start
             return elapsed.inSeconds
         }
+        let ledger = try ledger(run)
+        do {
+            try ledger.requireRegime()
+        } catch let error as OutOfRegime {
+            var result = ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
+                                     summary: "outside the hypotheses: \(error.reason)", seconds: seconds())
+            result.ledger = ledger
+            return result
+        }
         var trials: [Trial] = []
         for (index, seed) in instances.enumerated() {
             run.progress?(index + 1, instances.count, seed)
@@ -70,8 +79,10 @@ extension Claim {
                 let (satisfied, values, config) = try measure(seed)
                 trials.append(Trial(seed: seed, satisfied: satisfied, values: values, config: config))
             } catch let error as OutOfRegime {
-                return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
-                                   summary: "instance \(seed) is outside the hypotheses: \(error.reason)", trials: trials, seconds: seconds())
+                var result = ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
+                                         summary: "instance \(seed) is outside the hypotheses: \(error.reason)", trials: trials, seconds: seconds())
+                result.ledger = ledger
+                return result
             }
         }
         let (verdict, proportion, counterexample) = decision.decide(trials)
@@ -79,7 +90,9 @@ extension Claim {
         let summary = "\(held)/\(trials.count) trials satisfy the predicate" + (proportion.map {
             String(format: " (Wilson 95%%: [%.3f, %.3f])", $0.lower, $0.upper)
         } ?? "")
-        return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run),
-                           summary: summary, trials: trials, proportion: proportion, counterexample: counterexample, seconds: seconds())
+        var result = ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run),
+                                 summary: summary, trials: trials, proportion: proportion, counterexample: counterexample, seconds: seconds())
+        result.ledger = ledger
+        return result
     }
 }

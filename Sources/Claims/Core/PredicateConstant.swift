@@ -38,6 +38,18 @@ public struct PredicateConstant: Sendable, Hashable, Codable, CustomStringConver
         }
     }
 
+    /// How far x lies inside the relation (negative: outside; −∞ for NaN): x − bound for ≥ and >,
+    /// bound − x for ≤ and <, −|x − bound| for =. Ranks settings from the most to the least safely
+    /// inside (a ledger shows the worst).
+    public func margin(_ x: Double) -> Double {
+        guard !x.isNaN else { return -.infinity }
+        switch relation {
+        case .atLeast, .above: return x - bound
+        case .atMost, .below: return bound - x
+        case .equals: return -abs(x - bound)
+        }
+    }
+
     /// Whether x stands in the relation to bound·y, for constants that are factors between two
     /// measured quantities (ρ_u ≥ 2·ρ_v is `admits(ρ_u, times: ρ_v)`): no division, so y = 0 is fine.
     public func admits(_ x: Double, times y: Double) -> Bool {
@@ -79,6 +91,12 @@ public struct PredicateConstant: Sendable, Hashable, Codable, CustomStringConver
         if x == -.infinity { return "−∞" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
         return "\(x)"
+    }
+
+    /// A measured value for display: integers as such, others to 6 significant digits.
+    public static func display(_ x: Double) -> String {
+        if !x.isFinite || (x == x.rounded() && abs(x) < 1e15) { return text(x) }
+        return String(format: "%.6g", x)
     }
 
     /// Parses what `text` writes (and "-inf", "inf", a leading "−" or "-").

@@ -70,6 +70,8 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     public var measurements: [String: Double]
     public var series: [String: [Double]]
     public var counterexample: Counterexample?
+    /// The hypotheses ledger the verdict was reached under (empty for a result built by hand).
+    public var ledger: Ledger = Ledger()
     /// Wall-clock seconds of the check (not part of the result: never compared by `regress`).
     public var seconds: Double
 

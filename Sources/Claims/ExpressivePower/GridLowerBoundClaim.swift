@@ -28,6 +28,14 @@ public struct GridLowerBoundClaim: Claim {
 
     public let counterfactual = "the double-counting bound with C = 3/2 (above 2^{1−H(0.1)} ≈ 1.4454): 9^N·S(N,⌊N/10⌋)² ≤ 16^N must fail for large N"
 
+    /// The counting step needs C_α = √(2(1 − 2α)) > 1 for both fractions (else the bound is empty).
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let c = Hypothesis("double counting is exponential", statement: "C_α = √(2(1 − 2α)) > 1 (α < ¼)",
+                           PredicateConstant("C_α", .above, 1), origin: .paper, reason: "THEORY.md §4: C_α ≈ 1.265 at α = 0.1")
+        return Ledger([c.check((2 * (1 - 2 * Bound.alpha.bound)).squareRoot(), setting: "α = \(Bound.alpha.bound)"),
+                       c.check((2 * (1 - 2 * Bound.vcAlpha.bound)).squareRoot(), setting: "α = \(Bound.vcAlpha.bound)")])
+    }
+
     /// The largest N = K^{d−1} of the counting sweep (every N ≤ it is some K^{1}) and of the grids.
     static func limits(_ scale: Scale) -> (counting: Int, grid: Int) {
         switch scale {

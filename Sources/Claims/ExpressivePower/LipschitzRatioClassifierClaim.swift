@@ -22,6 +22,18 @@ public struct LipschitzRatioClassifierClaim: Claim {
     }
     public var constants: [PredicateConstant] { [Bound.factor, Bound.slope, Bound.misclassified, Bound.counterfactualFactor] }
 
+    /// ‖ρ‖/ε of the perturbations checked for the classification within radius ε.
+    static let radiusFractions = [0.5, 0.9, 0.999]
+
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        // Seed 1 is an ℓ∞ instance and seed 2 an ℓ2 one.
+        let seeds = run.seedList([.smoke: 4, .standard: 10, .paper: 20]).prefix(2)
+        return try SeparatedInstance.ledger(seeds.map { seed in
+            let c = Self.config(run.scale, seed: seed)
+            return (name: "seed \(seed), d = \(c.dimension), N = \(c.points), \(c.norm.rawValue)", config: c, seed: seed)
+        }, claim: id, radiusOverEpsilon: Self.radiusFractions.max()!, introducedAfter: "")
+    }
+
     static func config(_ scale: Scale, seed: UInt64) -> SeparatedSetsConfig {
         let norm: SeparatedSetsConfig.Norm = seed % 2 == 1 ? .linf : .l2
         return switch scale {
@@ -94,7 +106,7 @@ public struct LipschitzRatioClassifierClaim: Claim {
         var count = 0, total = 0
         let bound = s.config.norm == .l2 ? s.epsilon * s.epsilon : s.epsilon
         for (i, label) in s.data.labels.enumerated() {
-            for fraction in [0.5, 0.9, 0.999] {
+            for fraction in radiusFractions {
                 for _ in 0..<3 {
                     let u = (0..<d).map { _ in s.config.norm == .l2 ? stream.gaussian() : 2 * stream.uniform() - 1 }
                     let norm = s.config.norm == .l2 ? u.reduce(0) { $0 + $1 * $1 }.squareRoot() : u.map(abs).max()!

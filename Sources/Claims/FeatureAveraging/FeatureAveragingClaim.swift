@@ -29,6 +29,14 @@ public struct FeatureAveragingClaim: Claim {
         [Bound.train, Bound.test, Bound.ownLambda, Bound.ownRatio, Bound.growth, Bound.cosine, Bound.level] + Bound.crossBand
     }
 
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let seen = "FA.featureAveraging holds 20/20 at standard (2026-11-23)"
+        let base = Self.base(run.scale).config(seed: 1)
+        var settings = [(name: FeatureAveragingHypotheses.name(base), setting: base)]
+        if run.variant == .claim { settings += Self.sweep(run.scale).settings.map { let c = $0.config(seed: 1001); return (FeatureAveragingHypotheses.name(c), c) } }
+        return try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen) + FeatureAveragingHypotheses.training(introducedAfter: seen), settings)
+    }
+
     static func base(_ scale: Scale) -> TheoremSetting {
         switch scale {
         case .smoke: TheoremSetting(dimension: 128, clusters: 4, trainSamples: 48, testSamples: 200, neuronsPerSign: 2, steps: 256, smallInit: 1e-5)

@@ -25,6 +25,18 @@ public struct FeatureDecouplingClaim: Claim {
         [Bound.dominance] + Bound.dominanceBand + [Bound.ratio, Bound.criticalLevel, Bound.counterfactualRatio]
     }
 
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let seen = "FA.featureDecoupling fails 4/5 at standard (2026-11-23: ratio of radii 1.39 < √k/2 = 1.41)"
+        let s = Self.sizes(run.scale)
+        let base = Self.setting(s, d: s.robustD, test: s.testPerCluster * s.k)
+        let configs = [base.config(seed: 1), Self.clusterConfig(base, seed: 1)] + s.dims.map { Self.clusterConfig(Self.setting(s, d: $0), seed: 1) }
+        return try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen) + FeatureAveragingHypotheses.training(introducedAfter: seen), configs.map { (FeatureAveragingHypotheses.name($0), $0) })
+    }
+
+    static func setting(_ s: (dims: [Int], k: Int, n: Int, robustD: Int, testPerCluster: Int), d: Int, test: Int = 0) -> TheoremSetting {
+        TheoremSetting(dimension: d, clusters: s.k, trainSamples: s.n, testSamples: test, neuronsPerSign: 2, steps: 2 * d, smallInit: 1e-5)
+    }
+
     static func sizes(_ scale: Scale) -> (dims: [Int], k: Int, n: Int, robustD: Int, testPerCluster: Int) {
         switch scale {
         case .smoke: ([64, 128, 256, 512], 4, 48, 256, 50)
@@ -44,9 +56,7 @@ public struct FeatureDecouplingClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let s = Self.sizes(run.scale)
-        func setting(_ d: Int, test: Int = 0) -> TheoremSetting {
-            TheoremSetting(dimension: d, clusters: s.k, trainSamples: s.n, testSamples: test, neuronsPerSign: 2, steps: 2 * d, smallInit: 1e-5)
-        }
+        func setting(_ d: Int, test: Int = 0) -> TheoremSetting { Self.setting(s, d: d, test: test) }
         var dominance: [Double] = []
         let factor = (run.variant == .claim ? Bound.ratio : Bound.counterfactualRatio).bound * Double(s.k).squareRoot()
         // Instance 0: the robustness comparison; instances d: the dominance at dimension d.

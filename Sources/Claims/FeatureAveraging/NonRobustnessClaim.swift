@@ -25,6 +25,30 @@ public struct NonRobustnessClaim: Claim {
     }
     public var constants: [PredicateConstant] { Bound.dBand + Bound.kBand + [Bound.radius, Bound.certified, Bound.counterfactualRadius] }
 
+    /// Part B's constructed model needs only the data model; part A trains nets (the GD hypotheses).
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let seen = "FA.nonRobustness holds at standard (2026-11-23)"
+        let sizes = Self.sizes(run.scale)
+        let certificate = TheoremSetting(dimension: sizes.certificateD, clusters: sizes.certificateK, trainSamples: sizes.certificateK,
+                                         testSamples: sizes.certificatePoints, neuronsPerSign: 2, steps: 2 * sizes.certificateD,
+                                         smallInit: 1e-5).config(seed: 1)
+        var ledger = try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen), [("f_FA, " + FeatureAveragingHypotheses.name(certificate), certificate)])
+        guard run.variant == .claim else { return ledger }
+        let trained = Self.partASettings(sizes).map { $0.config(seed: 1) }
+        ledger = ledger + (try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen) + FeatureAveragingHypotheses.training(introducedAfter: seen), trained.map { (FeatureAveragingHypotheses.name($0), $0) }))
+        return ledger
+    }
+
+    /// Part A's trained settings: the d sweep at fixed k, then the k sweep at fixed d.
+    static func partASettings(_ sizes: Sizes) -> [TheoremSetting] {
+        (sizes.dimensions.map { (dim: $0, k: sizes.fixedK) } + sizes.clusterCounts.map { (dim: sizes.fixedD, k: $0) }).map(partASetting)
+    }
+
+    /// A GD-trained net of part A at dimension d with k clusters.
+    static func partASetting(dim: Int, k: Int) -> TheoremSetting {
+        TheoremSetting(dimension: dim, clusters: k, trainSamples: 12 * k, testSamples: 50 * k, neuronsPerSign: 2, steps: 2 * dim, smallInit: 1e-5)
+    }
+
     struct Sizes {
         let dimensions: [Int], fixedK: Int, clusterCounts: [Int], fixedD: Int, certificateD: Int, certificateK: Int, certificatePoints: Int
     }
@@ -76,8 +100,7 @@ public struct NonRobustnessClaim: Claim {
         var medians: [String: [Double]] = [:], critical: [String: [Double]] = [:]
         for (name, settings) in [("d", sizes.dimensions.map { (dim: $0, k: sizes.fixedK) }), ("k", sizes.clusterCounts.map { (dim: sizes.fixedD, k: $0) })] {
             for (dim, kk) in settings {
-                let setting = TheoremSetting(dimension: dim, clusters: kk, trainSamples: 12 * kk, testSamples: 50 * kk,
-                                             neuronsPerSign: 2, steps: 2 * dim, smallInit: 1e-5)
+                let setting = Self.partASetting(dim: dim, k: kk)
                 let experiment = try ExperimentRun.run(setting.config(seed: 1), parallelism: run.parallelism)
                 let radii = Self.flipRadii(experiment.final, experiment.test, features: experiment.data.clusterFeatures!, positiveClusters: kk / 2).sorted()
                 medians[name, default: []].append(radii[radii.count / 2])

@@ -24,6 +24,14 @@ public struct PaperReproductionClaim: Claim {
         static let diagonal = PredicateConstant("cluster.diagonalCosine", .atLeast, 0.9)
         static let offDiagonal = PredicateConstant("cluster.absOffDiagonalCosine", .atMost, 0.1)
     }
+    /// The official experiment: the paper's data model is checked; its training (η, init, T) is the
+    /// official code's own and is not the theorem's GD regime, so those rows are not this claim's.
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let seen = "FA.paperReproduction holds at standard (2026-11-23)"
+        let (binary, cluster, _) = Self.configs(run.scale)
+        return try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen), [(FeatureAveragingHypotheses.name(binary), binary), (FeatureAveragingHypotheses.name(cluster), cluster)])
+    }
+
     public var constants: [PredicateConstant] {
         Bound.binaryRadius + Bound.clusterRadius + [Bound.criticalLevel] + Bound.ownCosine + [Bound.otherCosine, Bound.diagonal, Bound.offDiagonal]
     }

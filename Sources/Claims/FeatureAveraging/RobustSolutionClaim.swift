@@ -23,18 +23,30 @@ public struct RobustSolutionClaim: Claim {
     }
     public var constants: [PredicateConstant] { [Bound.radius, Bound.certified] + Bound.kBand + [Bound.counterfactualRadius] }
 
+    /// f_robust is constructed (the data model only); the averaged net it is compared with is trained.
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let seen = "FA.robustSolution holds at standard (2026-11-23)"
+        let configs = Self.ks.map { Self.setting(d: Self.dimension(run.scale), k: $0).config(seed: 1) }
+        return try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen) + FeatureAveragingHypotheses.training(introducedAfter: seen), configs.map { (FeatureAveragingHypotheses.name($0), $0) })
+    }
+
+    static let ks = [2, 4, 8, 16]
+
+    static func setting(d: Int, k: Int) -> TheoremSetting {
+        TheoremSetting(dimension: d, clusters: k, trainSamples: 12 * k, testSamples: 50 * k, neuronsPerSign: 2, steps: 2 * d, smallInit: 1e-5)
+    }
+
     static func dimension(_ scale: Scale) -> Int { [.smoke: 256, .standard: 1024, .paper: 2048][scale]! }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        let d = Self.dimension(run.scale), ks = [2, 4, 8, 16]
+        let d = Self.dimension(run.scale), ks = Self.ks
         // c²·d with c = ¼ (claim) or ¾ (counterfactual).
         let c = (run.variant == .claim ? Bound.radius : Bound.counterfactualRadius).bound
         let radiusSquared = try Rational(exactly: c * c) * Rational(d)  // c² exact in Double for c = ¼, ¾
         var ratios: [Double] = []
         var result = try trials(run, instances: ks.map { UInt64($0) }, decision: .everyTrial) { instance in
             let k = Int(instance)
-            let setting = TheoremSetting(dimension: d, clusters: k, trainSamples: 12 * k, testSamples: 50 * k,
-                                         neuronsPerSign: 2, steps: 2 * d, smallInit: 1e-5)
+            let setting = Self.setting(d: d, k: k)
             let experiment = try ExperimentRun.run(setting.config(seed: 1), parallelism: run.parallelism)
             let features = experiment.data.clusterFeatures!, test = experiment.test
             let robust = FeatureAveragingModels.robust(features: features, positiveClusters: k / 2)

@@ -21,6 +21,20 @@ public struct WeightDecompositionClaim: Claim {
         static let identity = PredicateConstant("exactIdentityHolds", .equals, 1)
         static let engine = PredicateConstant("engineVersusExactGD", .atMost, 1e-12)
     }
+    /// The Lemma holds for any GD run on the data model; the ledger checks the data model and the
+    /// measurement's own condition (an independent basis for the exact recovery).
+    public func ledger(_ run: ClaimRun) throws -> Ledger {
+        let seen = "FA.weightDecomposition holds 5/5 at standard (2026-11-23)"
+        let setting = Self.setting(run.scale), config = setting.config(seed: 1)
+        let independence: FeatureAveragingHypotheses.Measure = (
+            Hypothesis("independent basis", statement: "{μ_j} ∪ {ξ_i} linearly independent (for the exact recovery of λ, σ)",
+                       PredicateConstant("d − n − k", .atLeast, 0), origin: .instantiation,
+                       reason: "the least-squares recovery needs n + k ≤ d (Proofs/claims/FA.weightDecomposition.md)"),
+            { _ in Double(setting.dimension - setting.trainSamples - setting.clusters) })
+        return try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen) + [independence],
+                                                     [(FeatureAveragingHypotheses.name(config), config)])
+    }
+
     public var constants: [PredicateConstant] { [Bound.reconstruction, Bound.lambda, Bound.sigma, Bound.identity, Bound.engine] }
 
     static func setting(_ scale: Scale) -> TheoremSetting {
@@ -35,9 +49,6 @@ public struct WeightDecompositionClaim: Claim {
         let setting = Self.setting(run.scale)
         return try trials(run, seeds: [.smoke: 3, .standard: 5, .paper: 5], decision: .everyTrial) { seed in
             let config = setting.config(seed: seed)
-            guard setting.trainSamples + setting.clusters <= setting.dimension else {
-                throw OutOfRegime("n + k = \(setting.trainSamples + setting.clusters) > d = \(setting.dimension): the basis {μ_j, ξ_i} is not independent")
-            }
             let experiment = try ExperimentRun.run(config, parallelism: run.parallelism)
             guard let tracked = experiment.decomposition, let noise = experiment.train.noise,
                   let features = experiment.data.clusterFeatures else { preconditionFailure("the FA setting tracks the decomposition") }

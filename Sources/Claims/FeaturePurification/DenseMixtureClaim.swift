@@ -19,6 +19,7 @@ public struct DenseMixtureClaim: Claim {
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
         static let pure = PredicateConstant("medianMixtureMass", .atMost, 0.05, variant: .counterfactual)
     }
+    public func ledger(_ run: ClaimRun) throws -> Ledger { try PurificationSetting.ledger(run.scale) }
     public var constants: [PredicateConstant] { [Bound.accuracy, Bound.mass, Bound.robust, Bound.level, PurificationSetting.radius, Bound.pure] }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {

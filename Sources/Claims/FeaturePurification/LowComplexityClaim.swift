@@ -20,6 +20,7 @@ public struct LowComplexityClaim: Claim {
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
         static let robust = PredicateConstant("bestRobustTestAccuracy", .atLeast, 0.9, variant: .counterfactual)
     }
+    public func ledger(_ run: ClaimRun) throws -> Ledger { try PurificationSetting.ledger(run.scale) }
     public var constants: [PredicateConstant] { [Bound.trivial, Bound.level, PurificationSetting.radius, Bound.robust] }
 
     static let trainingRadii = [0, 0.1, 0.2, 0.3, 0.4]

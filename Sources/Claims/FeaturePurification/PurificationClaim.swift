@@ -20,6 +20,7 @@ public struct PurificationClaim: Claim {
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
         static let survives = PredicateConstant("medianMassAfter/medianMassBefore", .atLeast, 1, variant: .counterfactual)
     }
+    public func ledger(_ run: ClaimRun) throws -> Ledger { try PurificationSetting.ledger(run.scale) }
     public var constants: [PredicateConstant] { [Bound.halving, Bound.accuracy, Bound.robust, Bound.level, PurificationSetting.radius, Bound.survives] }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {

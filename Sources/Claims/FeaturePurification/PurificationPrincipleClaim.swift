@@ -18,6 +18,7 @@ public struct PurificationPrincipleClaim: Claim {
         static let denser = PredicateConstant("medianResidualMass/medianPurifiedMass", .above, 1)
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
     }
+    public func ledger(_ run: ClaimRun) throws -> Ledger { try PurificationSetting.ledger(run.scale) }
     public var constants: [PredicateConstant] { [Bound.dominant, Bound.denser, Bound.level] }
 
     /// (fraction of rows r with ‖βw′‖ > ‖v‖, median mass of the residuals v) for w = clean row r and

@@ -32,20 +32,42 @@ enum PurificationSetting {
         return c
     }
 
-    /// The window of the setting page: sparse codes (s ≤ D/8, so the dense margin 1/√D of the
-    /// |S| = 1 points is below ε) and a threshold above the radius (b > ε, so a purified network is
-    /// robust at ε).
-    static func hypotheses(_ config: ExperimentConfig) throws {
+    /// The window of the setting page (Proofs/feature-purification.md, written with the setting):
+    /// sparse codes (s ≤ D/8, so the dense margin 1/√D of the |S| = 1 points is below ε) and a
+    /// threshold above the radius (b > ε, so a purified network keeps its decision against an
+    /// attacker that must silence one atom).
+    static var measures: [(Hypothesis, (ExperimentConfig) throws -> Double)] { [
+        (Hypothesis("sparse codes", statement: "the latent code z is sparse", PredicateConstant("8s/D", .atMost, 1), origin: .instantiation,
+                    reason: "s ≤ D/8 (Proofs/feature-purification.md)"),
+         { let data = try sparseCoding($0).data; return Double(8 * data.sparsity) / Double(data.atoms) }),
+        (Hypothesis("dense margin below the radius", statement: "a dense mixture of size 1/√D moves a decision within ε",
+                    PredicateConstant("ε·√D", .above, 1), origin: .instantiation, reason: "1/√D < ε (Proofs/feature-purification.md)"),
+         { epsilon * Double(try sparseCoding($0).data.atoms).squareRoot() }),
+        (Hypothesis("threshold above the radius", statement: "a purified network is robust at ε",
+                    PredicateConstant("b/ε", .above, 1), origin: .instantiation,
+                    reason: "b > ε: an attacker must silence an atom (Proofs/feature-purification.md; the replication note's ℓ2 caveat is on that page)"),
+         { try sparseCoding($0).threshold / epsilon }),
+    ] }
+
+    static func sparseCoding(_ config: ExperimentConfig) throws -> (data: SparseCodingConfig, threshold: Double) {
         guard case let .sparseCoding(data) = config.data, case let .softThreshold(b) = config.network.activation else {
             throw OutOfRegime("Feature Purification's setting is sparse-coding data and the soft-threshold network")
         }
-        guard 8 * data.sparsity <= data.atoms else {
-            throw OutOfRegime("codes not sparse: s = \(data.sparsity) > D/8 = \(Double(data.atoms) / 8)")
-        }
-        guard 1 / Double(data.atoms).squareRoot() < epsilon else {
-            throw OutOfRegime("ε = \(epsilon) ≤ 1/√D: the dense margin is not below the radius")
-        }
-        guard b > epsilon else { throw OutOfRegime("threshold b = \(b) ≤ ε = \(epsilon): no purified network is robust at ε") }
+        return (data, b)
+    }
+
+    /// The ledger of the FP claims at `scale`: the clean and the adversarial run of seed 1 (every seed
+    /// has the same config up to its seed).
+    static func ledger(_ scale: Scale) throws -> Ledger {
+        try Ledger.worstCase(measures, over: [false, true].map { adversarial in
+            let c = config(scale, seed: 1, adversarial: adversarial)
+            return (name: c.preset, setting: c)
+        })
+    }
+
+    /// Throws `OutOfRegime` naming each hypothesis `config` violates.
+    static func hypotheses(_ config: ExperimentConfig) throws {
+        try Ledger.worstCase(measures, over: [(config.preset, config)]).requireRegime()
     }
 
     /// The clean run of `seed` and its data (shared by the claims through `RunMemo`).

@@ -84,20 +84,27 @@ public struct MultiClusterData: Sendable {
     public init(_ config: MultiClusterConfig, key: PRNGKey) throws {
         try config.validate()
         self.config = config
+        features = try MultiClusterData.features(config, key: key)
+        train = MultiClusterData.sample(config.trainSamples, config, features, key.child("train"))
+        test = MultiClusterData.sample(config.testSamples, config, features, key.child("test"))
+    }
+
+    /// The cluster features μ_1 … μ_k (rows) of `config` sampled from `key` — the same matrix the
+    /// full sample holds, without drawing the data (the hypotheses ledger measures it).
+    public static func features(_ config: MultiClusterConfig, key: PRNGKey) throws -> Matrix {
+        try config.validate()
         let d = config.dimension, k = config.clusters
         switch config.features {
         case .qr:
             var q = HouseholderQR.randomFrame(count: k, dimension: d, key: key.child("features"))
             let scale = Double(d).squareRoot()
             for t in q.storage.indices { q.storage[t] *= scale }
-            features = q
+            return q
         case .hadamard:
-            features = Matrix(try OrthogonalFeatures.hadamard(count: k, dimension: d))
+            return Matrix(try OrthogonalFeatures.hadamard(count: k, dimension: d))
         case .basis:
-            features = Matrix(try OrthogonalFeatures.scaledBasis(count: k, dimension: d))
+            return Matrix(try OrthogonalFeatures.scaledBasis(count: k, dimension: d))
         }
-        train = MultiClusterData.sample(config.trainSamples, config, features, key.child("train"))
-        test = MultiClusterData.sample(config.testSamples, config, features, key.child("test"))
     }
 
     /// Row i's noise comes from its own stream (key "noise", child i: `ClusterNoise`), so the rows can

@@ -1,0 +1,112 @@
+/// One hypothesis of a theorem, instantiated (THEORY.md §0.1): a named condition on the resolved
+/// config, with the constant that makes it finite and where that constant comes from.
+///
+/// The paper states a hypothesis in orders ("d ≥ poly(k)", "σ = Θ(1)", "α_p ≫ β_p′"); a check needs
+/// a number. `origin` says whether the number is the paper's own or our instantiation (whose reason
+/// is on the claim's Proofs page), and `introducedAfter` records the verdict that was already seen
+/// when a hypothesis or its constant was introduced — so that a condition added to excuse a `fails`
+/// is marked as such wherever the ledger is shown.
+public struct Hypothesis: Sendable, Hashable, Codable {
+    public enum Origin: String, Sendable, Hashable, Codable {
+        /// The paper states this condition with this constant.
+        case paper
+        /// The paper states an order; the constant is ours (reason on the Proofs page).
+        case instantiation
+    }
+
+    /// A short name, e.g. "non-robust features denser".
+    public let name: String
+    /// The condition as the paper states it.
+    public let statement: String
+    /// The finite condition: the measured quantity, its relation and bound.
+    public let condition: PredicateConstant
+    public let origin: Origin
+    /// Why this constant: a reference for `.paper`, the reason for `.instantiation`.
+    public let reason: String
+    /// The verdict that had been seen when this hypothesis (or its constant) was introduced; nil for
+    /// one written with the derivation, before any confirmatory run.
+    public let introducedAfter: String?
+
+    public init(_ name: String, statement: String, _ condition: PredicateConstant, origin: Origin, reason: String,
+                introducedAfter: String? = nil) {
+        self.name = name
+        self.statement = statement
+        self.condition = condition
+        self.origin = origin
+        self.reason = reason
+        self.introducedAfter = introducedAfter
+    }
+
+    /// The hypothesis checked on a measured value of its quantity, in a named setting.
+    public func check(_ value: Double, setting: String) -> HypothesisCheck {
+        HypothesisCheck(hypothesis: self, value: value, setting: setting)
+    }
+}
+
+/// A hypothesis checked on one resolved setting: the ledger's row.
+public struct HypothesisCheck: Sendable, Hashable, Codable {
+    public let hypothesis: Hypothesis
+    /// The quantity's value in the setting.
+    public let value: Double
+    /// Which setting ("at-phase", "d = 512, k = 8", …).
+    public let setting: String
+    public var satisfied: Bool { hypothesis.condition.admits(value) }
+
+    public init(hypothesis: Hypothesis, value: Double, setting: String) {
+        self.hypothesis = hypothesis
+        self.value = value
+        self.setting = setting
+    }
+
+    /// The condition with its value filled in: "quantity = value ≤ bound".
+    public var condition: String {
+        let c = hypothesis.condition
+        return "\(c.quantity) = \(PredicateConstant.display(value)) \(satisfied ? "" : "not ")\(c.relation.rawValue) \(PredicateConstant.text(c.bound))"
+    }
+
+    /// Where the constant comes from, and the verdict seen before it, when there was one.
+    public var provenance: String {
+        hypothesis.origin.rawValue + (hypothesis.introducedAfter.map { "; introduced after: \($0)" } ?? "")
+    }
+
+    /// "name: quantity = value (relation bound) in setting".
+    public var description: String {
+        let c = hypothesis.condition
+        return "\(hypothesis.name): \(c.quantity) = \(PredicateConstant.display(value)) (needs \(c.relation.rawValue) \(PredicateConstant.text(c.bound))) in \(setting)"
+    }
+}
+
+/// The hypotheses ledger of a claim at a scale: every hypothesis checked on every setting the claim
+/// runs. A claim whose ledger has a violated row is `outOfRegime`, naming the row, and never `fails`.
+public struct Ledger: Sendable, Hashable, Codable {
+    public var checks: [HypothesisCheck]
+
+    public init(_ checks: [HypothesisCheck] = []) { self.checks = checks }
+
+    public var violated: [HypothesisCheck] { checks.filter { !$0.satisfied } }
+
+    /// Throws `OutOfRegime` naming every violated hypothesis.
+    public func requireRegime() throws {
+        let bad = violated
+        guard bad.isEmpty else { throw OutOfRegime(bad.map(\.description).joined(separator: "; ")) }
+    }
+
+    public static func + (a: Ledger, b: Ledger) -> Ledger { Ledger(a.checks + b.checks) }
+
+    /// One row per hypothesis: its value in the setting where it is least safely satisfied (or
+    /// violated), over every setting a claim runs — so a sweep's ledger stays one line per condition
+    /// and still names the setting that decides it.
+    public static func worstCase<Setting>(_ hypotheses: [(Hypothesis, (Setting) throws -> Double)],
+                                          over settings: [(name: String, setting: Setting)]) throws -> Ledger {
+        var checks: [HypothesisCheck] = []
+        for (hypothesis, measure) in hypotheses {
+            var worst: HypothesisCheck?
+            for (name, setting) in settings {
+                let check = hypothesis.check(try measure(setting), setting: name)
+                if worst.map({ hypothesis.condition.margin(check.value) < hypothesis.condition.margin($0.value) }) ?? true { worst = check }
+            }
+            if let worst { checks.append(worst) }
+        }
+        return Ledger(checks)
+    }
+}
