@@ -15,19 +15,54 @@ extension ClaimResult {
     @discardableResult
     public mutating func addScalingCheck(_ name: String, x: (label: String, values: [Double]), y: (label: String, values: [Double]),
                                          band: ClosedRange<Double>) -> Verdict {
-        series[name + ".x"] = x.values
-        series[name + ".y"] = y.values
-        fitAxes[name] = FitAxes(x: x.label, y: y.label)
-        guard x.values.count >= 3, zip(x.values, y.values).allSatisfy({ $0 > 0 && $1 > 0 && $0.isFinite && $1.isFinite }) else {
+        guard let fit = recordFit(name, x: x, y: y) else {
             summary += "; \(y.label): not positive and finite, no fit (inconclusive)"
             verdict = .conjunction(verdict, .inconclusive)
             return .inconclusive
         }
-        let fit = PowerLawFit(x: x.values, y: y.values)
         let decided = fit.decide(band: band)
-        fits[name] = fit
         summary += "; \(y.label) ∝ \(x.label)^" + String(format: "%.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper) + " (\(decided.rawValue))"
         verdict = .conjunction(verdict, decided)
         return decided
+    }
+
+    /// An asymptotic statement whose finite predicate failed at the largest size, decided by its
+    /// trend (THEORY.md §0.5–0.6): the least-squares power law of `y` in `x` is fitted, and its
+    /// exponent's 95% interval says whether y moves toward the prediction as the size grows
+    /// (`approaching`, e.g. [0, ∞) for a quantity below a prediction it should reach from below).
+    /// Returns — and does not combine into `verdict`, which the caller sets — `fails` when the
+    /// interval lies outside `approaching` (the failure is not a finite-size effect on its way), and
+    /// `inconclusive` otherwise: approaching (a finite-size effect, said so) or undecided. Records
+    /// the fit as `addScalingCheck` does.
+    public mutating func trendOfFailure(_ name: String, x: (label: String, values: [Double]), y: (label: String, values: [Double]),
+                                        approaching: ClosedRange<Double>) -> Verdict {
+        guard let fit = recordFit(name, x: x, y: y) else {
+            summary += "; trend of \(y.label): not positive and finite, no fit (inconclusive)"
+            return .inconclusive
+        }
+        let interval = String(format: "%.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper)
+        switch fit.decide(band: approaching) {
+        case .holds:
+            summary += "; trend: \(y.label) ∝ \(x.label)^\(interval), approaching the prediction — a finite-size effect (inconclusive)"
+            return .inconclusive
+        case .fails:
+            summary += "; trend: \(y.label) ∝ \(x.label)^\(interval), not approaching the prediction (fails)"
+            return .fails
+        default:
+            summary += "; trend: \(y.label) ∝ \(x.label)^\(interval), undecided (inconclusive)"
+            return .inconclusive
+        }
+    }
+
+    /// Records a fit's data, axes and fit under `name`; nil when the data cannot be fitted (fewer
+    /// than 3 points, or a value that is not positive and finite).
+    mutating func recordFit(_ name: String, x: (label: String, values: [Double]), y: (label: String, values: [Double])) -> PowerLawFit? {
+        series[name + ".x"] = x.values
+        series[name + ".y"] = y.values
+        fitAxes[name] = FitAxes(x: x.label, y: y.label)
+        guard x.values.count >= 3, zip(x.values, y.values).allSatisfy({ $0 > 0 && $1 > 0 && $0.isFinite && $1.isFinite }) else { return nil }
+        let fit = PowerLawFit(x: x.values, y: y.values)
+        fits[name] = fit
+        return fit
     }
 }

