@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Claims
 
@@ -36,5 +37,35 @@ struct TrendDecisionTests {
     @Test func unfittableDataIsInconclusive() {
         let (verdict, _) = Self.decide([1, 0, 1, 1])
         #expect(verdict == .inconclusive)
+    }
+}
+
+/// The logistic fit behind the fraction trends, against known answers.
+@Suite("Logistic fit")
+struct LogisticFitTests {
+    /// Fractions 1/4, 2/4, 3/4 at x = −1, 0, 1 (grouped data): the MLE solves the score equations
+    /// exactly with p(x) = σ(a + bx) matching the symmetric design, a = 0 and b = log 3 (σ(b) = 3/4).
+    @Test func groupedSymmetricDataHasItsClosedForm() {
+        let x: [Double] = [-1, -1, -1, -1, 0, 0, 0, 0, 1, 1, 1, 1]
+        let y = [true, false, false, false, true, true, false, false, true, true, true, false]
+        let fit = LogisticFit(x: x, y: y)
+        #expect(abs(fit.intercept) < 1e-10)
+        #expect(abs(fit.slope - log(3)) < 1e-10)
+        #expect(fit.separation == .none && fit.lower < fit.slope && fit.slope < fit.upper)
+    }
+
+    @Test func separatedAndConstantOutcomesAreReported() {
+        #expect(LogisticFit(x: [1, 2, 3, 4], y: [false, false, true, true]).separation == .increasing)
+        #expect(LogisticFit(x: [1, 2, 3, 4], y: [true, true, false, false]).decide(band: 0...Double.infinity) == .fails)
+        #expect(LogisticFit(x: [1, 2, 3, 4], y: [false, false, true, true]).decide(band: 0...Double.infinity) == .holds)
+        #expect(LogisticFit(x: [1, 2, 3], y: [false, false, false]).separation == .constant)
+    }
+
+    @Test func everySeedFailingEverywhereFails() {
+        var result = ClaimResult(id: "t", variant: .claim, scale: .smoke, verdict: .fails, predicate: "", summary: "s")
+        let verdict = result.trendOfFailedFraction("f", x: "log₂ R", levels: [1, 2, 3], outcomes: [[false, false], [false, false], [false, false]],
+                                                   approaching: 0...Double.infinity)
+        #expect(verdict == .fails)
+        #expect(result.series["f.fraction"] == [0, 0, 0])
     }
 }

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import RealModule
 
 /// AT.standardTraining — Theorem 1 of Li & Li: standard training on patch data with denser
@@ -22,8 +23,12 @@ public struct StandardTrainingClaim: Claim {
         static let pgd = PredicateConstant("robustAccuracyPGD", .atMost, 0.5)
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
         static let inverse = PredicateConstant("maxRobustOverNonRobust", .atLeast, 2, variant: .counterfactual)
+        /// When the predicate fails: the logistic slope of the outcome on log₂ R is ≥ 0 iff rising.
+        static let densityBand = PredicateConstant.band("satisfiedVersusDensity.logisticSlope", 0...Double.infinity)
     }
-    public var constants: [PredicateConstant] { [Bound.train, Bound.test, Bound.ratio, Bound.erased, Bound.pgd, Bound.level, Bound.inverse] }
+    public var constants: [PredicateConstant] {
+        [Bound.train, Bound.test, Bound.ratio, Bound.erased, Bound.pgd, Bound.level] + Bound.densityBand + [Bound.inverse]
+    }
 
     /// at-small with β = 0.5 (no robustness probe: the claim attacks the final model itself).
     static func config(_ scale: Scale, seed: UInt64, beta: Double = 0.5) -> ExperimentConfig {
@@ -55,21 +60,56 @@ public struct StandardTrainingClaim: Claim {
         return try AdversarialTrainingHypotheses.ledger(AdversarialTrainingHypotheses.model(introducedAfter: Self.seen), [(config.preset, config)])
     }
 
+    /// |J_NR| of the density-race trend (at-theorem-1's 31 first; Proofs page).
+    static let densityTrend = [31, 63, 127]
+
+    /// at-theorem-1 with `nonRobustPatches` non-robust patches (one robust patch, as before).
+    static func config(_ scale: Scale, seed: UInt64, nonRobustPatches: Int) -> ExperimentConfig {
+        var c = config(scale, seed: seed)
+        c.data = PhaseSetting.patchData(c) { $0.patches = nonRobustPatches + $0.robustPatches; $0.nonRobustPatches = nonRobustPatches }
+        return c
+    }
+
+    /// Theorem 1's finite predicate (or its counterfactual) on one trained network.
+    static func satisfied(_ m: Measurement, _ variant: ClaimVariant) -> Bool {
+        variant == .counterfactual ? Bound.inverse.admits(m.maxInverseRatio)
+            : Bound.train.admits(m.train) && Bound.test.admits(m.test) && Bound.ratio.admits(m.minRatio)
+                && Bound.erased.admits(m.robustErased) && Bound.pgd.admits(m.robustPGD)
+    }
+
+    static func measure(_ config: ExperimentConfig, parallelism: Parallelism) throws -> Measurement {
+        try hypotheses(config)
+        guard case let .patchStructured(data) = config.data else { preconditionFailure() }
+        return try measure(try ExperimentRun.run(config, parallelism: parallelism), data: data, parallelism: parallelism)
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 4, .standard: 12, .paper: 20], decision: Bound.level.fractionDecision) { seed in
+        var result = try trials(run, seeds: [.smoke: 4, .standard: 12, .paper: 20], decision: Bound.level.fractionDecision) { seed in
             let config = Self.config(run.scale, seed: seed)
-            try Self.hypotheses(config)
-            guard case let .patchStructured(data) = config.data else { preconditionFailure() }
-            let experiment = try ExperimentRun.run(config, parallelism: run.parallelism)
-            let m = try Self.measure(experiment, data: data, parallelism: run.parallelism)
-            let satisfied = run.variant == .counterfactual ? Bound.inverse.admits(m.maxInverseRatio)
-                : Bound.train.admits(m.train) && Bound.test.admits(m.test) && Bound.ratio.admits(m.minRatio)
-                    && Bound.erased.admits(m.robustErased) && Bound.pgd.admits(m.robustPGD)
-            return (satisfied, ["trainAccuracy": m.train, "testAccuracy": m.test, "minNonRobustOverRobust": m.minRatio,
+            let m = try Self.measure(config, parallelism: run.parallelism)
+            return (Self.satisfied(m, run.variant), ["trainAccuracy": m.train, "testAccuracy": m.test, "minNonRobustOverRobust": m.minRatio,
                                 "maxRobustOverNonRobust": m.maxInverseRatio, "robustAccuracyErased": m.robustErased,
                                 "robustAccuracyPGD": m.robustPGD, "maxNonRobustCorrelation": m.maxV, "maxRobustCorrelation": m.maxU],
                     TheoremSetting.describe(config))
         }
+        // Failed at at-theorem-1: decided by the trend of the satisfying fraction as the density race
+        // is won more decisively (Proofs/claims/AT.standardTraining.md).
+        guard run.variant == .claim, result.verdict == .fails else { return result }
+        let seeds = result.trials.map(\.seed)
+        var outcomes = [result.trials.map(\.satisfied)]
+        var levels: [Double] = []
+        for n in Self.densityTrend {
+            let probe = Self.config(run.scale, seed: 1, nonRobustPatches: n)
+            guard case let .patchStructured(data) = probe.data, case let .smoothedReLU(q, _) = probe.network.activation else { preconditionFailure() }
+            levels.append(log2(Double(data.nonRobustPatches) * data.beta.meanPower(Double(q)) / (Double(data.robustPatches) * data.alpha.meanPower(Double(q)))))
+            guard n != Self.densityTrend[0] else { continue }
+            outcomes.append(try seeds.map { seed in
+                Self.satisfied(try Self.measure(Self.config(run.scale, seed: seed, nonRobustPatches: n), parallelism: run.parallelism), .claim)
+            })
+        }
+        result.verdict = result.trendOfFailedFraction("satisfiedVersusDensity", x: "log₂ R", levels: levels, outcomes: outcomes,
+                                                      approaching: PredicateConstant.range(Bound.densityBand))
+        return result
     }
 
     struct Measurement {

@@ -54,6 +54,42 @@ extension ClaimResult {
         }
     }
 
+    /// The trend of a satisfying fraction of seeds whose finite predicate failed (a w.h.p. statement
+    /// under an asymptotic hypothesis): a logistic regression of the per-seed outcomes on `x`
+    /// (`LogisticFit`). Returns — without combining it into `verdict` — `fails` when the slope's
+    /// interval lies outside `approaching` or every seed fails at every level, and `inconclusive`
+    /// otherwise (rising: the statement's asymptotic regime not yet reached, said so; or undecided).
+    /// Records the levels (`name.x`), the fractions (`name.fraction`) and the slope with its interval
+    /// (`measurements[name + ".logisticSlope…"]`).
+    public mutating func trendOfFailedFraction(_ name: String, x label: String, levels: [Double], outcomes: [[Bool]],
+                                               approaching: ClosedRange<Double>) -> Verdict {
+        series[name + ".x"] = levels
+        series[name + ".fraction"] = outcomes.map { Double($0.filter { $0 }.count) / Double(max($0.count, 1)) }
+        let pairs = zip(levels, outcomes).flatMap { level, seeds in seeds.map { (level, $0) } }
+        let fit = LogisticFit(x: pairs.map(\.0), y: pairs.map(\.1))
+        measurements[name + ".logisticSlope"] = fit.slope
+        measurements[name + ".logisticSlope.lower"] = fit.lower
+        measurements[name + ".logisticSlope.upper"] = fit.upper
+        let fractions = series[name + ".fraction"]!.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+        let trend = "satisfying fraction \(fractions) at \(label) = " + levels.map { String(format: "%g", $0) }.joined(separator: ", ")
+            + String(format: ", logistic slope %.3g [%.3g, %.3g]", fit.slope, fit.lower, fit.upper)
+        if fit.separation == .constant && !(pairs.first?.1 ?? false) {
+            summary += "; trend: \(trend) — every seed fails at every level (fails)"
+            return .fails
+        }
+        switch fit.decide(band: approaching) {
+        case .holds:
+            summary += "; trend: \(trend) — rising: the asymptotic regime is not yet reached (inconclusive)"
+            return .inconclusive
+        case .fails:
+            summary += "; trend: \(trend) — not rising (fails)"
+            return .fails
+        default:
+            summary += "; trend: \(trend) — undecided (inconclusive)"
+            return .inconclusive
+        }
+    }
+
     /// Records a fit's data, axes and fit under `name`; nil when the data cannot be fitted (fewer
     /// than 3 points, or a value that is not positive and finite).
     mutating func recordFit(_ name: String, x: (label: String, values: [Double]), y: (label: String, values: [Double])) -> PowerLawFit? {
