@@ -112,6 +112,7 @@ public enum HTMLReport {
             out.append(SVG.heatmap(title: "cos(w_r, μ_j): \(key.dropFirst(7)) net", values: v, rows: v.count / k, columns: k,
                                    rowLabel: "neuron r", columnLabel: "cluster feature j"))
         }
+        out += phaseDiagram(r)
         for (name, fit) in r.fits.sorted(by: { $0.key < $1.key }) {
             guard let axes = r.fitAxes[name], let x = r.series[name + ".x"], let y = r.series[name + ".y"], x.count == y.count else { continue }
             let line = SVG.Series(label: String(format: "fit: slope %.3f [%.3f, %.3f]", fit.exponent, fit.lower, fit.upper),
@@ -120,6 +121,20 @@ public enum HTMLReport {
                                 series: [SVG.Series(label: "measured", x: x, y: y, points: true), line], logLog: true))
         }
         return out
+    }
+
+    /// AT.phaseTransition's exploratory phase diagram (series `phaseDiagram.*`): one heatmap per
+    /// measured fraction over the clean weight c (rows) and ε/β (columns).
+    static func phaseDiagram(_ r: ClaimResult) -> [String] {
+        guard let rows = r.series["phaseDiagram.cleanWeight"], let columns = r.series["phaseDiagram.epsilonOverBeta"] else { return [] }
+        let titles = [("phaseIFraction", "Phase I: fraction of classes"), ("phaseIIFraction", "Phase II: fraction of classes"),
+                      ("satisfiedFraction", "predicate: fraction of seeds")]
+        return titles.compactMap { key, title in
+            guard let v = r.series["phaseDiagram." + key], v.count == rows.count * columns.count else { return nil }
+            return SVG.heatmap(title: "\(title) (exploratory)", values: v, rows: rows.count, columns: columns.count,
+                               rowLabel: "clean weight c", columnLabel: "ε/β", rowTicks: rows.map { String(format: "%g", $0) },
+                               columnTicks: columns.map { String(format: "%g", $0) })
+        }
     }
 
     /// Li & Li's Figure 3: the class-averaged robust and non-robust feature correlations and the

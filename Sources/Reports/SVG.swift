@@ -59,8 +59,10 @@ public enum SVG {
         return (out + ["</svg>"]).joined(separator: "\n")
     }
 
-    /// A heatmap of values in [−1, 1] (blue negative, white 0, red positive), one cell per entry.
-    public static func heatmap(title: String, values: [Double], rows: Int, columns: Int, rowLabel: String, columnLabel: String) -> String {
+    /// A heatmap of values in [−1, 1] (blue negative, white 0, red positive), one cell per entry;
+    /// with `rowTicks` / `columnTicks`, each row and column is labelled and each cell shows its value.
+    public static func heatmap(title: String, values: [Double], rows: Int, columns: Int, rowLabel: String, columnLabel: String,
+                               rowTicks: [String]? = nil, columnTicks: [String]? = nil) -> String {
         let cell = min(28.0, 280 / Double(max(rows, columns))), left = 60.0, top = 34.0
         let width = left + cell * Double(columns) + 70, height = top + cell * Double(rows) + 40
         var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">",
@@ -71,7 +73,16 @@ public enum SVG {
                 let v = max(-1, min(1, values[r * columns + c]))
                 let (red, green, blue) = v >= 0 ? (255.0, 255 * (1 - v), 255 * (1 - v)) : (255 * (1 + v), 255 * (1 + v), 255.0)
                 out.append("<rect x=\"\(f(left + cell * Double(c)))\" y=\"\(f(top + cell * Double(r)))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"rgb(\(Int(red)),\(Int(green)),\(Int(blue)))\"><title>\(r), \(c): \(String(format: "%.3f", values[r * columns + c]))</title></rect>")
+                if rowTicks != nil || columnTicks != nil {
+                    out.append("<text x=\"\(f(left + cell * (Double(c) + 0.5)))\" y=\"\(f(top + cell * (Double(r) + 0.5) + 4))\" text-anchor=\"middle\" font-size=\"10\">\(String(format: "%.2f", values[r * columns + c]))</text>")
+                }
             }
+        }
+        for (r, tick) in (rowTicks ?? []).enumerated() where r < rows {
+            out.append("<text x=\"\(f(left - 4))\" y=\"\(f(top + cell * (Double(r) + 0.5) + 4))\" text-anchor=\"end\">\(ReportFormats.xml(tick))</text>")
+        }
+        for (c, tick) in (columnTicks ?? []).enumerated() where c < columns {
+            out.append("<text x=\"\(f(left + cell * (Double(c) + 0.5)))\" y=\"\(f(top - 4))\" text-anchor=\"middle\">\(ReportFormats.xml(tick))</text>")
         }
         out.append("<text x=\"\(f(left + cell * Double(columns) / 2))\" y=\"\(f(top + cell * Double(rows) + 16))\" text-anchor=\"middle\">\(ReportFormats.xml(columnLabel))</text>")
         out.append("<text transform=\"translate(20 \(f(top + cell * Double(rows) / 2))) rotate(-90)\" text-anchor=\"middle\">\(ReportFormats.xml(rowLabel))</text>")

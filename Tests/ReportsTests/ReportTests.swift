@@ -87,6 +87,21 @@ struct ReportTests {
                                                 series: series)).count == 1)
     }
 
+    /// AT.phaseTransition's exploratory phase diagram: three labelled heatmaps over c × ε/β, well
+    /// formed, each cell showing its value; a malformed series draws nothing.
+    @Test func phaseDiagramHeatmaps() throws {
+        var series: [String: [Double]] = ["phaseDiagram.cleanWeight": [0, 0.5, 0.9], "phaseDiagram.epsilonOverBeta": [1, 1.5]]
+        for key in ["phaseIFraction", "phaseIIFraction", "satisfiedFraction"] { series["phaseDiagram." + key] = [0, 0.25, 0.5, 0.75, 1, 0.125] }
+        let result = ClaimResult(id: "AT.phaseTransition", variant: .claim, scale: .standard, verdict: .fails, predicate: "", summary: "", series: series)
+        let figures = HTMLReport.phaseDiagram(result)
+        #expect(figures.count == 3)
+        for svg in figures { #expect(Self.wellFormed(svg)) }
+        #expect(figures[0].contains("clean weight c") && figures[0].contains(">0.75<") && figures[0].contains(">1.5<"))
+        series["phaseDiagram.satisfiedFraction"] = [1]
+        #expect(HTMLReport.phaseDiagram(ClaimResult(id: "x", variant: .claim, scale: .smoke, verdict: .holds, predicate: "", summary: "",
+                                                    series: series)).count == 2)
+    }
+
     @Test func xmlEscapingRemovesEveryMarkupCharacter() {
         #expect(ReportFormats.xml("a<b & \"c\" > 'd'\u{1}") == "a&lt;b &amp; &quot;c&quot; &gt; &apos;d&apos;")
     }

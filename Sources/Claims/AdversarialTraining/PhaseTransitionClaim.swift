@@ -32,6 +32,23 @@ public struct PhaseTransitionClaim: Claim {
         return try PhaseSetting.ledger([(name: base.preset, setting: base)], introducedAfter: Self.seen)
     }
 
+    /// The detector on one run: classes with Phase I and with Phase II, the predicate, and t*.
+    static func phases(_ e: ExperimentRun) -> (phaseI: Int, phaseII: Int, satisfied: Bool, tStar: Double) {
+        let k = e.config.data.classes
+        let paths = Self.paths(e.history, classes: k)
+        let vLearned = Self.vLearned(e.config)
+        let phaseI = paths.filter { $0.phaseI(vLearned: vLearned) }.count
+        let phaseII = paths.filter(\.phaseII).count
+        let satisfied = Bound.phaseIIClasses.admits(Double(phaseII), times: Double(k)) && Bound.phaseIClasses.admits(Double(phaseI), times: Double(k))
+        return (phaseI, phaseII, satisfied, Self.changepoint(paths))
+    }
+
+    /// The exploratory phase diagram (the verdicts issue, item 4; not a verdict): where Phase I occurs
+    /// over the clean weight c (rows) and the radius ε/β (columns, training and probe alike), a
+    /// few seeds per cell, everything else at-phase. Seeds per cell by scale (none at smoke).
+    static let diagram = (cleanWeights: [0.0, 0.5, 0.75, 0.9], epsilonOverBeta: [1.0, 1.5, 2.0],
+                          seeds: [Scale.smoke: 0, .standard: 2, .paper: 3])
+
     /// Seeds per sweep point (the t* table) by scale.
     static let sweepSeeds: [Scale: Int] = [.smoke: 0, .standard: 3, .paper: 5]
 
@@ -104,13 +121,8 @@ public struct PhaseTransitionClaim: Claim {
                 first = (try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed), parallelism: run.parallelism),
                          try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed, adversarial: false), parallelism: run.parallelism))
             }
-            let k = config.data.classes
-            let paths = Self.paths(e.history, classes: k)
-            let vLearned = Self.vLearned(config)
-            let phaseI = paths.filter { $0.phaseI(vLearned: vLearned) }.count
-            let phaseII = paths.filter(\.phaseII).count
-            let satisfied = Bound.phaseIIClasses.admits(Double(phaseII), times: Double(k)) && Bound.phaseIClasses.admits(Double(phaseI), times: Double(k))
-            return (satisfied, ["tStar": Self.changepoint(paths), "classesWithPhaseI": Double(phaseI), "classesWithPhaseII": Double(phaseII),
+            let (phaseI, phaseII, satisfied, tStar) = Self.phases(e)
+            return (satisfied, ["tStar": tStar, "classesWithPhaseI": Double(phaseI), "classesWithPhaseII": Double(phaseII),
                                 "finalRobustTestAccuracy": e.history.last!.robustTestAccuracy ?? 0,
                                 "finalTestAccuracy": e.history.last!.testAccuracy ?? 0],
                     TheoremSetting.describe(config))
@@ -164,6 +176,51 @@ public struct PhaseTransitionClaim: Claim {
             }
         }
         result.summary += "; t*: " + table.joined(separator: "; ")
+        try addPhaseDiagram(&result, run)
         return result
+    }
+
+    /// Runs the exploratory phase diagram into `result.series["phaseDiagram.…"]` (row-major over
+    /// c × ε/β): the mean fraction of classes with Phase I and with Phase II, the fraction of seeds
+    /// satisfying the predicate, and the fraction whose every class switched. Cells outside the
+    /// hypotheses are measured too and flagged (`phaseDiagram.inRegime`).
+    func addPhaseDiagram(_ result: inout ClaimResult, _ run: ClaimRun) throws {
+        let seeds = Self.diagram.seeds[run.scale]!
+        guard seeds > 0 else { return }
+        var phaseI: [Double] = [], phaseII: [Double] = [], satisfied: [Double] = [], switched: [Double] = [], inRegime: [Double] = []
+        for c in Self.diagram.cleanWeights {
+            for ratio in Self.diagram.epsilonOverBeta {
+                var cell: [(phaseI: Int, phaseII: Int, satisfied: Bool, tStar: Double)] = []
+                var inside = true
+                for seed in 1...UInt64(seeds) {
+                    var config = PhaseSetting.config(run.scale, seed: seed)
+                    guard case let .patchStructured(data) = config.data else { preconditionFailure() }
+                    config.adversarialTraining.cleanWeight = c
+                    config.adversarialTraining.epsilon = ratio * data.beta.upper
+                    config.robustness.epsilon = ratio * data.beta.upper
+                    let violated = try PhaseSetting.ledger([("cell", config)], introducedAfter: Self.seen).violated
+                    inside = inside && violated.isEmpty
+                    cell.append(Self.phases(try PhaseSetting.run(config, parallelism: run.parallelism)))
+                }
+                let k = Double(PhaseSetting.config(run.scale, seed: 1).data.classes), n = Double(cell.count)
+                phaseI.append(cell.map { Double($0.phaseI) / k }.reduce(0, +) / n)
+                phaseII.append(cell.map { Double($0.phaseII) / k }.reduce(0, +) / n)
+                satisfied.append(Double(cell.filter(\.satisfied).count) / n)
+                switched.append(Double(cell.filter { $0.tStar >= 0 }.count) / n)
+                inRegime.append(inside ? 1 : 0)
+            }
+        }
+        result.series["phaseDiagram.cleanWeight"] = Self.diagram.cleanWeights
+        result.series["phaseDiagram.epsilonOverBeta"] = Self.diagram.epsilonOverBeta
+        result.series["phaseDiagram.phaseIFraction"] = phaseI
+        result.series["phaseDiagram.phaseIIFraction"] = phaseII
+        result.series["phaseDiagram.satisfiedFraction"] = satisfied
+        result.series["phaseDiagram.switchedFraction"] = switched
+        result.series["phaseDiagram.inRegime"] = inRegime
+        let best = satisfied.indices.max { satisfied[$0] < satisfied[$1] }!
+        let columns = Self.diagram.epsilonOverBeta.count
+        result.summary += "; phase diagram (exploratory, \(seeds) seeds per cell): Phase I in "
+            + String(format: "%.0f–%.0f%%", 100 * phaseI.min()!, 100 * phaseI.max()!) + " of classes; predicate on "
+            + String(format: "%.0f%%", 100 * satisfied[best]) + " of seeds at best (c = \(Self.diagram.cleanWeights[best / columns]), ε/β = \(Self.diagram.epsilonOverBeta[best % columns]))"
     }
 }
