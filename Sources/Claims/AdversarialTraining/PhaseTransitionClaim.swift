@@ -24,11 +24,24 @@ public struct PhaseTransitionClaim: Claim {
     }
     static let seen = "AT.phaseTransition fails 1/12 at standard (2026-11-23)"
 
-    /// The confirmatory setting, at-phase. The t* sweep is exploratory (it moves α, β, ε and |J_NR|
+    /// The confirmatory setting (committed on the Proofs page before its run, 2026-12-04): at-phase
+    /// trained on the adversarial loss alone (c = 0, the theorem's min–max) with ε = 2β for the
+    /// training attack and the probe. `adversarial: false` is the same run with the attack off.
+    static func config(_ scale: Scale, seed: UInt64, adversarial: Bool = true) -> ExperimentConfig {
+        var c = PhaseSetting.config(scale, seed: seed, adversarial: adversarial)
+        guard case let .patchStructured(data) = c.data else { preconditionFailure("the AT claims run on patch data") }
+        c.preset = adversarial ? "at-phase-c0-eps2beta" : "at-phase-c0-eps2beta-standard"
+        c.adversarialTraining.cleanWeight = 0
+        c.adversarialTraining.epsilon = 2 * data.beta.upper
+        c.robustness.epsilon = 2 * data.beta.upper
+        return c
+    }
+
+    /// The confirmatory setting's ledger. The t* sweep is exploratory (it moves α, β, ε and |J_NR|
     /// toward the regime's edges on purpose): each sweep point's own ledger is reported beside its
     /// t* row, and never decides the verdict.
     public func ledger(_ run: ClaimRun) throws -> Ledger {
-        let base = PhaseSetting.config(run.scale, seed: 1)
+        let base = Self.config(run.scale, seed: 1)
         return try PhaseSetting.ledger([(name: base.preset, setting: base)], introducedAfter: Self.seen)
     }
 
@@ -114,12 +127,12 @@ public struct PhaseTransitionClaim: Claim {
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var first: (adversarial: ExperimentRun, standard: ExperimentRun)? = nil
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
-            let config = PhaseSetting.config(run.scale, seed: seed, adversarial: run.variant == .claim)
-            try PhaseSetting.hypotheses(PhaseSetting.config(run.scale, seed: seed))
+            let config = Self.config(run.scale, seed: seed, adversarial: run.variant == .claim)
+            try PhaseSetting.hypotheses(Self.config(run.scale, seed: seed))
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)
             if first == nil {
-                first = (try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed), parallelism: run.parallelism),
-                         try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed, adversarial: false), parallelism: run.parallelism))
+                first = (try PhaseSetting.run(Self.config(run.scale, seed: seed), parallelism: run.parallelism),
+                         try PhaseSetting.run(Self.config(run.scale, seed: seed, adversarial: false), parallelism: run.parallelism))
             }
             let (phaseI, phaseII, satisfied, tStar) = Self.phases(e)
             return (satisfied, ["tStar": tStar, "classesWithPhaseI": Double(phaseI), "classesWithPhaseII": Double(phaseII),
@@ -141,10 +154,10 @@ public struct PhaseTransitionClaim: Claim {
             result.measurements["dynamics.\(name).tStar"] = Self.changepoint(Self.paths(e.history, classes: k))
         }
         guard run.variant == .claim else { return result }
-        // The t* table: at-phase and each sweep point (−1: not every class switched).
+        // The t* table: the confirmatory trials, then each sweep point around at-phase (−1: not every class switched).
         let sweepSeeds = Self.sweepSeeds[run.scale]!
         let base = result.trials.map { $0.values["tStar"]! }
-        var rows: [(String, [Double])] = [("at-phase", base)]
+        var rows: [(String, [Double])] = [("confirmatory", base)]
         var regimeNotes: [String: String] = [:]  // exploratory sweep points outside the hypotheses
         if sweepSeeds > 0 {
             for (name, change) in Self.sweep {
