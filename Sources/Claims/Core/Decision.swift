@@ -67,10 +67,8 @@ extension Claim {
         do {
             try ledger.requireRegime()
         } catch let error as OutOfRegime {
-            var result = ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
-                                     summary: "outside the hypotheses: \(error.reason)", seconds: seconds())
-            result.ledger = ledger
-            return result
+            return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
+                               summary: "outside the hypotheses: \(error.reason)", ledger: ledger, seconds: seconds())
         }
         var trials: [Trial] = []
         for (index, seed) in instances.enumerated() {
@@ -79,10 +77,9 @@ extension Claim {
                 let (satisfied, values, config) = try measure(seed)
                 trials.append(Trial(seed: seed, satisfied: satisfied, values: values, config: config))
             } catch let error as OutOfRegime {
-                var result = ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
-                                         summary: "instance \(seed) is outside the hypotheses: \(error.reason)", trials: trials, seconds: seconds())
-                result.ledger = ledger
-                return result
+                return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
+                                   summary: "instance \(seed) is outside the hypotheses: \(error.reason)", trials: trials, ledger: ledger,
+                                   seconds: seconds())
             }
         }
         let (verdict, proportion, counterexample) = decision.decide(trials)
@@ -90,9 +87,7 @@ extension Claim {
         let summary = "\(held)/\(trials.count) trials satisfy the predicate" + (proportion.map {
             String(format: " (Wilson 95%%: [%.3f, %.3f])", $0.lower, $0.upper)
         } ?? "")
-        var result = ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run),
-                                 summary: summary, trials: trials, proportion: proportion, counterexample: counterexample, seconds: seconds())
-        result.ledger = ledger
-        return result
+        return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run), summary: summary,
+                           trials: trials, proportion: proportion, counterexample: counterexample, ledger: ledger, seconds: seconds())
     }
 }

@@ -78,7 +78,7 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     public init(id: String, variant: ClaimVariant, scale: Scale, verdict: Verdict, predicate: String, summary: String,
                 trials: [Trial] = [], proportion: WilsonInterval? = nil, fits: [String: PowerLawFit] = [:],
                 measurements: [String: Double] = [:], series: [String: [Double]] = [:],
-                counterexample: Counterexample? = nil, seconds: Double = 0) {
+                counterexample: Counterexample? = nil, ledger: Ledger = Ledger(), seconds: Double = 0) {
         self.id = id
         self.variant = variant
         self.scale = scale
@@ -91,6 +91,7 @@ public struct ClaimResult: Codable, Equatable, Sendable {
         self.measurements = measurements
         self.series = series
         self.counterexample = counterexample
+        self.ledger = ledger
         self.seconds = seconds
     }
 }
