@@ -64,7 +64,7 @@ public enum SVG {
     public static func heatmap(title: String, values: [Double], rows: Int, columns: Int, rowLabel: String, columnLabel: String,
                                rowTicks: [String]? = nil, columnTicks: [String]? = nil) -> String {
         let cell = min(28.0, 280 / Double(max(rows, columns))), left = 60.0, top = 34.0
-        let width = left + cell * Double(columns) + 70, height = top + cell * Double(rows) + 40
+        let width = max(left + cell * Double(columns) + 70, left + 7 * Double(title.count)), height = top + cell * Double(rows) + 40
         var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">",
                    "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
                    "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\">\(ReportFormats.xml(title))</text>"]
