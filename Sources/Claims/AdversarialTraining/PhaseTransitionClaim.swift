@@ -46,14 +46,14 @@ public struct PhaseTransitionClaim: Claim {
     }
 
     /// The detector on one run: classes with Phase I and with Phase II, the predicate, and t*.
-    static func phases(_ e: ExperimentRun) -> (phaseI: Int, phaseII: Int, satisfied: Bool, tStar: Double) {
+    static func phases(_ e: ExperimentRun) -> (phaseI: Int, phaseII: Int, satisfied: Bool, tStar: Double, endsRobust: Int, nonRobustStops: Int) {
         let k = e.config.data.classes
         let paths = Self.paths(e.history, classes: k)
         let vLearned = Self.vLearned(e.config)
         let phaseI = paths.filter { $0.phaseI(vLearned: vLearned) }.count
         let phaseII = paths.filter(\.phaseII).count
         let satisfied = Bound.phaseIIClasses.admits(Double(phaseII), times: Double(k)) && Bound.phaseIClasses.admits(Double(phaseI), times: Double(k))
-        return (phaseI, phaseII, satisfied, Self.changepoint(paths))
+        return (phaseI, phaseII, satisfied, Self.changepoint(paths), paths.filter(\.endsRobust).count, paths.filter(\.nonRobustStops).count)
     }
 
     /// The exploratory phase diagram (the verdicts issue, item 4; not a verdict): where Phase I occurs
@@ -84,9 +84,18 @@ public struct PhaseTransitionClaim: Claim {
             return (0..<s).contains { nonRobust[$0] >= vLearned && Bound.phaseIRobust.admits(robustAccuracy[$0]) }
         }
 
-        var phaseII: Bool {
-            guard let s = switchIndex, let last = steps.indices.last else { return false }
-            return Bound.phaseIIRobust.admits(robustAccuracy[last]) && nonRobust[last] <= nonRobust[0...s].max()!
+        var phaseII: Bool { endsRobust && nonRobustStops }
+
+        /// Phase II's first half: the class switched and ends robust (r_i(T) ≥ 0.9).
+        var endsRobust: Bool {
+            guard switchIndex != nil, let last = robustAccuracy.indices.last else { return false }
+            return Bound.phaseIIRobust.admits(robustAccuracy[last])
+        }
+
+        /// Phase II's second half: ρ_v(T) ≤ max_{t ≤ t*_i} ρ_v(t), the non-robust growth stopped.
+        var nonRobustStops: Bool {
+            guard let s = switchIndex, let last = nonRobust.indices.last else { return false }
+            return nonRobust[last] <= nonRobust[0...s].max()!
         }
     }
 
@@ -134,8 +143,9 @@ public struct PhaseTransitionClaim: Claim {
                 first = (try PhaseSetting.run(Self.config(run.scale, seed: seed), parallelism: run.parallelism),
                          try PhaseSetting.run(Self.config(run.scale, seed: seed, adversarial: false), parallelism: run.parallelism))
             }
-            let (phaseI, phaseII, satisfied, tStar) = Self.phases(e)
+            let (phaseI, phaseII, satisfied, tStar, endsRobust, stops) = Self.phases(e)
             return (satisfied, ["tStar": tStar, "classesWithPhaseI": Double(phaseI), "classesWithPhaseII": Double(phaseII),
+                                "classesEndingRobust": Double(endsRobust), "classesWhereVStops": Double(stops),
                                 "finalRobustTestAccuracy": e.history.last!.robustTestAccuracy ?? 0,
                                 "finalTestAccuracy": e.history.last!.testAccuracy ?? 0],
                     TheoremSetting.describe(config))
@@ -203,7 +213,7 @@ public struct PhaseTransitionClaim: Claim {
         var phaseI: [Double] = [], phaseII: [Double] = [], satisfied: [Double] = [], switched: [Double] = [], inRegime: [Double] = []
         for c in Self.diagram.cleanWeights {
             for ratio in Self.diagram.epsilonOverBeta {
-                var cell: [(phaseI: Int, phaseII: Int, satisfied: Bool, tStar: Double)] = []
+                var cell: [(phaseI: Int, phaseII: Int, satisfied: Bool, tStar: Double, endsRobust: Int, nonRobustStops: Int)] = []
                 var inside = true
                 for seed in 1...UInt64(seeds) {
                     var config = PhaseSetting.config(run.scale, seed: seed)
