@@ -121,9 +121,12 @@ struct Verify: ParsableCommand {
         return chosen
     }
 
-    /// Runs the claims with progress on a terminal and prints the verdict table.
+    /// Runs the claims with progress on a terminal and prints the verdict table. When stdout is not
+    /// a terminal (a CI log), each claim's verdict line is printed, and flushed, as soon as it is
+    /// decided — a long run shows where it is.
     static func decide(_ claims: [any Claim], _ run: ClaimRun, wanted: Verdict, quiet: Bool, verbose: Bool) throws -> [ClaimResult] {
         let progress = Progress(total: claims.count)
+        let streaming = !quiet && isatty(1) == 0
         var results: [ClaimResult] = []
         for (index, claim) in claims.enumerated() {
             var observed = run
@@ -134,6 +137,10 @@ struct Verify: ParsableCommand {
             result.seconds = (clock.now - start).inSeconds
             results.append(result)
             progress.clear()
+            if streaming {
+                print("[\(index + 1)/\(claims.count)] \(claim.id): \(result.verdict.rawValue) " + String(format: "(%.1f s)", result.seconds))
+                fflush(nil)  // every open output stream, stdout among them
+            }
         }
         let counts = Verdict.allCases.map { v in (v, results.filter { $0.verdict == v }.count) }.filter { $0.1 > 0 }
         print((quiet ? "" : "\n") + "\(claims.count) claim(s): " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "))
