@@ -66,7 +66,7 @@ struct HypothesesLedgerTests {
     // MARK: Adversarial Training
 
     @Test func adversarialTrainingConditionsAtTheirBoundaries() throws {
-        let measures = PhaseSetting.measures(introducedAfter: "")
+        let measures = PhaseSetting.measures(introducedAfter: nil)
         let base = PhaseSetting.config(.smoke, seed: 1)  // α = 1, β = 0.5, |J_R| = 1, |J_NR| = 31, q = 3, ε = 0.75
         #expect(try Self.violated(measures, base).isEmpty)
         func patch(_ change: @escaping (inout PatchStructuredConfig) -> Void) -> ExperimentConfig {

@@ -19,7 +19,7 @@ enum AdversarialTrainingHypotheses {
     }
 
     /// The data model and the network (Theorems 1 and 2).
-    static func model(introducedAfter: String) -> [Measure] {
+    static func model(introducedAfter: String?) -> [Measure] {
         [
             (Hypothesis("smoothed-ReLU network", statement: "F_i(X) = Σ_r Σ_p sReLU(⟨w_{i,r}, x_p⟩), sReLU of degree q ≥ 2",
                         PredicateConstant("q", .atLeast, 2), origin: .paper, reason: "THEORY.md §2 (the slides' network)",

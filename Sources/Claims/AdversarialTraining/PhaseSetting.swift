@@ -28,18 +28,18 @@ enum PhaseSetting {
 
     /// Theorem 2's hypotheses (the data model and the network, as Theorem 1's) and the conditions of
     /// the non-robust-feature threat model, for the training attack and the probe alike.
-    static func measures(introducedAfter: String) -> [AdversarialTrainingHypotheses.Measure] {
+    static func measures(introducedAfter: String?) -> [AdversarialTrainingHypotheses.Measure] {
         AdversarialTrainingHypotheses.model(introducedAfter: introducedAfter) + AdversarialTrainingHypotheses.threatModel()
     }
 
     /// The ledger over named configs.
-    static func ledger(_ settings: [(name: String, setting: ExperimentConfig)], introducedAfter: String) throws -> Ledger {
+    static func ledger(_ settings: [(name: String, setting: ExperimentConfig)], introducedAfter: String?) throws -> Ledger {
         try AdversarialTrainingHypotheses.ledger(measures(introducedAfter: introducedAfter), settings)
     }
 
     /// Throws `OutOfRegime` naming each hypothesis `config` violates.
     static func hypotheses(_ config: ExperimentConfig) throws {
-        try ledger([(config.preset, config)], introducedAfter: "").requireRegime()
+        try ledger([(config.preset, config)], introducedAfter: nil).requireRegime()
     }
 
     /// The run of `config` (shared by the three claims, `RunMemo`).

@@ -137,7 +137,6 @@ public struct PhaseTransitionClaim: Claim {
         var first: (adversarial: ExperimentRun, standard: ExperimentRun)? = nil
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let config = Self.config(run.scale, seed: seed, adversarial: run.variant == .claim)
-            try PhaseSetting.hypotheses(Self.config(run.scale, seed: seed))
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)
             if first == nil {
                 first = (try PhaseSetting.run(Self.config(run.scale, seed: seed), parallelism: run.parallelism),

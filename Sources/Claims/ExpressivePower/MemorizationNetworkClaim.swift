@@ -27,7 +27,7 @@ public struct MemorizationNetworkClaim: Claim {
     public func ledger(_ run: ClaimRun) throws -> Ledger {
         let c = Self.config(run.scale)
         let ledger = try SeparatedInstance.ledger([(name: "seed 1, d = \(c.dimension), N = \(c.points), \(c.norm.rawValue)", config: c, seed: 1)],
-                                                  claim: id, radiusOverEpsilon: Bound.radius.bound, introducedAfter: "")
+                                                  claim: id, radiusOverEpsilon: Bound.radius.bound, introducedAfter: nil)
         return run.variant == .claim ? ledger : Ledger(ledger.checks.filter { $0.hypothesis.name != "radius below ε" })
     }
 

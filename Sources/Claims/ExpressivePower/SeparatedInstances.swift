@@ -34,7 +34,7 @@ struct SeparatedInstance {
     /// The Expressive Power assumption, checked exactly on the instances of `seeds` (the trials
     /// re-check every instance they sample), and δ < ε for the radii a claim uses.
     static func ledger(_ configs: [(name: String, config: SeparatedSetsConfig, seed: UInt64)], claim: String,
-                       radiusOverEpsilon: Double, introducedAfter: String) throws -> Ledger {
+                       radiusOverEpsilon: Double, introducedAfter: String?) throws -> Ledger {
         let separated = Hypothesis("2ε-separated data", statement: "A, B ⊂ [0,1]^d with d_p(A, B) ≥ 2ε",
                                    PredicateConstant("d_p(A,B)/(2ε)", .atLeast, 1), origin: .paper,
                                    reason: "the Assumption (Separated Data Distribution); exact on the sampled instance")
@@ -45,7 +45,7 @@ struct SeparatedInstance {
                                           over: configs.map { (name: $0.name, setting: (config: $0.config, seed: $0.seed)) }).checks
         let radius = Hypothesis("radius below ε", statement: "perturbation radius δ < ε", PredicateConstant("max δ/ε", .below, 1),
                                 origin: .paper, reason: "the Assumption; the claims' largest radius",
-                                introducedAfter: introducedAfter.isEmpty ? nil : introducedAfter)
+                                introducedAfter: introducedAfter)
         checks.append(radius.check(radiusOverEpsilon, setting: configs.first?.name ?? ""))
         return Ledger(checks)
     }

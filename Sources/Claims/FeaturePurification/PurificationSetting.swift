@@ -72,8 +72,7 @@ enum PurificationSetting {
 
     /// The clean run of `seed` and its data (shared by the claims through `RunMemo`).
     static func clean(_ scale: Scale, seed: UInt64, parallelism: Parallelism) throws -> (run: ExperimentRun, data: SparseCodingData) {
-        let config = config(scale, seed: seed, adversarial: false)
-        try hypotheses(config)
+        let config = config(scale, seed: seed, adversarial: false)  // in regime: the FP claims' ledger checked it
         guard case let .sparseCoding(c) = config.data else { preconditionFailure() }
         return (try RunMemo.run(config, parallelism: parallelism), try SparseCodingData(c, key: PRNGKey(seed: seed).child("data")))
     }
