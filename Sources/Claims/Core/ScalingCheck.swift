@@ -54,6 +54,26 @@ extension ClaimResult {
         }
     }
 
+    /// A conjunctive finite predicate that failed at its main size, decided along a size sweep
+    /// (THEORY.md §0.5–0.6): each conjunct that fails at the largest size is fitted by
+    /// `trendOfFailure` over every point. Returns — without combining it into `verdict` — `fails`
+    /// when some failing conjunct moves away from its prediction with 95% confidence, and
+    /// `inconclusive` otherwise (approaching or undecided; or no conjunct fails at the largest size,
+    /// a finite-size failure), the trend stated in the summary.
+    public mutating func trendOfFailingConjuncts(x: (label: String, values: [Double]), _ conjuncts: [ConjunctTrend]) -> Verdict {
+        let failing = conjuncts.filter(\.failsAtLargest)
+        guard !failing.isEmpty else {
+            summary += "; trend: every conjunct holds at the largest \(x.label) — a failure of the smaller sizes only (inconclusive)"
+            return .inconclusive
+        }
+        var decided = Verdict.inconclusive
+        for conjunct in failing where trendOfFailure(conjunct.name, x: x, y: (conjunct.label, conjunct.values),
+                                                     approaching: conjunct.approaching) == .fails {
+            decided = .fails
+        }
+        return decided
+    }
+
     /// The trend of a satisfying fraction of seeds whose finite predicate failed (a w.h.p. statement
     /// under an asymptotic hypothesis): a logistic regression of the per-seed outcomes on `x`
     /// (`LogisticFit`). Returns — without combining it into `verdict` — `fails` when the slope's
@@ -100,5 +120,24 @@ extension ClaimResult {
         let fit = PowerLawFit(x: x.values, y: y.values)
         fits[name] = fit
         return fit
+    }
+}
+
+/// One conjunct of a finite predicate followed along a size sweep (`trendOfFailingConjuncts`): the
+/// fitted quantity at each point, whether the conjunct fails at the largest size, and the band of
+/// exponents that approach its prediction.
+public struct ConjunctTrend: Sendable {
+    public var name: String
+    public var label: String
+    public var values: [Double]
+    public var failsAtLargest: Bool
+    public var approaching: ClosedRange<Double>
+
+    public init(_ name: String, label: String, values: [Double], failsAtLargest: Bool, approaching: ClosedRange<Double>) {
+        self.name = name
+        self.label = label
+        self.values = values
+        self.failsAtLargest = failsAtLargest
+        self.approaching = approaching
     }
 }

@@ -18,26 +18,59 @@ public struct PurificationClaim: Claim {
         static let accuracy = PredicateConstant("testAccuracy", .atLeast, 0.9)
         static let robust = PredicateConstant("robustTestAccuracy", .atLeast, 0.9)
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        /// When the predicate fails at D = 64: the exponents in D of each failing conjunct's quantity
+        /// that approach the prediction (Proofs page, "Trend in D").
+        static let robustErrorTrend = PredicateConstant.band("robustErrorVersusD.exponent", -.infinity...0)
+        static let cleanErrorTrend = PredicateConstant.band("cleanErrorVersusD.exponent", -.infinity...0)
+        static let massRatioTrend = PredicateConstant.band("massRatioVersusD.exponent", -.infinity...0)
         static let survives = PredicateConstant("medianMassAfter/medianMassBefore", .atLeast, 1, variant: .counterfactual)
     }
     public func ledger(_ run: ClaimRun) throws -> Ledger { try PurificationSetting.ledger(run.scale) }
-    public var constants: [PredicateConstant] { [Bound.halving, Bound.accuracy, Bound.robust, Bound.level, PurificationSetting.radius, Bound.survives] }
+    public var constants: [PredicateConstant] { [Bound.halving, Bound.accuracy, Bound.robust, Bound.level, PurificationSetting.radius]
+        + Bound.robustErrorTrend + Bound.cleanErrorTrend + Bound.massRatioTrend + [Bound.survives] }
+
+    /// The predicate's quantities on seed `seed` at d = D = `size`.
+    static func measure(_ run: ClaimRun, seed: UInt64, size: Int) throws -> [String: Double] {
+        let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, size: size, parallelism: run.parallelism)
+        func robust(_ e: ExperimentRun) -> Double {
+            PurificationSetting.robustAccuracy(e, e.final, data, epsilon: PurificationSetting.epsilon, strong: true, parallelism: run.parallelism)
+        }
+        return ["D": Double(size), "medianMassBefore": PurificationSetting.medianMass(clean.final.weights, data),
+                "medianMassAfter": PurificationSetting.medianMass(adversarial.final.weights, data),
+                "testAccuracy": adversarial.final.accuracy(adversarial.test, run.parallelism),
+                "robustTestAccuracy": robust(adversarial), "robustTestAccuracyClean": robust(clean)]
+    }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
-            let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
-            let before = PurificationSetting.medianMass(clean.final.weights, data)
-            let after = PurificationSetting.medianMass(adversarial.final.weights, data)
-            let accuracy = adversarial.final.accuracy(adversarial.test, run.parallelism)
-            func robust(_ e: ExperimentRun) -> Double {
-                PurificationSetting.robustAccuracy(e, e.final, data, epsilon: PurificationSetting.epsilon, strong: true, parallelism: run.parallelism)
-            }
-            let (robustAfter, robustBefore) = (robust(adversarial), robust(clean))
+        var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
+            let v = try Self.measure(run, seed: seed, size: PurificationSetting.mainSize)
+            let (before, after) = (v["medianMassBefore"]!, v["medianMassAfter"]!)
             let satisfied = run.variant == .counterfactual ? Bound.survives.admits(after, times: before)
-                : Bound.halving.admits(after, times: before) && Bound.accuracy.admits(accuracy) && Bound.robust.admits(robustAfter)
-            return (satisfied, ["medianMassBefore": before, "medianMassAfter": after, "testAccuracy": accuracy,
-                                "robustTestAccuracy": robustAfter, "robustTestAccuracyClean": robustBefore],
-                    TheoremSetting.describe(adversarial.config))
+                : Bound.halving.admits(after, times: before) && Bound.accuracy.admits(v["testAccuracy"]!) && Bound.robust.admits(v["robustTestAccuracy"]!)
+            return (satisfied, v, TheoremSetting.describe(PurificationSetting.config(run.scale, seed: seed, adversarial: true)))
         }
+        guard run.variant == .claim, result.verdict == .fails else { return result }
+        // The statement is asymptotic in d = D: decide it on the size sweep's trend (Proofs page).
+        let points = result.trials.map(\.values) + (try PurificationSetting.sweep(run.scale) { seed, size in
+            try Self.measure(run, seed: seed, size: size)
+        }).map(\.values)
+        let largest = PurificationSetting.sweepLevels[run.scale]!.max()!
+        let atLargest = points.filter { $0["D"] == Double(largest) }
+        func medianAtLargest(_ f: ([String: Double]) -> Double) -> Double { PurificationSetting.median(atLargest.map(f)) }
+        let robustError = { (v: [String: Double]) in 1 - v["robustTestAccuracy"]! }
+        let cleanError = { (v: [String: Double]) in 1 - v["testAccuracy"]! }
+        let massRatio = { (v: [String: Double]) in v["medianMassAfter"]! / v["medianMassBefore"]! }
+        for (key, f) in [("robustTestAccuracy", { 1 - robustError($0) }), ("testAccuracy", { 1 - cleanError($0) }), ("massRatio", massRatio)] {
+            result.measurements["trend.\(key)@D=\(largest).median"] = medianAtLargest(f)
+        }
+        result.verdict = result.trendOfFailingConjuncts(x: ("D", points.map { $0["D"]! }), [
+            ConjunctTrend("robustErrorVersusD", label: "robust error", values: points.map(robustError),
+                          failsAtLargest: !Bound.robust.admits(medianAtLargest { 1 - robustError($0) }), approaching: PredicateConstant.range(Bound.robustErrorTrend)),
+            ConjunctTrend("cleanErrorVersusD", label: "clean error", values: points.map(cleanError),
+                          failsAtLargest: !Bound.accuracy.admits(medianAtLargest { 1 - cleanError($0) }), approaching: PredicateConstant.range(Bound.cleanErrorTrend)),
+            ConjunctTrend("massRatioVersusD", label: "mass after/before", values: points.map(massRatio),
+                          failsAtLargest: !Bound.halving.admits(medianAtLargest(massRatio)), approaching: PredicateConstant.range(Bound.massRatioTrend)),
+        ])
+        return result
     }
 }

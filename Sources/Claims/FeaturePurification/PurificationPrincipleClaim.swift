@@ -17,35 +17,68 @@ public struct PurificationPrincipleClaim: Claim {
         static let dominant = PredicateConstant("fractionDominant", .above, 0.5)
         static let denser = PredicateConstant("medianResidualMass/medianPurifiedMass", .above, 1)
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        /// When the predicate fails at D = 64: the exponents in D that approach it (Proofs page).
+        static let cosineTrend = PredicateConstant.band("medianCosineVersusD.exponent", 0...Double.infinity)
+        static let densityTrend = PredicateConstant.band("massRatioVersusD.exponent", 0...Double.infinity)
     }
     public func ledger(_ run: ClaimRun) throws -> Ledger { try PurificationSetting.ledger(run.scale) }
-    public var constants: [PredicateConstant] { [Bound.dominant, Bound.denser, Bound.level] }
+    public var constants: [PredicateConstant] { [Bound.dominant, Bound.denser, Bound.level] + Bound.cosineTrend + Bound.densityTrend }
 
-    /// (fraction of rows r with ‖βw′‖ > ‖v‖, median mass of the residuals v) for w = clean row r and
-    /// w′ = adversarial row partner(r).
-    static func decomposition(_ clean: Matrix, _ adversarial: Matrix, _ data: SparseCodingData, partner: (Int) -> Int) -> (dominant: Double, residualMass: Double) {
-        var dominant = 0, masses: [Double] = []
+    /// (fraction of rows r with ‖βw′‖ > ‖v‖, median mass of the residuals v, median |cos(w, w′)|)
+    /// for w = clean row r and w′ = adversarial row partner(r); ‖βw′‖ > ‖v‖ ⟺ |cos(w, w′)| > 1/√2.
+    static func decomposition(_ clean: Matrix, _ adversarial: Matrix, _ data: SparseCodingData, partner: (Int) -> Int)
+        -> (dominant: Double, residualMass: Double, medianCosine: Double) {
+        var dominant = 0, masses: [Double] = [], cosines: [Double] = []
         for r in 0..<clean.rows {
             let w = (0..<clean.columns).map { clean[r, $0] }, p = (0..<clean.columns).map { adversarial[partner(r), $0] }
             let pp = p.reduce(0) { $0 + $1 * $1 }, wp = zip(w, p).reduce(0) { $0 + $1.0 * $1.1 }
             let beta = pp > 0 ? wp / pp : 0
             let v = zip(w, p).map { $0 - beta * $1 }
+            let ww = w.reduce(0) { $0 + $1 * $1 }
+            cosines.append(pp > 0 && ww > 0 ? abs(wp) / (pp * ww).squareRoot() : 0)
             if beta * beta * pp > v.reduce(0, { $0 + $1 * $1 }) { dominant += 1 }
             masses.append(PurificationSetting.mixtureMass(v, dictionary: data.dictionary, sparsity: data.config.sparsity))
         }
-        return (Double(dominant) / Double(clean.rows), PurificationSetting.median(masses))
+        return (Double(dominant) / Double(clean.rows), PurificationSetting.median(masses), PurificationSetting.median(cosines))
+    }
+
+    /// The predicate's quantities on seed `seed` at d = D = `size`, and whether it holds.
+    static func measure(_ run: ClaimRun, seed: UInt64, size: Int) throws -> (satisfied: Bool, values: [String: Double]) {
+        let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, size: size, parallelism: run.parallelism)
+        let neurons = clean.final.weights.rows
+        let partner: (Int) -> Int = run.variant == .claim ? { $0 } : { ($0 + neurons / 2) % neurons }
+        let (dominant, residualMass, cosine) = decomposition(clean.final.weights, adversarial.final.weights, data, partner: partner)
+        let purifiedMass = PurificationSetting.medianMass(adversarial.final.weights, data)
+        return (Bound.dominant.admits(dominant) && Bound.denser.admits(residualMass, times: purifiedMass),
+                ["D": Double(size), "fractionDominant": dominant, "medianResidualMass": residualMass, "medianPurifiedMass": purifiedMass,
+                 "medianCosine": cosine])
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
-            let (clean, adversarial, data) = try PurificationSetting.runs(run.scale, seed: seed, parallelism: run.parallelism)
-            let neurons = clean.final.weights.rows
-            let partner: (Int) -> Int = run.variant == .claim ? { $0 } : { ($0 + neurons / 2) % neurons }
-            let (dominant, residualMass) = Self.decomposition(clean.final.weights, adversarial.final.weights, data, partner: partner)
-            let purifiedMass = PurificationSetting.medianMass(adversarial.final.weights, data)
-            let satisfied = Bound.dominant.admits(dominant) && Bound.denser.admits(residualMass, times: purifiedMass)
-            return (satisfied, ["fractionDominant": dominant, "medianResidualMass": residualMass, "medianPurifiedMass": purifiedMass],
-                    TheoremSetting.describe(adversarial.config))
+        var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
+            let (satisfied, values) = try Self.measure(run, seed: seed, size: PurificationSetting.mainSize)
+            return (satisfied, values, TheoremSetting.describe(PurificationSetting.config(run.scale, seed: seed, adversarial: true)))
         }
+        guard run.variant == .claim, result.verdict == .fails else { return result }
+        // The statement is asymptotic in d = D: decide it on the size sweep's trend (Proofs page).
+        let points = result.trials.map(\.values) + (try PurificationSetting.sweep(run.scale) { seed, size in
+            try Self.measure(run, seed: seed, size: size).values
+        }).map(\.values)
+        let largest = Double(PurificationSetting.sweepLevels[run.scale]!.max()!)
+        let atLargest = points.filter { $0["D"] == largest }
+        let density = { (v: [String: Double]) in v["medianResidualMass"]! / v["medianPurifiedMass"]! }
+        let cosineAtLargest = PurificationSetting.median(atLargest.map { $0["medianCosine"]! })
+        let dominantAtLargest = PurificationSetting.median(atLargest.map { $0["fractionDominant"]! })
+        let densityAtLargest = PurificationSetting.median(atLargest.map(density))
+        result.measurements["trend.fractionDominant@D=\(Int(largest)).median"] = dominantAtLargest
+        result.measurements["trend.medianCosine@D=\(Int(largest)).median"] = cosineAtLargest
+        result.measurements["trend.massRatio@D=\(Int(largest)).median"] = densityAtLargest
+        result.verdict = result.trendOfFailingConjuncts(x: ("D", points.map { $0["D"]! }), [
+            ConjunctTrend("medianCosineVersusD", label: "median |cos(w, w′)|", values: points.map { $0["medianCosine"]! },
+                          failsAtLargest: !Bound.dominant.admits(dominantAtLargest), approaching: PredicateConstant.range(Bound.cosineTrend)),
+            ConjunctTrend("massRatioVersusD", label: "mass(v)/mass(w′)", values: points.map(density),
+                          failsAtLargest: !Bound.denser.admits(densityAtLargest), approaching: PredicateConstant.range(Bound.densityTrend)),
+        ])
+        return result
     }
 }

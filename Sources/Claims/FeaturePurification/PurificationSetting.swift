@@ -16,19 +16,35 @@ enum PurificationSetting {
     static let radius = PredicateConstant("attackRadius", .equals, 0.3)
     static let epsilon = radius.bound
 
+    /// The size sweep (Proofs/feature-purification.md, "The size sweep", committed before it was
+    /// run): the levels of d = D by scale; the claims' main trials run at `mainSize`, every other
+    /// level on `sweepSeeds`.
+    static let sweepLevels: [Scale: [Int]] = [.smoke: [32, 48, 64], .standard: [32, 64, 128], .paper: [64, 128, 256, 512]]
+    static let mainSize = 64
+    static let sweepSeeds: [UInt64] = [1, 2]
+
     /// The clean run (T₁ steps) or its adversarial continuation (T₁ + T₂ steps, adversarial from T₁;
-    /// its first T₁ steps are the clean run's, bit for bit: both are primal full-batch GD).
-    static func config(_ scale: Scale, seed: UInt64, adversarial: Bool) -> ExperimentConfig {
+    /// its first T₁ steps are the clean run's, bit for bit: both are primal full-batch GD), at
+    /// d = D = `size` scaled as the setting page's sweep says (m = D, a_r = 1/D, n ∝ D, η ∝ D²,
+    /// σ ∝ 1/√D; at D = 64 the `purification` preset's own values).
+    static func config(_ scale: Scale, seed: UInt64, adversarial: Bool, size: Int = mainSize) -> ExperimentConfig {
         var c = Presets.purification
-        let size = sizes[scale]!
-        c.preset = adversarial ? "purification" : "purification-clean"
+        let sizes = sizes[scale]!
+        let ratio = Double(size) / Double(mainSize)
+        c.preset = (adversarial ? "purification" : "purification-clean") + (size == mainSize ? "" : "@D=\(size)")
         c.seed = seed
         guard case var .sparseCoding(data) = c.data else { preconditionFailure("purification is sparse-coding data") }
-        data.trainSamples = size.samples
+        data.dimension = size
+        data.atoms = size
+        data.trainSamples = sizes.samples * size / mainSize
+        data.noise /= ratio.squareRoot()
         c.data = .sparseCoding(data)
-        c.adversarialTraining.startStep = size.clean
+        c.network.neuronsPerHead = size
+        c.network.secondLayerScale = 1 / Double(size)
+        c.optimizer.learningRate *= ratio * ratio
+        c.adversarialTraining.startStep = sizes.clean
         c.adversarialTraining.enabled = adversarial
-        c.optimizer.steps = adversarial ? size.clean + size.adversarial : size.clean
+        c.optimizer.steps = adversarial ? sizes.clean + sizes.adversarial : sizes.clean
         return c
     }
 
@@ -56,12 +72,14 @@ enum PurificationSetting {
         return (data, b)
     }
 
-    /// The ledger of the FP claims at `scale`: the clean and the adversarial run of seed 1 (every seed
-    /// has the same config up to its seed).
+    /// The ledger of the FP claims at `scale`: the clean and the adversarial run of seed 1 at every
+    /// level of the size sweep (every seed has the same config up to its seed).
     static func ledger(_ scale: Scale) throws -> Ledger {
-        try Ledger.worstCase(measures, over: [false, true].map { adversarial in
-            let c = config(scale, seed: 1, adversarial: adversarial)
-            return (name: c.preset, setting: c)
+        try Ledger.worstCase(measures, over: sweepLevels[scale]!.flatMap { size in
+            [false, true].map { adversarial in
+                let c = config(scale, seed: 1, adversarial: adversarial, size: size)
+                return (name: c.preset, setting: c)
+            }
         })
     }
 
@@ -71,16 +89,24 @@ enum PurificationSetting {
     }
 
     /// The clean run of `seed` and its data (shared by the claims through `RunMemo`).
-    static func clean(_ scale: Scale, seed: UInt64, parallelism: Parallelism) throws -> (run: ExperimentRun, data: SparseCodingData) {
-        let config = config(scale, seed: seed, adversarial: false)  // in regime: the FP claims' ledger checked it
+    static func clean(_ scale: Scale, seed: UInt64, size: Int = mainSize, parallelism: Parallelism) throws -> (run: ExperimentRun, data: SparseCodingData) {
+        let config = config(scale, seed: seed, adversarial: false, size: size)  // in regime: the FP claims' ledger checked it
         guard case let .sparseCoding(c) = config.data else { preconditionFailure() }
         return (try RunMemo.run(config, parallelism: parallelism), try SparseCodingData(c, key: PRNGKey(seed: seed).child("data")))
     }
 
     /// The clean and the adversarial run of `seed`, and their data.
-    static func runs(_ scale: Scale, seed: UInt64, parallelism: Parallelism) throws -> (clean: ExperimentRun, adversarial: ExperimentRun, data: SparseCodingData) {
-        let (clean, data) = try clean(scale, seed: seed, parallelism: parallelism)
-        return (clean, try RunMemo.run(config(scale, seed: seed, adversarial: true), parallelism: parallelism), data)
+    static func runs(_ scale: Scale, seed: UInt64, size: Int = mainSize, parallelism: Parallelism) throws -> (clean: ExperimentRun, adversarial: ExperimentRun, data: SparseCodingData) {
+        let (clean, data) = try clean(scale, seed: seed, size: size, parallelism: parallelism)
+        return (clean, try RunMemo.run(config(scale, seed: seed, adversarial: true, size: size), parallelism: parallelism), data)
+    }
+
+    /// `measure` at every level of the size sweep other than the main size, on `sweepSeeds`: the
+    /// (D, values) of each, in level order.
+    static func sweep(_ scale: Scale, _ measure: (UInt64, Int) throws -> [String: Double]) rethrows -> [(size: Int, values: [String: Double])] {
+        try sweepLevels[scale]!.filter { $0 != mainSize }.flatMap { size in
+            try sweepSeeds.map { seed in (size, try measure(seed, size)) }
+        }
     }
 
     /// 1 − Σ_{top-s j} ⟨M_j, w⟩²/‖w‖²: the fraction of ‖w‖² outside its s largest dictionary
