@@ -8,8 +8,10 @@ enum NamedAttack {
     case averagedFeature(features: Matrix, positiveClusters: Int, multiclass: Bool)
     /// x_p − ε·v_y on every non-robust patch (Li & Li).
     case negativeNonRobust(features: Matrix, patches: Range<Int>)
+    /// Not an attack: each point's exact ℓ2 radius (`ExactRadius`; binary two-layer ReLU nets).
+    case exact(ExactRadius)
 
-    static let names = ["fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
+    static let names = ["exact", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
 
     init(_ name: String, run: ExportedRun) throws {
         let config = run.config
@@ -23,6 +25,10 @@ enum NamedAttack {
         // Gradient attacks on patch data get a budget per patch (THEORY.md §2).
         let perPatch = config.data.patches > 1 ? config.data.patchDimension : 0
         switch name {
+        case "exact":
+            do { self = .exact(try ExactRadius(run.network)) } catch let error as ExactRadius.NotApplicable {
+                throw ConfigError(field: "--attack", value: name, allowed: "exact only for \(error.description.replacingOccurrences(of: "exact radii need ", with: ""))")
+            }
         case "fa-paper": self = .gradient(.faPaper)
         case "strong": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin))
         case "pgd-l2": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .margin))
@@ -48,9 +54,16 @@ enum NamedAttack {
         }
     }
 
-    func curve(_ run: ExportedRun, _ data: Dataset, radii: [Double], key: PRNGKey) -> [RobustAccuracy.Point] {
+    func curve(_ run: ExportedRun, _ data: Dataset, radii: [Double], key: PRNGKey) throws -> [RobustAccuracy.Point] {
         let model = run.network
         switch self {
+        case let .exact(exact):
+            let points = try exactRadii(exact, data)
+            // Robust at ε iff no fooling point within ε: ρ > ε for y = +1 (the set {f ≤ 0} is closed),
+            // ρ ≥ ε for y = −1 (the open set {f > 0} is only approached).
+            return RobustAccuracy.curve(radii: radii) { _, radius in
+                zip(points, data.labels).map { $1 > 0 ? $0.radius > radius : $0.radius >= radius }
+            }
         case let .gradient(attack):
             return RobustAccuracy.curve(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
         case let .averagedFeature(features, positive, multiclass):
@@ -68,8 +81,14 @@ enum NamedAttack {
         }
     }
 
+    /// Each point's exact radius (binary labels ±1).
+    func exactRadii(_ exact: ExactRadius, _ data: Dataset) throws -> [ExactRadius.PointRadius] {
+        try (0..<data.count).map { try exact.radius(of: data.inputs.row($0), label: data.labels[$0]) }
+    }
+
     var summary: String {
         switch self {
+        case .exact: "exact ℓ2 radii: branch and bound over activation patterns, the winning region verified in rationals"
         case let .gradient(c):
             "\(c.norm.rawValue), \(c.steps) steps of \(c.stepSizeFactor)·ε, start \(c.start.rawValue), \(c.restarts) restart(s), \(c.objective.rawValue)"
                 + (c.patchDimension > 0 ? ", ε per patch" : "")
@@ -88,6 +107,7 @@ enum NamedAttack {
              "subspace": c.subspace.rawValue, "subspaceDimension": c.subspaceBasis?.rows ?? 0]
         case .averagedFeature: ["kind": "averaged-feature"]
         case .negativeNonRobust: ["kind": "negative-nonrobust"]
+        case .exact: ["kind": "exact"]
         }
     }
 }

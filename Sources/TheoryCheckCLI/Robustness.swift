@@ -7,7 +7,9 @@ struct Robustness: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate the robust accuracy of a trained run over a grid of radii.",
         discussion: """
-            Attacks: fa-paper (the official Feature Averaging protocol: ℓ2 PGD, 7 steps of ε/4, random \
+            Attacks: exact (not an attack: each point's exact ℓ2 radius for a binary two-layer ReLU net, by \
+            branch and bound over activation patterns with the winning region verified in rationals; the \
+            truth every attack's curve lies above), fa-paper (the official Feature Averaging protocol: ℓ2 PGD, 7 steps of ε/4, random \
             start on the sphere, the model's loss), strong (ℓ2 PGD, 20 steps, 3 restarts, margin and \
             targeted-margin objectives, worst case), pgd-l2, pgd-linf, fgm, fgsm; for Feature \
             Averaging runs averaged-feature (x + ε·y·u/‖u‖, u = −Σ_{J+} μ_j + Σ_{J−} μ_j); for patch \
@@ -74,7 +76,7 @@ struct Robustness: ParsableCommand {
         var curves: [[String: Any]] = []
         for (name, plan) in attacks {
             let clock = ContinuousClock(), start = clock.now
-            let curve = plan.curve(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name))
+            let curve = try plan.curve(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name))
             let critical = RobustAccuracy.criticalRadius(curve, level: level)
             print("\n\(name) (\(plan.summary)) — \(clock.now - start)")
             print("  radius  robust accuracy  (monotone)")

@@ -1,0 +1,100 @@
+import PropertyBased
+import Testing
+@testable import Engine
+@testable import Exact
+
+/// Exact ℓ2 radii of binary two-layer ReLU networks (Proofs/robustness.md, "Exact radii"): closed
+/// forms reproduced in rationals, and on random networks the radius is attained (a perturbation of
+/// that norm reaches the decision boundary) and no attack gets below it — a check that catches a
+/// planted overestimate.
+@Suite("Exact radii")
+struct ExactRadiusTests {
+    /// Least-distance programs with known minimisers, and an empty polyhedron.
+    @Test func leastDistanceProgramsHaveTheirKnownSolutions() throws {
+        let corner = try #require(LeastDistance.solve(normals: [[1, 0], [0, 1]], bounds: [1, 1]))
+        #expect(abs(corner.point[0] - 1) < 1e-14 && abs(corner.point[1] - 1) < 1e-14)
+        let slab = try #require(LeastDistance.solve(normals: [[3, 4]], bounds: [10]))  // the foot of the normal: (1.2, 1.6)
+        #expect(abs(slab.point[0] - 1.2) < 1e-14 && abs(slab.point[1] - 1.6) < 1e-14 && abs(slab.multipliers[0] - 0.4) < 1e-14)
+        let inside = try #require(LeastDistance.solve(normals: [[1, 0]], bounds: [-2]))
+        #expect(inside.norm == 0)
+        #expect(LeastDistance.solve(normals: [[1, 0], [-1, 0]], bounds: [1, 0]) == nil)  // t₁ ≥ 1 and t₁ ≤ 0
+    }
+
+    /// One neuron, f = ReLU(⟨w, x⟩ + b): ρ² = z²/‖w‖² exactly (z = ⟨w, x⟩ + b), for y = +1.
+    @Test func oneNeuronRadiusIsTheHyperplaneDistanceExactly() throws {
+        let w = [0.3, -1.7, 2.25], b = 0.1, x = [1.1, -0.4, 0.9]
+        let net = TwoLayerNetwork(weights: Matrix(rows: 1, columns: 3, storage: w), biases: [b],
+                                  head: .init(outputs: 1, neuronOutput: [0], coefficient: [1]))
+        let radius = try ExactRadius(net).radius(of: x, label: 1)
+        let z = try exactDot(w, x) + Rational(exactly: b)
+        #expect(radius.squaredRadius == (try (z * z) / exactDot(w, w)))
+        #expect(try ExactRadius(net).radius(of: x, label: -1).radius == 0)  // misclassified
+    }
+
+    /// f = ReLU(x₁) − ReLU(x₂) at x = (1, −0.2, 5), y = +1: the nearest point of {f ≤ 0} is on the
+    /// diagonal x₁ = x₂ ≥ 0, at distance (x₁ − x₂)/√2 < x₁ — the region next door, not the own one.
+    @Test func twoNeuronRadiusLeavesTheOwnRegion() throws {
+        let net = TwoLayerNetwork(weights: Matrix(rows: 2, columns: 3, storage: [1, 0, 0, 0, 1, 0]), biases: [0, 0],
+                                  head: .binary(neuronsPerSign: 1, scale: 1))
+        let x = [1.0, -0.2, 5]
+        let radius = try ExactRadius(net).radius(of: x, label: 1)
+        let gap = try Rational(exactly: 1.0) - Rational(exactly: -0.2)
+        #expect(radius.squaredRadius == (try (gap * gap) / Rational(2)))
+        #expect(radius.pattern == [true, true])
+    }
+
+    /// A random binary ReLU net with linearly independent neurons (m = 2h ≤ d) and labelled points.
+    static func problem(_ seed: UInt64) -> (ExactRadius, Dataset) {
+        var s = PRNGKey(seed: seed).stream
+        let h = 1 + Int(s.next() % 4), d = 2 * h + 2 + Int(s.next() % 4), n = 6
+        let net = TwoLayerNetwork.initialized(inputDimension: d, head: .binary(neuronsPerSign: h, scale: 1 / Double(h)), weightStd: 1,
+                                              biasStd: 0.5, activation: .relu, key: PRNGKey(seed: seed).child("net"))
+        let x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in s.gaussian() })
+        let predicted = net.predictions(x, .serial)
+        return (try! ExactRadius(net), Dataset(inputs: x, labels: predicted))  // correctly classified by construction
+    }
+
+    /// How many points a strong ℓ2 PGD (margin, 50 steps, 5 restarts) fools within `radii[i]`.
+    static func fooledWithin(_ radii: [Double], _ exact: ExactRadius, _ data: Dataset, seed: UInt64) -> Int {
+        let attack = AttackConfig(norm: .l2, steps: 50, stepSizeFactor: 0.1, start: .ball, restarts: 5, objective: .margin)
+        return data.labels.indices.filter { i in
+            let one = Dataset(inputs: Matrix(rows: 1, columns: data.inputs.columns, storage: data.inputs.row(i)), labels: [data.labels[i]])
+            return !RobustAccuracy.robustSamples(exact.network, one, epsilon: radii[i], attack: attack, trainingLoss: LogisticLoss(),
+                                                 key: PRNGKey(seed: seed).child(UInt64(i)), parallelism: .serial)[0]
+        }.count
+    }
+
+    /// On random nets: every radius is verified in rationals, is attained (‖δ‖ = ρ and y·f(x + δ) = 0
+    /// to rounding), and no attack fools a point within ρ·(1 − 1e-6).
+    @Test func radiiAreAttainedAndNoAttackGetsBelowThem() async throws {
+        await propertyCheck(count: 12, input: Gen.uint64()) { seed throws in
+            let (exact, data) = Self.problem(seed)
+            var radii: [Double] = []
+            for i in 0..<data.count {
+                let x = data.inputs.row(i), y = data.labels[i]
+                let r = try exact.radius(of: x, label: y)
+                radii.append(r.radius * (1 - 1e-6))
+                #expect(r.verified, "seed \(seed), point \(i): not verified (radius \(r.radius), \(r.regionsSolved) regions)")
+                guard r.perturbation.count == x.count else { Issue.record("seed \(seed), point \(i): no perturbation, radius \(r.radius)"); continue }
+                let norm = r.perturbation.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                #expect(abs(norm - r.radius) <= 1e-9 * max(1, r.radius))
+                let moved = Matrix(rows: 1, columns: x.count, storage: zip(x, r.perturbation).map(+))
+                let f = exact.network.logits(moved, .serial)[0, 0]
+                #expect(abs(f) <= 1e-9 * max(1, r.radius), "seed \(seed), point \(i): f(x + δ) = \(f)")
+            }
+            #expect(Self.fooledWithin(radii, exact, data, seed: seed) == 0, "seed \(seed): an attack got below an exact radius")
+        }
+    }
+
+    /// The counterfactual of the property above: radii planted 5% too large are caught — the attack
+    /// fools points within them (so the check could fail).
+    @Test func aPlantedOverestimateIsCaught() throws {
+        var caught = 0
+        for seed: UInt64 in 1...4 {
+            let (exact, data) = Self.problem(seed)
+            let planted = try (0..<data.count).map { try exact.radius(of: data.inputs.row($0), label: data.labels[$0]).radius * 1.05 }
+            caught += Self.fooledWithin(planted, exact, data, seed: seed)
+        }
+        #expect(caught > 0)
+    }
+}
