@@ -58,12 +58,7 @@ enum NamedAttack {
         let model = run.network
         switch self {
         case let .exact(exact):
-            let points = try exactRadii(exact, data)
-            // Robust at ε iff no fooling point within ε: ρ > ε for y = +1 (the set {f ≤ 0} is closed),
-            // ρ ≥ ε for y = −1 (the open set {f > 0} is only approached).
-            return RobustAccuracy.curve(radii: radii) { _, radius in
-                zip(points, data.labels).map { $1 > 0 ? $0.radius > radius : $0.radius >= radius }
-            }
+            return Self.exactCurve(try exactRadii(exact, data), data, radii: radii)
         case let .gradient(attack):
             return RobustAccuracy.curve(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
         case let .averagedFeature(features, positive, multiclass):
@@ -78,6 +73,14 @@ enum NamedAttack {
                 RobustAccuracy.robustSamples(model, data, perturbed: Attacks.negativeNonRobust(
                     inputs: data.inputs, labels: data.labels, nonRobustFeatures: features, patches: patches, epsilon: radius))
             }
+        }
+    }
+
+    /// The robust-accuracy curve of exact radii: robust at ε iff no fooling point lies within ε —
+    /// ρ > ε for y = +1 (the set {f ≤ 0} is closed), ρ ≥ ε for y = −1 (the open {f > 0} is only approached).
+    static func exactCurve(_ points: [ExactRadius.PointRadius], _ data: Dataset, radii: [Double]) -> [RobustAccuracy.Point] {
+        RobustAccuracy.curve(radii: radii) { _, radius in
+            zip(points, data.labels).map { $1 > 0 ? $0.radius > radius : $0.radius >= radius }
         }
     }
 

@@ -76,7 +76,16 @@ struct Robustness: ParsableCommand {
         var curves: [[String: Any]] = []
         for (name, plan) in attacks {
             let clock = ContinuousClock(), start = clock.now
-            let curve = try plan.curve(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name))
+            var pointRecord: [String: Any] = [:]
+            let curve: [RobustAccuracy.Point]
+            if case let .exact(exact) = plan {
+                let points = try plan.exactRadii(exact, test)
+                curve = NamedAttack.exactCurve(points, test, radii: grid)
+                pointRecord = ["pointRadii": points.map(\.radius), "pointVerified": points.map(\.verified),
+                               "pointSquaredRadii": points.map { $0.squaredRadius.map { "\($0)" } ?? "" }]
+            } else {
+                curve = try plan.curve(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name))
+            }
             let critical = RobustAccuracy.criticalRadius(curve, level: level)
             print("\n\(name) (\(plan.summary)) — \(clock.now - start)")
             print("  radius  robust accuracy  (monotone)")
@@ -84,7 +93,7 @@ struct Robustness: ParsableCommand {
             print("  critical radius (robust accuracy ≤ \(level)): \(critical.map(format2) ?? "not reached")")
             curves.append(["attack": name, "criticalRadius": critical as Any, "radii": curve.map(\.radius),
                            "robustAccuracy": curve.map(\.robustAccuracy), "monotoneRobustAccuracy": curve.map(\.monotoneRobustAccuracy)]
-                          .merging(plan.record) { a, _ in a })
+                          .merging(plan.record) { a, _ in a }.merging(pointRecord) { a, _ in a })
             let csv = "radius,robust_accuracy,monotone_robust_accuracy\n" + curve.map { "\($0.radius),\($0.robustAccuracy),\($0.monotoneRobustAccuracy)" }.joined(separator: "\n") + "\n"
             try output.write("robustness-\(name).csv", text: csv)
         }

@@ -59,9 +59,12 @@ public struct FeatureDecouplingClaim: Claim {
         return config
     }
 
-    /// The critical radii (robust accuracy ≤ 5% under the strong attack) of the binary-trained net
-    /// and of the classifier derived from the per-cluster net, trained on the same data at dimension d.
-    func criticalRadii(_ s: Sizes, d: Int, run: ClaimRun) throws -> (binary: Double, derived: Double, testPoints: Int) {
+    /// The critical radii (robust accuracy ≤ 5%) of the binary-trained net and of the classifier
+    /// derived from the per-cluster net, trained on the same data at dimension d: from the exact
+    /// radii when every test point's is verified (`exact` true), else from the strong attack; the
+    /// strong attack's radii are returned beside them either way.
+    func criticalRadii(_ s: Sizes, d: Int, run: ClaimRun) throws
+        -> (binary: Double, derived: Double, testPoints: Int, exact: Bool, binaryAttack: Double, derivedAttack: Double) {
         let base = Self.setting(s, d: d, test: s.testPerCluster * s.k)
         let binary = try ExperimentRun.run(base.config(seed: 1), parallelism: run.parallelism)
         let cluster = try ExperimentRun.run(Self.clusterConfig(base, seed: 1), parallelism: run.parallelism)
@@ -72,12 +75,26 @@ public struct FeatureDecouplingClaim: Claim {
         let attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
         let top = 2 * (Double(d) / 2).squareRoot()
         let radii = stride(from: 0.0, through: top, by: 0.5).map { $0 }
-        func critical(_ model: TwoLayerNetwork) -> Double {
-            let curve = RobustAccuracy.curve(model, binary.test, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
-                                             key: PRNGKey(seed: 7).child(id), parallelism: run.parallelism)
-            return RobustAccuracy.criticalRadius(curve, level: Bound.criticalLevel.bound) ?? .infinity
+        func critical(_ curve: [RobustAccuracy.Point]) -> Double {
+            RobustAccuracy.criticalRadius(curve, level: Bound.criticalLevel.bound) ?? .infinity
         }
-        return (critical(binary.final), critical(derived), binary.test.count)
+        func attacked(_ model: TwoLayerNetwork) -> Double {
+            critical(RobustAccuracy.curve(model, binary.test, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
+                                          key: PRNGKey(seed: 7).child(id), parallelism: run.parallelism))
+        }
+        func exact(_ model: TwoLayerNetwork) throws -> Double? {
+            let radius = try ExactRadius(model)
+            let points = try (0..<binary.test.count).map { try radius.radius(of: binary.test.inputs.row($0), label: binary.test.labels[$0]) }
+            guard points.allSatisfy(\.verified) else { return nil }
+            return critical(RobustAccuracy.curve(radii: radii) { _, epsilon in
+                zip(points, binary.test.labels).map { $1 > 0 ? $0.radius > epsilon : $0.radius >= epsilon }
+            })
+        }
+        let (binaryAttack, derivedAttack) = (attacked(binary.final), attacked(derived))
+        if let b = try? exact(binary.final), let g = try? exact(derived) {
+            return (b, g, binary.test.count, true, binaryAttack, derivedAttack)
+        }
+        return (binaryAttack, derivedAttack, binary.test.count, false, binaryAttack, derivedAttack)
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
@@ -98,8 +115,10 @@ public struct FeatureDecouplingClaim: Claim {
             let r = try criticalRadii(s, d: s.robustD, run: run)
             return (r.derived >= factor * r.binary,
                     ["criticalRadiusBinary": r.binary, "criticalRadiusDerived": r.derived, "ratio": r.derived / r.binary, "requiredRatio": factor,
-                     "sqrtDOverK": (Double(s.robustD) / Double(s.k)).squareRoot(), "sqrtDOverTwo": (Double(s.robustD) / 2).squareRoot()],
-                    "d = \(s.robustD), k = \(s.k), \(r.testPoints) test points, strong ℓ2 PGD (margin, 20 steps, 3 restarts)")
+                     "sqrtDOverK": (Double(s.robustD) / Double(s.k)).squareRoot(), "sqrtDOverTwo": (Double(s.robustD) / 2).squareRoot(),
+                     "exactRadii": r.exact ? 1 : 0, "criticalRadiusBinaryAttack": r.binaryAttack, "criticalRadiusDerivedAttack": r.derivedAttack],
+                    "d = \(s.robustD), k = \(s.k), \(r.testPoints) test points, "
+                        + (r.exact ? "exact ℓ2 radii (verified in rationals; strong PGD beside them)" : "strong ℓ2 PGD (margin, 20 steps, 3 restarts): exact radii unverified"))
         }
         guard run.variant == .claim, result.verdict != .outOfRegime else { return result }
         let dominanceFit = result.addScalingCheck("dominanceVersusD", x: ("d", s.dims.map(Double.init)), y: ("min λ_ii/max|λ_ij|", dominance),
@@ -115,6 +134,9 @@ public struct FeatureDecouplingClaim: Claim {
             let r = try criticalRadii(s, d: d, run: run)
             result.measurements["trend.criticalRadiusBinary@d=\(d)"] = r.binary
             result.measurements["trend.criticalRadiusDerived@d=\(d)"] = r.derived
+            result.measurements["trend.exactRadii@d=\(d)"] = r.exact ? 1 : 0
+            result.measurements["trend.criticalRadiusBinaryAttack@d=\(d)"] = r.binaryAttack
+            result.measurements["trend.criticalRadiusDerivedAttack@d=\(d)"] = r.derivedAttack
             ratios.append(r.derived / r.binary)
         }
         let partTwo = result.trendOfFailure("ratioVersusD", x: ("d", trendDims.map(Double.init)), y: ("ratio of critical radii", ratios),
