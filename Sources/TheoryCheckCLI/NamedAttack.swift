@@ -8,8 +8,8 @@ enum NamedAttack {
     case averagedFeature(features: Matrix, positiveClusters: Int, multiclass: Bool)
     /// x_p − ε·v_y on every non-robust patch (Li & Li).
     case negativeNonRobust(features: Matrix, patches: Range<Int>)
-    /// Not an attack: each point's exact ℓ2 radius (`ExactRadius`; binary two-layer ReLU nets).
-    case exact(ExactRadius)
+    /// Not an attack: each point's exact ℓ2 radius (`ExactRadius`; two-layer ReLU nets).
+    case exact(TwoLayerNetwork)
 
     static let names = ["exact", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
 
@@ -26,7 +26,10 @@ enum NamedAttack {
         let perPatch = config.data.patches > 1 ? config.data.patchDimension : 0
         switch name {
         case "exact":
-            do { self = .exact(try ExactRadius(run.network)) } catch let error as ExactRadius.NotApplicable {
+            do {
+                _ = try run.network.head.outputs == 1 ? ExactRadius(run.network).network : MulticlassExactRadius(run.network).network
+                self = .exact(run.network)
+            } catch let error as ExactRadius.NotApplicable {
                 throw ConfigError(field: "--attack", value: name, allowed: "exact only for \(error.description.replacingOccurrences(of: "exact radii need ", with: ""))")
             }
         case "fa-paper": self = .gradient(.faPaper)
@@ -57,8 +60,8 @@ enum NamedAttack {
     func curve(_ run: ExportedRun, _ data: Dataset, radii: [Double], key: PRNGKey) throws -> [RobustAccuracy.Point] {
         let model = run.network
         switch self {
-        case let .exact(exact):
-            return Self.exactCurve(try exactRadii(exact, data), data, radii: radii)
+        case let .exact(network):
+            return ExactRadius.curve(try ExactRadius.radii(network, data), radii: radii)
         case let .gradient(attack):
             return RobustAccuracy.curve(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
         case let .averagedFeature(features, positive, multiclass):
@@ -74,19 +77,6 @@ enum NamedAttack {
                     inputs: data.inputs, labels: data.labels, nonRobustFeatures: features, patches: patches, epsilon: radius))
             }
         }
-    }
-
-    /// The robust-accuracy curve of exact radii: robust at ε iff no fooling point lies within ε —
-    /// ρ > ε for y = +1 (the set {f ≤ 0} is closed), ρ ≥ ε for y = −1 (the open {f > 0} is only approached).
-    static func exactCurve(_ points: [ExactRadius.PointRadius], _ data: Dataset, radii: [Double]) -> [RobustAccuracy.Point] {
-        RobustAccuracy.curve(radii: radii) { _, radius in
-            zip(points, data.labels).map { $1 > 0 ? $0.radius > radius : $0.radius >= radius }
-        }
-    }
-
-    /// Each point's exact radius (binary labels ±1).
-    func exactRadii(_ exact: ExactRadius, _ data: Dataset) throws -> [ExactRadius.PointRadius] {
-        try (0..<data.count).map { try exact.radius(of: data.inputs.row($0), label: data.labels[$0]) }
     }
 
     var summary: String {

@@ -78,9 +78,9 @@ struct Robustness: ParsableCommand {
             let clock = ContinuousClock(), start = clock.now
             var pointRecord: [String: Any] = [:]
             let curve: [RobustAccuracy.Point]
-            if case let .exact(exact) = plan {
-                let points = try plan.exactRadii(exact, test)
-                curve = NamedAttack.exactCurve(points, test, radii: grid)
+            if case let .exact(network) = plan {
+                let points = try ExactRadius.radii(network, test)
+                curve = ExactRadius.curve(points, radii: grid)
                 pointRecord = ["pointRadii": points.map(\.radius), "pointVerified": points.map(\.verified),
                                "pointSquaredRadii": points.map { $0.squaredRadius.map { "\($0)" } ?? "" }]
             } else {

@@ -54,14 +54,50 @@ struct ExactRadiusTests {
         return (try! ExactRadius(net), Dataset(inputs: x, labels: predicted))  // correctly classified by construction
     }
 
-    /// How many points a strong ℓ2 PGD (margin, 50 steps, 5 restarts) fools within `radii[i]`.
-    static func fooledWithin(_ radii: [Double], _ exact: ExactRadius, _ data: Dataset, seed: UInt64) -> Int {
-        let attack = AttackConfig(norm: .l2, steps: 50, stepSizeFactor: 0.1, start: .ball, restarts: 5, objective: .margin)
+    /// A random k-class ReLU net (h neurons per class, kh ≤ d) and points labelled by its argmax.
+    static func multiclassProblem(_ seed: UInt64) -> (TwoLayerNetwork, Dataset) {
+        var s = PRNGKey(seed: seed).stream
+        let k = 2 + Int(s.next() % 3), h = 1 + Int(s.next() % 2), d = k * h + 1 + Int(s.next() % 4), n = 6
+        let net = TwoLayerNetwork.initialized(inputDimension: d, head: .perClass(classes: k, neuronsPerClass: h, scale: 1), weightStd: 1,
+                                              biasStd: 0.5, activation: .relu, key: PRNGKey(seed: seed).child("net"))
+        let x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in s.gaussian() })
+        return (net, Dataset(inputs: x, labels: net.predictions(x, .serial)))
+    }
+
+    /// How many points a strong ℓ2 PGD (margin — targeted at each other class for k outputs — 50
+    /// steps, 5 restarts) fools within `radii[i]`.
+    static func fooledWithin(_ radii: [Double], _ network: TwoLayerNetwork, _ data: Dataset, seed: UInt64) -> Int {
+        let attack = AttackConfig(norm: .l2, steps: 50, stepSizeFactor: 0.1, start: .ball, restarts: 5,
+                                  objective: network.outputs == 1 ? .margin : .targetedMargin)
+        let loss: any Loss = network.outputs == 1 ? LogisticLoss() : CrossEntropyLoss()
         return data.labels.indices.filter { i in
             let one = Dataset(inputs: Matrix(rows: 1, columns: data.inputs.columns, storage: data.inputs.row(i)), labels: [data.labels[i]])
-            return !RobustAccuracy.robustSamples(exact.network, one, epsilon: radii[i], attack: attack, trainingLoss: LogisticLoss(),
+            return !RobustAccuracy.robustSamples(network, one, epsilon: radii[i], attack: attack, trainingLoss: loss,
                                                  key: PRNGKey(seed: seed).child(UInt64(i)), parallelism: .serial)[0]
         }.count
+    }
+
+    /// k-class nets: every radius verified and attained (at x + δ the best other logit ties F_y to
+    /// rounding), no targeted attack below it, and the 5%-overestimate counterfactual caught.
+    @Test func multiclassRadiiAreAttainedAndNoAttackGetsBelowThem() async throws {
+        await propertyCheck(count: 10, input: Gen.uint64()) { seed throws in
+            let (net, data) = Self.multiclassProblem(seed)
+            let points = try ExactRadius.radii(net, data, parallelism: .serial)
+            for (i, r) in points.enumerated() {
+                #expect(r.verified, "seed \(seed), point \(i): not verified")
+                let moved = Matrix(rows: 1, columns: data.inputs.columns, storage: zip(data.inputs.row(i), r.perturbation).map(+))
+                let f = net.logits(moved, .serial).row(0), y = data.labels[i]
+                let rival = f.indices.filter { $0 != y }.map { f[$0] }.max()!
+                #expect(abs(rival - f[y]) <= 1e-9 * max(1, r.radius), "seed \(seed), point \(i): F_j − F_y = \(rival - f[y])")
+            }
+            #expect(Self.fooledWithin(points.map { $0.radius * (1 - 1e-6) }, net, data, seed: seed) == 0)
+        }
+        var caught = 0
+        for seed: UInt64 in 1...4 {
+            let (net, data) = Self.multiclassProblem(seed)
+            caught += Self.fooledWithin(try ExactRadius.radii(net, data, parallelism: .serial).map { $0.radius * 1.05 }, net, data, seed: seed)
+        }
+        #expect(caught > 0)
     }
 
     /// On random nets: every radius is verified in rationals, is attained (‖δ‖ = ρ and y·f(x + δ) = 0
@@ -82,7 +118,7 @@ struct ExactRadiusTests {
                 let f = exact.network.logits(moved, .serial)[0, 0]
                 #expect(abs(f) <= 1e-9 * max(1, r.radius), "seed \(seed), point \(i): f(x + δ) = \(f)")
             }
-            #expect(Self.fooledWithin(radii, exact, data, seed: seed) == 0, "seed \(seed): an attack got below an exact radius")
+            #expect(Self.fooledWithin(radii, exact.network, data, seed: seed) == 0, "seed \(seed): an attack got below an exact radius")
         }
     }
 
@@ -93,7 +129,7 @@ struct ExactRadiusTests {
         for seed: UInt64 in 1...4 {
             let (exact, data) = Self.problem(seed)
             let planted = try (0..<data.count).map { try exact.radius(of: data.inputs.row($0), label: data.labels[$0]).radius * 1.05 }
-            caught += Self.fooledWithin(planted, exact, data, seed: seed)
+            caught += Self.fooledWithin(planted, exact.network, data, seed: seed)
         }
         #expect(caught > 0)
     }

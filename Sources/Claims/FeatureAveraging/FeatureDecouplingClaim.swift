@@ -83,12 +83,8 @@ public struct FeatureDecouplingClaim: Claim {
                                           key: PRNGKey(seed: 7).child(id), parallelism: run.parallelism))
         }
         func exact(_ model: TwoLayerNetwork) throws -> Double? {
-            let radius = try ExactRadius(model)
-            let points = try (0..<binary.test.count).map { try radius.radius(of: binary.test.inputs.row($0), label: binary.test.labels[$0]) }
-            guard points.allSatisfy(\.verified) else { return nil }
-            return critical(RobustAccuracy.curve(radii: radii) { _, epsilon in
-                zip(points, binary.test.labels).map { $1 > 0 ? $0.radius > epsilon : $0.radius >= epsilon }
-            })
+            let points = try ExactRadius.radii(model, binary.test, parallelism: run.parallelism)
+            return points.allSatisfy(\.verified) ? critical(ExactRadius.curve(points, radii: radii)) : nil
         }
         let (binaryAttack, derivedAttack) = (attacked(binary.final), attacked(derived))
         if let b = try? exact(binary.final), let g = try? exact(derived) {

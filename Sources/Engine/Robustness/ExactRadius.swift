@@ -47,6 +47,9 @@ public struct ExactRadius: Sendable {
         public var pattern: [Bool]
         /// The least-distance programs solved (regions not pruned).
         public var regionsSolved: Int
+        /// Whether the fooling set is closed, so that a point at distance ρ fools (y = +1: {f ≤ 0});
+        /// false when it is open and only approached (y = −1: {f > 0}).
+        public var attained: Bool = true
         /// δ with ‖δ‖ = ρ and y·f(x + δ) = 0 up to rounding (from the floating-point solution of the
         /// winning region; empty for a misclassified x).
         public var perturbation: [Double] = []
@@ -89,7 +92,7 @@ public struct ExactRadius: Sendable {
         let label = Double(y)
         let f = zip(a, z).reduce(0.0) { $0 + $1.0 * max($1.1, 0) }
         if y > 0 ? f <= 0 : f > 0 {
-            return PointRadius(radius: 0, squaredRadius: Rational(0), pattern: active, regionsSolved: 0)
+            return PointRadius(radius: 0, squaredRadius: Rational(0), pattern: active, regionsSolved: 0, attained: true)
         }
         let order = (0..<m).sorted { abs(z[$0]) / norms[$0] < abs(z[$1]) / norms[$1] }
         var candidates: [(distance: Double, pattern: [Bool], multipliers: [Double])] = []  // multipliers of the m + 1 constraints
@@ -118,7 +121,7 @@ public struct ExactRadius: Sendable {
         descend(0, 0)
         let near = candidates.filter { $0.distance <= best * (1 + 1e-9) }.sorted { $0.distance < $1.distance }
         guard let first = near.first else {
-            return PointRadius(radius: .infinity, squaredRadius: nil, pattern: active, regionsSolved: solved)
+            return PointRadius(radius: .infinity, squaredRadius: nil, pattern: active, regionsSolved: solved, attained: y > 0)
         }
         let exactZ = try (0..<m).map { r in try exactDot(network.weights.row(r), x) + Rational(exactly: network.biases[r]) }
         var verified: (value: Rational, pattern: [Bool])?
@@ -130,10 +133,10 @@ public struct ExactRadius: Sendable {
         let winner = near.first { $0.pattern == verified?.pattern } ?? first
         let delta = perturbation(winner.pattern, winner.multipliers, y: label)
         guard let verified else {
-            return PointRadius(radius: first.distance, squaredRadius: nil, pattern: first.pattern, regionsSolved: solved, perturbation: delta)
+            return PointRadius(radius: first.distance, squaredRadius: nil, pattern: first.pattern, regionsSolved: solved, attained: y > 0, perturbation: delta)
         }
         return PointRadius(radius: Double(verified.value).squareRoot(), squaredRadius: verified.value, pattern: verified.pattern,
-                           regionsSolved: solved, perturbation: delta)
+                           regionsSolved: solved, attained: y > 0, perturbation: delta)
     }
 
     /// The constraint normals of a pattern's program in the embedding: ±L_r (active: ⟨w_r, δ⟩ ≥ −z_r;

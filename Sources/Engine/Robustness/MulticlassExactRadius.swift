@@ -1,0 +1,69 @@
+import Exact
+
+/// The exact minimal ℓ2 adversarial radius of a k-class two-layer ReLU network under the engine's
+/// decision (argmax, ties → the lowest index), from binary problems (Proofs/robustness.md, "Exact
+/// radii"): x + δ leaves class y iff for some j ≠ y, F_j > F_y, or F_j = F_y with j < y; so
+///
+///     ρ(x, y) = min_{j ≠ y} ρ_j,   ρ_j = the exact radius of the binary net g = ±(F_y − F_j),
+///
+/// where g has only the neurons of outputs y and j (the others do not enter F_y − F_j). For j < y the
+/// fooling set {F_y − F_j ≤ 0} is closed: g = F_y − F_j with label +1; for j > y it is the open
+/// {F_j − F_y > 0}: g = F_j − F_y with label −1 — exactly `ExactRadius`'s two cases.
+public struct MulticlassExactRadius: Sendable {
+    public let network: TwoLayerNetwork
+    /// The binary problem of (y, j), j ≠ y.
+    let pairs: [[ExactRadius?]]
+
+    public init(_ network: TwoLayerNetwork) throws {
+        let k = network.head.outputs
+        guard k > 1, network.activation == .relu, network.patches == 1 else {
+            throw ExactRadius.NotApplicable(description: "exact radii need a two-layer ReLU network on one patch")
+        }
+        self.network = network
+        pairs = try (0..<k).map { y in
+            try (0..<k).map { j in
+                guard j != y else { return nil }
+                let neurons = network.head.neuronOutput.indices.filter { [y, j].contains(network.head.neuronOutput[$0]) }
+                let sign = j < y ? 1.0 : -1.0  // g = sign·(F_y − F_j)
+                let coefficients = neurons.map { r in sign * network.head.coefficient[r] * (network.head.neuronOutput[r] == y ? 1 : -1) }
+                let sub = TwoLayerNetwork(weights: Matrix(rows: neurons.count, columns: network.weights.columns,
+                                                          storage: neurons.flatMap { network.weights.row($0) }),
+                                          biases: neurons.map { network.biases[$0] },
+                                          head: .init(outputs: 1, neuronOutput: [Int](repeating: 0, count: neurons.count), coefficient: coefficients))
+                return try ExactRadius(sub)
+            }
+        }
+    }
+
+    /// ρ(x, y): the least of the k − 1 binary radii (verified iff the least one is).
+    public func radius(of x: [Double], label y: Int) throws -> ExactRadius.PointRadius {
+        var best: ExactRadius.PointRadius?
+        for j in pairs[y].indices where j != y {
+            let r = try pairs[y][j]!.radius(of: x, label: j < y ? 1 : -1)
+            if best.map({ r.radius < $0.radius }) ?? true { best = r }
+        }
+        return best!
+    }
+}
+
+extension ExactRadius {
+    /// Every point's exact radius for a binary (labels ±1) or k-class (labels 0 … k−1) two-layer
+    /// ReLU network, points side by side on `parallelism`'s threads (each point's result does not
+    /// depend on it).
+    public static func radii(_ network: TwoLayerNetwork, _ data: Dataset, parallelism: Parallelism = .machine) throws -> [PointRadius] {
+        if network.head.outputs == 1 {
+            let exact = try ExactRadius(network)
+            return try parallelism.concurrently(data.count) { i, _ in try exact.radius(of: data.inputs.row(i), label: data.labels[i]) }
+        }
+        let exact = try MulticlassExactRadius(network)
+        return try parallelism.concurrently(data.count) { i, _ in try exact.radius(of: data.inputs.row(i), label: data.labels[i]) }
+    }
+
+    /// The robust-accuracy curve of exact radii over `radii`: a point is robust at ε iff no fooling
+    /// point lies within ε — ρ > ε where the fooling set is closed, ρ ≥ ε where it is only approached.
+    public static func curve(_ points: [PointRadius], radii: [Double]) -> [RobustAccuracy.Point] {
+        RobustAccuracy.curve(radii: radii) { _, radius in
+            points.map { $0.attained ? $0.radius > radius : $0.radius >= radius }
+        }
+    }
+}
