@@ -37,7 +37,7 @@ public struct AdversarialTrainingClaim: Claim {
                                          subspace: .nonRobust)
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
+        var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let config = PhaseSetting.config(run.scale, seed: seed)  // in regime: the ledger checked it (seed-independent)
             guard case let .patchStructured(data) = config.data else { preconditionFailure() }
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)
@@ -45,7 +45,8 @@ public struct AdversarialTrainingClaim: Claim {
             let minRatio = zip(ru, rv).map { $1 > 0 ? $0 / $1 : .infinity }.min()!
             let minInverse = zip(ru, rv).map { $0 > 0 ? $1 / $0 : .infinity }.min()!
             let epsilon = config.adversarialTraining.epsilon
-            let robustTrain = PhaseSetting.robustAccuracy(e, e.final, e.train.subset(Array(0..<min(200, e.train.count))), epsilon: epsilon,
+            let trainSubset = e.train.subset(Array(0..<min(200, e.train.count)))
+            let robustTrain = PhaseSetting.robustAccuracy(e, e.final, trainSubset, epsilon: epsilon,
                                                           attack: Self.evaluation, label: "train", parallelism: run.parallelism)
             let robustTest = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: Self.evaluation,
                                                          label: "test", parallelism: run.parallelism)
@@ -60,14 +61,42 @@ public struct AdversarialTrainingClaim: Claim {
             let robustFull = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: fullSpace,
                                                          label: "full", parallelism: run.parallelism)
             let clean = e.final.accuracy(e.test, run.parallelism)
+            // The certified side (Proofs/robustness.md, "Interval certificates"): a lower bound on
+            // robust test accuracy in the same threat model (ε per patch within span{v}).
+            func certifiedFraction(_ set: Dataset) -> Double {
+                let certified = IntervalCertificate.certified(e.final, set, epsilon: epsilon, basis: v, parallelism: run.parallelism)!
+                return Double(certified.filter { $0 }.count) / Double(certified.count)
+            }
+            let (robustCertified, robustTrainCertified) = (certifiedFraction(e.test), certifiedFraction(trainSubset))
             let satisfied = run.variant == .counterfactual ? Bound.inverse.admits(minInverse)
-                : Bound.robustTrain.admits(robustTrain) && Bound.clean.admits(clean) && Bound.robustNRF.admits(robustTest)
-                    && Bound.robustErased.admits(robustErased) && Bound.ratio.admits(minRatio)
+                : Self.satisfies(robustTrain: robustTrainCertified, clean: clean, robustTest: robustCertified, erased: robustErased, ratio: minRatio)
             return (satisfied, ["robustTrainAccuracy": robustTrain, "testAccuracy": clean, "robustTestAccuracyNRF": robustTest,
-                                "robustTestAccuracyErased": robustErased, "robustTestAccuracyFullSpace": robustFull,
+                                "robustTestAccuracyErased": robustErased, "robustTestAccuracyCertified": robustCertified,
+                                "robustTrainAccuracyCertified": robustTrainCertified, "robustTestAccuracyFullSpace": robustFull,
                                 "minRobustOverNonRobust": minRatio, "minNonRobustOverRobust": minInverse,
                                 "maxRobustCorrelation": ru.max()!, "maxNonRobustCorrelation": rv.max()!],
                     TheoremSetting.describe(config))
         }
+        // Robustness is decided on certified numbers; where that is not `holds`, the attack numbers
+        // decide whether the claim is refuted (Proofs page, "Decided on certified numbers").
+        guard run.variant == .claim, result.verdict != .holds, result.verdict != .outOfRegime else { return result }
+        let onAttacks = result.trials.map { t in
+            Trial(seed: t.seed, satisfied: Self.satisfies(robustTrain: t.values["robustTrainAccuracy"]!, clean: t.values["testAccuracy"]!,
+                                                          robustTest: t.values["robustTestAccuracyNRF"]!, erased: t.values["robustTestAccuracyErased"]!,
+                                                          ratio: t.values["minRobustOverNonRobust"]!),
+                  values: t.values, config: t.config)
+        }
+        let attackVerdict = Bound.level.fractionDecision.decide(onAttacks).verdict
+        if attackVerdict != .fails {
+            result.verdict = .inconclusive
+            result.summary += "; on attack numbers \(onAttacks.filter(\.satisfied).count)/\(onAttacks.count) (\(attackVerdict.rawValue)): robust on the attack side, not certified"
+        }
+        return result
+    }
+
+    /// The predicate on the given robustness numbers (certified, or the attacks' for the fallback).
+    static func satisfies(robustTrain: Double, clean: Double, robustTest: Double, erased: Double, ratio: Double) -> Bool {
+        Bound.robustTrain.admits(robustTrain) && Bound.clean.admits(clean) && Bound.robustNRF.admits(robustTest)
+            && Bound.robustErased.admits(erased) && Bound.ratio.admits(ratio)
     }
 }
