@@ -87,9 +87,10 @@ public struct AdversarialTrainingClaim: Claim {
                   values: t.values, config: t.config)
         }
         let attackVerdict = Bound.level.fractionDecision.decide(onAttacks).verdict
-        if attackVerdict != .fails {
+        let uncertified = zip(onAttacks, result.trials).filter { $0.satisfied && !$1.satisfied }.count
+        if uncertified > 0 && attackVerdict != .fails {
             result.verdict = .inconclusive
-            result.summary += "; on attack numbers \(onAttacks.filter(\.satisfied).count)/\(onAttacks.count) (\(attackVerdict.rawValue)): robust on the attack side, not certified"
+            result.summary += "; on attack numbers \(onAttacks.filter(\.satisfied).count)/\(onAttacks.count) (\(attackVerdict.rawValue)): \(uncertified) seed(s) robust on the attack side, not certified"
         }
         return result
     }
