@@ -51,25 +51,21 @@ public struct PurificationClaim: Claim {
         }
         guard run.variant == .claim, result.verdict == .fails else { return result }
         // The statement is asymptotic in d = D: decide it on the size sweep's trend (Proofs page).
-        let points = result.trials.map(\.values) + (try PurificationSetting.sweep(run.scale) { seed, size in
-            try Self.measure(run, seed: seed, size: size)
-        }).map(\.values)
-        let largest = PurificationSetting.sweepLevels[run.scale]!.max()!
-        let atLargest = points.filter { $0["D"] == Double(largest) }
-        func medianAtLargest(_ f: ([String: Double]) -> Double) -> Double { PurificationSetting.median(atLargest.map(f)) }
+        let points = try PurificationSetting.sweepPoints(run.scale, main: result.trials) { try Self.measure(run, seed: $0, size: $1) }
         let robustError = { (v: [String: Double]) in 1 - v["robustTestAccuracy"]! }
         let cleanError = { (v: [String: Double]) in 1 - v["testAccuracy"]! }
         let massRatio = { (v: [String: Double]) in v["medianMassAfter"]! / v["medianMassBefore"]! }
-        for (key, f) in [("robustTestAccuracy", { 1 - robustError($0) }), ("testAccuracy", { 1 - cleanError($0) }), ("massRatio", massRatio)] {
-            result.measurements["trend.\(key)@D=\(largest).median"] = medianAtLargest(f)
+        let (robust, clean, ratio) = (1 - points.medianAtLargest(robustError), 1 - points.medianAtLargest(cleanError), points.medianAtLargest(massRatio))
+        for (key, value) in [("robustTestAccuracy", robust), ("testAccuracy", clean), ("massRatio", ratio)] {
+            result.measurements["trend.\(key)@D=\(points.largest).median"] = value
         }
-        result.verdict = result.trendOfFailingConjuncts(x: ("D", points.map { $0["D"]! }), [
-            ConjunctTrend("robustErrorVersusD", label: "robust error", values: points.map(robustError),
-                          failsAtLargest: !Bound.robust.admits(medianAtLargest { 1 - robustError($0) }), approaching: PredicateConstant.range(Bound.robustErrorTrend)),
-            ConjunctTrend("cleanErrorVersusD", label: "clean error", values: points.map(cleanError),
-                          failsAtLargest: !Bound.accuracy.admits(medianAtLargest { 1 - cleanError($0) }), approaching: PredicateConstant.range(Bound.cleanErrorTrend)),
-            ConjunctTrend("massRatioVersusD", label: "mass after/before", values: points.map(massRatio),
-                          failsAtLargest: !Bound.halving.admits(medianAtLargest(massRatio)), approaching: PredicateConstant.range(Bound.massRatioTrend)),
+        result.verdict = result.trendOfFailingConjuncts(x: ("D", points.sizes), [
+            ConjunctTrend("robustErrorVersusD", label: "robust error", values: points.all.map(robustError),
+                          failsAtLargest: !Bound.robust.admits(robust), approaching: PredicateConstant.range(Bound.robustErrorTrend)),
+            ConjunctTrend("cleanErrorVersusD", label: "clean error", values: points.all.map(cleanError),
+                          failsAtLargest: !Bound.accuracy.admits(clean), approaching: PredicateConstant.range(Bound.cleanErrorTrend)),
+            ConjunctTrend("massRatioVersusD", label: "mass after/before", values: points.all.map(massRatio),
+                          failsAtLargest: !Bound.halving.admits(ratio), approaching: PredicateConstant.range(Bound.massRatioTrend)),
         ])
         return result
     }

@@ -61,23 +61,17 @@ public struct PurificationPrincipleClaim: Claim {
         }
         guard run.variant == .claim, result.verdict == .fails else { return result }
         // The statement is asymptotic in d = D: decide it on the size sweep's trend (Proofs page).
-        let points = result.trials.map(\.values) + (try PurificationSetting.sweep(run.scale) { seed, size in
-            try Self.measure(run, seed: seed, size: size).values
-        }).map(\.values)
-        let largest = Double(PurificationSetting.sweepLevels[run.scale]!.max()!)
-        let atLargest = points.filter { $0["D"] == largest }
+        let points = try PurificationSetting.sweepPoints(run.scale, main: result.trials) { try Self.measure(run, seed: $0, size: $1).values }
         let density = { (v: [String: Double]) in v["medianResidualMass"]! / v["medianPurifiedMass"]! }
-        let cosineAtLargest = PurificationSetting.median(atLargest.map { $0["medianCosine"]! })
-        let dominantAtLargest = PurificationSetting.median(atLargest.map { $0["fractionDominant"]! })
-        let densityAtLargest = PurificationSetting.median(atLargest.map(density))
-        result.measurements["trend.fractionDominant@D=\(Int(largest)).median"] = dominantAtLargest
-        result.measurements["trend.medianCosine@D=\(Int(largest)).median"] = cosineAtLargest
-        result.measurements["trend.massRatio@D=\(Int(largest)).median"] = densityAtLargest
-        result.verdict = result.trendOfFailingConjuncts(x: ("D", points.map { $0["D"]! }), [
-            ConjunctTrend("medianCosineVersusD", label: "median |cos(w, w′)|", values: points.map { $0["medianCosine"]! },
-                          failsAtLargest: !Bound.dominant.admits(dominantAtLargest), approaching: PredicateConstant.range(Bound.cosineTrend)),
-            ConjunctTrend("massRatioVersusD", label: "mass(v)/mass(w′)", values: points.map(density),
-                          failsAtLargest: !Bound.denser.admits(densityAtLargest), approaching: PredicateConstant.range(Bound.densityTrend)),
+        let dominant = points.medianAtLargest { $0["fractionDominant"]! }, denser = points.medianAtLargest(density)
+        result.measurements["trend.fractionDominant@D=\(points.largest).median"] = dominant
+        result.measurements["trend.medianCosine@D=\(points.largest).median"] = points.medianAtLargest { $0["medianCosine"]! }
+        result.measurements["trend.massRatio@D=\(points.largest).median"] = denser
+        result.verdict = result.trendOfFailingConjuncts(x: ("D", points.sizes), [
+            ConjunctTrend("medianCosineVersusD", label: "median |cos(w, w′)|", values: points.all.map { $0["medianCosine"]! },
+                          failsAtLargest: !Bound.dominant.admits(dominant), approaching: PredicateConstant.range(Bound.cosineTrend)),
+            ConjunctTrend("massRatioVersusD", label: "mass(v)/mass(w′)", values: points.all.map(density),
+                          failsAtLargest: !Bound.denser.admits(denser), approaching: PredicateConstant.range(Bound.densityTrend)),
         ])
         return result
     }

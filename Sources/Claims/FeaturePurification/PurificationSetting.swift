@@ -101,12 +101,23 @@ enum PurificationSetting {
         return (clean, try RunMemo.run(config(scale, seed: seed, adversarial: true, size: size), parallelism: parallelism), data)
     }
 
-    /// `measure` at every level of the size sweep other than the main size, on `sweepSeeds`: the
-    /// (D, values) of each, in level order.
-    static func sweep(_ scale: Scale, _ measure: (UInt64, Int) throws -> [String: Double]) rethrows -> [(size: Int, values: [String: Double])] {
-        try sweepLevels[scale]!.filter { $0 != mainSize }.flatMap { size in
-            try sweepSeeds.map { seed in (size, try measure(seed, size)) }
+    /// The points a trend is fitted to: the main trials' values (at `mainSize`) and `measure` at
+    /// every other level of the size sweep on `sweepSeeds`; each point's values carry its "D".
+    struct SweepPoints {
+        let all: [[String: Double]]
+        let largest: Int
+
+        var sizes: [Double] { all.map { $0["D"]! } }
+
+        /// The median of f over the points of the largest level.
+        func medianAtLargest(_ f: ([String: Double]) -> Double) -> Double {
+            median(all.filter { $0["D"] == Double(largest) }.map(f))
         }
+    }
+
+    static func sweepPoints(_ scale: Scale, main: [Trial], _ measure: (UInt64, Int) throws -> [String: Double]) rethrows -> SweepPoints {
+        let others = try sweepLevels[scale]!.filter { $0 != mainSize }.flatMap { size in try sweepSeeds.map { try measure($0, size) } }
+        return SweepPoints(all: main.map(\.values) + others, largest: sweepLevels[scale]!.max()!)
     }
 
     /// 1 − Σ_{top-s j} ⟨M_j, w⟩²/‖w‖²: the fraction of ‖w‖² outside its s largest dictionary

@@ -101,10 +101,11 @@ public struct ExactRadius: Sendable {
         func descend(_ depth: Int, _ cost: Double) {
             guard cost < best * (1 + 1e-9) else { return }
             if depth == m {
+                let g = normals(pattern, y: label)
                 // For y = −1 the fooling set {f > 0} is open: a region where f ≡ 0 holds none of it.
-                if y < 0 && normals(pattern, y: label)[m].allSatisfy({ $0 == 0 }) { return }
+                if y < 0 && g[m].allSatisfy({ $0 == 0 }) { return }
                 solved += 1
-                guard let solution = LeastDistance.solve(normals: normals(pattern, y: label), bounds: bounds(pattern, z, y: label)) else { return }
+                guard let solution = LeastDistance.solve(normals: g, bounds: bounds(pattern, z, y: label)) else { return }
                 let distance = solution.norm
                 if distance < best * (1 + 1e-9) {
                     candidates.append((distance, pattern, solution.multipliers))
