@@ -10,8 +10,11 @@ enum NamedAttack {
     case negativeNonRobust(features: Matrix, patches: Range<Int>)
     /// Not an attack: each point's exact ℓ2 radius (`ExactRadius`; two-layer ReLU nets).
     case exact(TwoLayerNetwork)
+    /// Not an attack: interval certificates (`IntervalCertificate`), ℓ2 per patch in the whole
+    /// patch space or within span{v_j} (`basis`), or ℓ∞.
+    case certified(TwoLayerNetwork, basis: Matrix?, norm: AttackConfig.Norm)
 
-    static let names = ["exact", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
+    static let names = ["exact", "certified", "certified-linf", "certified-nrf", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
 
     init(_ name: String, run: ExportedRun) throws {
         let config = run.config
@@ -32,6 +35,12 @@ enum NamedAttack {
             } catch let error as ExactRadius.NotApplicable {
                 throw ConfigError(field: "--attack", value: name, allowed: "exact only for \(error.description.replacingOccurrences(of: "exact radii need ", with: ""))")
             }
+        case "certified", "certified-linf", "certified-nrf":
+            guard IntervalCertificate.applies(to: run.network) else {
+                throw ConfigError(field: "--attack", value: name, allowed: "\(name) only for nets with a nondecreasing activation (this run: \(run.network.activation))")
+            }
+            self = .certified(run.network, basis: name == "certified-nrf" ? try patchFeatures("nonrobust_features") : nil,
+                              norm: name == "certified-linf" ? .linf : .l2)
         case "fa-paper": self = .gradient(.faPaper)
         case "strong": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin))
         case "pgd-l2": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .margin))
@@ -57,22 +66,42 @@ enum NamedAttack {
         }
     }
 
-    func curve(_ run: ExportedRun, _ data: Dataset, radii: [Double], key: PRNGKey) throws -> [RobustAccuracy.Point] {
+    /// Which side of the truth the evaluation's numbers lie on (Proofs/robustness.md, "Two sides").
+    var side: RadiusBracket.Side {
+        switch self {
+        case .exact: .exact
+        case .certified: .certified
+        default: .attack
+        }
+    }
+
+    /// The curve over `radii` and each point's radius on this evaluation's side: the exact radius,
+    /// the certified one (a lower bound), or the attack's break radius on the grid (an upper bound;
+    /// nil where the attack broke the point at no radius of the grid).
+    /// For `exact`, `exactRadii` are the points' exact radii with their verification.
+    func evaluate(_ run: ExportedRun, _ data: Dataset, radii: [Double], key: PRNGKey,
+                  exactRadii: inout [ExactRadius.PointRadius]) throws -> ([RobustAccuracy.Point], [Double?]) {
         let model = run.network
         switch self {
         case let .exact(network):
-            return ExactRadius.curve(try ExactRadius.radii(network, data), radii: radii)
+            exactRadii = try ExactRadius.radii(network, data)
+            return (ExactRadius.curve(exactRadii, radii: radii), exactRadii.map(\.radius))
+        case let .certified(network, basis, norm):
+            let curve = RobustAccuracy.curve(radii: radii) { _, radius in
+                IntervalCertificate.certified(network, data, epsilon: radius, basis: basis, norm: norm)!
+            }
+            return (curve, IntervalCertificate.certifiedRadii(network, data, basis: basis, norm: norm)!)
         case let .gradient(attack):
-            return RobustAccuracy.curve(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
+            return RobustAccuracy.curveAndBreaks(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
         case let .averagedFeature(features, positive, multiclass):
             // The cluster-labelled net's sample of cluster j moves like a binary sample of sign(j ∈ J₊).
             let signs = multiclass ? data.labels.map { $0 < positive ? 1 : -1 } : data.labels
-            return RobustAccuracy.curve(radii: radii) { _, radius in
+            return RobustAccuracy.curveAndBreaks(radii: radii) { _, radius in
                 RobustAccuracy.robustSamples(model, data, perturbed: Attacks.averagedFeature(
                     inputs: data.inputs, labels: signs, features: features, positiveClusters: positive, delta: radius))
             }
         case let .negativeNonRobust(features, patches):
-            return RobustAccuracy.curve(radii: radii) { _, radius in
+            return RobustAccuracy.curveAndBreaks(radii: radii) { _, radius in
                 RobustAccuracy.robustSamples(model, data, perturbed: Attacks.negativeNonRobust(
                     inputs: data.inputs, labels: data.labels, nonRobustFeatures: features, patches: patches, epsilon: radius))
             }
@@ -82,6 +111,8 @@ enum NamedAttack {
     var summary: String {
         switch self {
         case .exact: "exact ℓ2 radii: branch and bound over activation patterns, the winning region verified in rationals"
+        case let .certified(_, basis, norm):
+            "interval certificates (lower bounds), \(norm == .linf ? "ℓ∞" : "ℓ2")" + (basis.map { " per patch within the \($0.rows)-dimensional non-robust subspace" } ?? " per patch")
         case let .gradient(c):
             "\(c.norm.rawValue), \(c.steps) steps of \(c.stepSizeFactor)·ε, start \(c.start.rawValue), \(c.restarts) restart(s), \(c.objective.rawValue)"
                 + (c.patchDimension > 0 ? ", ε per patch" : "")
@@ -101,6 +132,7 @@ enum NamedAttack {
         case .averagedFeature: ["kind": "averaged-feature"]
         case .negativeNonRobust: ["kind": "negative-nonrobust"]
         case .exact: ["kind": "exact"]
+        case let .certified(_, basis, norm): ["kind": "interval-certificate", "norm": norm.rawValue, "subspaceDimension": basis?.rows ?? 0]
         }
     }
 }

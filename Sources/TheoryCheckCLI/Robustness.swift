@@ -74,17 +74,17 @@ struct Robustness: ParsableCommand {
         print("\(loaded.config.preset): \(test.count) test points, d = \(Int(d)), k = \(Int(k)); √(d/k) = \(format(d / k)), √(d/2) = \(format(d / 2))")
         var report: [String: Any] = ["run": runDirectory, "preset": loaded.config.preset, "level": level, "sqrtDOverK": (d / k).squareRoot(), "sqrtDOverTwo": (d / 2).squareRoot()]
         var curves: [[String: Any]] = []
+        var evaluated: [RadiusBracket.Evaluation] = []
         for (name, plan) in attacks {
             let clock = ContinuousClock(), start = clock.now
-            var pointRecord: [String: Any] = [:]
-            let curve: [RobustAccuracy.Point]
-            if case let .exact(network) = plan {
-                let points = try ExactRadius.radii(network, test)
-                curve = ExactRadius.curve(points, radii: grid)
-                pointRecord = ["pointRadii": points.map(\.radius), "pointVerified": points.map(\.verified),
-                               "pointSquaredRadii": points.map { $0.squaredRadius.map { "\($0)" } ?? "" }]
-            } else {
-                curve = try plan.curve(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name))
+            var exact: [ExactRadius.PointRadius] = []
+            let (curve, pointRadii) = try plan.evaluate(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name), exactRadii: &exact)
+            evaluated.append(RadiusBracket.Evaluation(name: name, side: plan.side, radii: pointRadii))
+            var pointRecord: [String: Any] = ["side": plan.side.rawValue, "pointRadii": pointRadii.map { $0 as Any? ?? NSNull() }]
+            if !exact.isEmpty {
+                // The exact squared radii and their verification, for a reader with rationals.
+                pointRecord["pointVerified"] = exact.map(\.verified)
+                pointRecord["pointSquaredRadii"] = exact.map { $0.squaredRadius.map { "\($0)" } ?? "" }
             }
             let critical = RobustAccuracy.criticalRadius(curve, level: level)
             print("\n\(name) (\(plan.summary)) — \(clock.now - start)")
@@ -96,6 +96,21 @@ struct Robustness: ParsableCommand {
                           .merging(plan.record) { a, _ in a }.merging(pointRecord) { a, _ in a })
             let csv = "radius,robust_accuracy,monotone_robust_accuracy\n" + curve.map { "\($0.radius),\($0.robustAccuracy),\($0.monotoneRobustAccuracy)" }.joined(separator: "\n") + "\n"
             try output.write("robustness-\(name).csv", text: csv)
+        }
+        // Each point's gap to the truth (the exact radius, else the certificate); a point on the
+        // wrong side is a bug in an attack, a certificate or the exact solver.
+        let gaps = RadiusBracket.gaps(evaluated)
+        if !gaps.isEmpty { print("\npoint by point, against \(gaps[0].reference):") }
+        for gap in gaps {
+            let broken = gap.gaps.compactMap { $0 }.count
+            print("  \(gap.name): \(broken)/\(gap.gaps.count) points with a gap, median \(gap.median.map(format2) ?? "—"), largest \(gap.largest.map(format2) ?? "—")"
+                  + (gap.violations.isEmpty ? "" : "; WRONG SIDE at \(gap.violations.count) point(s), first \(gap.violations.prefix(5).map(String.init).joined(separator: ", ")) — a bug"))
+        }
+        if !gaps.isEmpty {
+            report["pointGaps"] = gaps.map { g -> [String: Any] in
+                ["attack": g.name, "reference": g.reference, "gaps": g.gaps.map { $0 as Any? ?? NSNull() },
+                 "median": g.median as Any? ?? NSNull(), "largest": g.largest as Any? ?? NSNull(), "violations": g.violations]
+            }
         }
         report["curves"] = curves
         try output.write("robustness.json", Array(try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])))

@@ -36,17 +36,20 @@ struct IntervalCertificateTests {
     /// The properties above are not vacuous: at small radii the certificate does certify points, of
     /// the ReLU nets and of the patch networks in their subspace.
     @Test func smallRadiiAreCertified() throws {
-        var binary = 0, patch = 0
+        var binary = 0, linf = 0, patch = 0, excluded = 0
         for seed: UInt64 in 1...10 {
             let (exact, data) = ExactRadiusTests.problem(seed)
             binary += try #require(IntervalCertificate.certified(exact.network, data, epsilon: 0.05, basis: nil, parallelism: .serial)).filter { $0 }.count
+            linf += try #require(IntervalCertificate.certified(exact.network, data, epsilon: 0.02, basis: nil, norm: .linf, parallelism: .serial)).filter { $0 }.count
             let problem = SmallProblem.make(seed: seed, kind: .patchCNN)
             let d = problem.network.inputDimension
             let basis = HouseholderQR.randomFrame(count: max(1, d / 2), dimension: d, key: PRNGKey(seed: seed).child("basis"))
             let labelled = Dataset(inputs: problem.data.inputs, labels: problem.network.predictions(problem.data.inputs, .serial))
             patch += try #require(IntervalCertificate.certified(problem.network, labelled, epsilon: 0.05, basis: basis, parallelism: .serial)).filter { $0 }.count
+            excluded += try #require(IntervalCertificate.excludedClasses(problem.network, labelled, epsilon: 0.5, basis: basis, parallelism: .serial))
+                .reduce(0) { $0 + $1.filter { $0 }.count - 1 }
         }
-        #expect(binary > 0 && patch > 0, "certified: \(binary) binary, \(patch) patch points")
+        #expect(binary > 0 && linf > 0 && patch > 0 && excluded > 0, "certified: \(binary) binary, \(linf) ℓ∞, \(patch) patch points; \(excluded) classes excluded")
     }
 
     /// Patch CNNs (smoothed ReLU, per-class head) in a random k-dimensional subspace per patch: no
@@ -64,6 +67,56 @@ struct IntervalCertificateTests {
             let robust = RobustAccuracy.robustSamples(problem.network, data, epsilon: epsilon, attack: attack, trainingLoss: CrossEntropyLoss(),
                                                       key: PRNGKey(seed: seed), parallelism: .serial)
             for i in 0..<data.count where certified[i] { #expect(robust[i], "seed \(seed), point \(i): certified at \(epsilon) but fooled") }
+        }
+    }
+
+    /// Per-point certified radii (doubling and bisection) never exceed the exact radius, and reach
+    /// the clean-margin scale: a certified radius is a lower bound, not merely zero.
+    @Test func certifiedRadiiBracketTheExactRadiusFromBelow() async throws {
+        await propertyCheck(count: 8, input: Gen.uint64()) { seed throws in
+            let (exact, data) = ExactRadiusTests.problem(seed)
+            let radii = try #require(IntervalCertificate.certifiedRadii(exact.network, data, basis: nil, parallelism: .serial))
+            for i in 0..<data.count {
+                let r = try exact.radius(of: data.inputs.row(i), label: data.labels[i])
+                #expect(radii[i] <= r.radius, "seed \(seed), point \(i): certified radius \(radii[i]) above the exact \(r.radius)")
+                let certifiedThere = try #require(IntervalCertificate.certified(exact.network, data.subset([i]), epsilon: radii[i], basis: nil, parallelism: .serial))
+                #expect(radii[i] == 0 || certifiedThere[0])
+            }
+        }
+    }
+
+    /// ℓ∞ (Hölder, ‖w_r‖₁): no point certified at ε is fooled by ℓ∞ PGD with restarts at ε.
+    @Test func linfCertificatesSurviveLinfAttacks() async throws {
+        await propertyCheck(count: 8, input: Gen.uint64(), Gen.double(in: 0.005...0.2)) { seed, epsilon throws in
+            let (exact, data) = ExactRadiusTests.problem(seed)
+            let certified = try #require(IntervalCertificate.certified(exact.network, data, epsilon: epsilon, basis: nil, norm: .linf, parallelism: .serial))
+            let attack = AttackConfig(norm: .linf, steps: 30, stepSizeFactor: 0.1, start: .ball, restarts: 3, objective: .margin)
+            let robust = RobustAccuracy.robustSamples(exact.network, data, epsilon: epsilon, attack: attack, trainingLoss: LogisticLoss(),
+                                                      key: PRNGKey(seed: seed), parallelism: .serial)
+            for i in 0..<data.count where certified[i] { #expect(robust[i], "seed \(seed), point \(i): ℓ∞-certified at \(epsilon) but fooled") }
+        }
+    }
+
+    /// A class excluded at a point is never the target a targeted subspace attack reaches.
+    @Test func excludedClassesAreNeverReached() async throws {
+        await propertyCheck(count: 8, input: Gen.uint64(), Gen.double(in: 0.05...1.5)) { seed, epsilon throws in
+            let problem = SmallProblem.make(seed: seed, kind: .patchCNN)
+            let d = problem.network.inputDimension
+            let basis = HouseholderQR.randomFrame(count: max(1, d / 2), dimension: d, key: PRNGKey(seed: seed).child("basis"))
+            let data = Dataset(inputs: problem.data.inputs, labels: problem.network.predictions(problem.data.inputs, .serial))
+            let excluded = try #require(IntervalCertificate.excludedClasses(problem.network, data, epsilon: epsilon, basis: basis, parallelism: .serial))
+            var attack = AttackConfig(norm: .l2, steps: 30, stepSizeFactor: 0.1, start: .ball, objective: .margin, patchDimension: d, subspace: .nonRobust)
+            attack.subspaceBasis = basis
+            let k = problem.network.outputs
+            for shift in 1..<k {
+                let x = Attacks.pgd(problem.network, inputs: data.inputs, labels: data.labels, epsilon: epsilon, config: attack,
+                                    objective: MarginLoss(targetShift: shift), key: PRNGKey(seed: seed).child(UInt64(shift)), keep: .last, parallelism: .serial)
+                let reached = problem.network.predictions(x, .serial)
+                for i in 0..<data.count {
+                    let target = (data.labels[i] + shift) % k
+                    #expect(!(excluded[i][target] && reached[i] == target), "seed \(seed), point \(i): class \(target) excluded but reached")
+                }
+            }
         }
     }
 }

@@ -62,9 +62,17 @@ public enum RobustAccuracy {
         _ model: M, _ data: Dataset, radii: [Double], attack: AttackConfig, trainingLoss: any Loss,
         key: PRNGKey, parallelism: Parallelism = .machine
     ) -> [Point] {
+        curveAndBreaks(model, data, radii: radii, attack: attack, trainingLoss: trainingLoss, key: key, parallelism: parallelism).points
+    }
+
+    /// `curve` with each sample's break radius (`curveAndBreaks(radii:robustAt:)`).
+    public static func curveAndBreaks<M: DifferentiableModel>(
+        _ model: M, _ data: Dataset, radii: [Double], attack: AttackConfig, trainingLoss: any Loss,
+        key: PRNGKey, parallelism: Parallelism = .machine
+    ) -> (points: [Point], breaks: [Double?]) {
         let plan = AttackPlan(model, inputs: data.inputs, config: attack, parallelism: parallelism)
         let clean = plan.cleanPredictions(parallelism)
-        return curve(radii: radii) { index, radius in
+        return curveAndBreaks(radii: radii) { index, radius in
             robustSamples(plan, labels: data.labels, epsilon: radius, clean: clean, trainingLoss: trainingLoss,
                           key: key.child(UInt64(index)), parallelism: parallelism)
         }
@@ -72,14 +80,26 @@ public enum RobustAccuracy {
 
     /// The curve of any attack: `robustAt(i, radii[i])` says which samples survive at that radius.
     public static func curve(radii: [Double], robustAt: (Int, Double) -> [Bool]) -> [Point] {
+        curveAndBreaks(radii: radii, robustAt: robustAt).points
+    }
+
+    /// The curve and each sample's *break radius*: the first grid radius at which it is not robust
+    /// (nil if robust at every radius of the grid). An attack's break radius is an upper bound on
+    /// the sample's exact radius — a valid perturbation of norm ≤ ε was found — to the grid's
+    /// resolution: the exact radius lies in (previous grid radius, break radius].
+    public static func curveAndBreaks(radii: [Double], robustAt: (Int, Double) -> [Bool]) -> (points: [Point], breaks: [Double?]) {
         var stillRobust: [Bool]? = nil
-        return radii.enumerated().map { index, radius in
+        var breaks: [Double?] = []
+        let points = radii.enumerated().map { index, radius in
             let robust = robustAt(index, radius)
+            if breaks.isEmpty { breaks = [Double?](repeating: nil, count: robust.count) }
+            for (i, r) in robust.enumerated() where !r && breaks[i] == nil { breaks[i] = radius }
             stillRobust = zip(stillRobust ?? robust, robust).map { $0 && $1 }
             let n = Double(max(robust.count, 1))
             return Point(radius: radius, robustAccuracy: Double(robust.filter { $0 }.count) / n,
                          monotoneRobustAccuracy: Double(stillRobust!.filter { $0 }.count) / n)
         }
+        return (points, breaks)
     }
 
     /// The smallest radius at which the (monotone) robust accuracy is ≤ `level`, linearly

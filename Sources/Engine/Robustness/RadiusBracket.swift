@@ -1,0 +1,79 @@
+/// Per-point radii from both sides of the truth, checked against each other (Proofs/robustness.md,
+/// "Two sides"). For a point with exact radius ρ (`ExactRadius`):
+///
+///     certified radius c  ≤  ρ  ≤  an attack's break radius b
+///
+/// — a certificate proves the ball of radius c free of adversarial examples, an attack exhibits
+/// one of norm ≤ b. Either inequality reversed is a bug in the certificate, the attack or the exact
+/// solver, never a property of the network. Without an exact radius the certificate is the
+/// reference: c ≤ b.
+public enum RadiusBracket {
+    /// Which side of the truth an evaluation's numbers lie on.
+    public enum Side: String, Codable, Sendable {
+        /// The exact radius (robust accuracy exactly).
+        case exact
+        /// A lower bound on the radius (on robust accuracy).
+        case certified
+        /// An upper bound on the radius (on robust accuracy).
+        case attack
+    }
+
+    /// One evaluation's per-point radii: exact, certified, or an attack's break radius (nil where
+    /// the attack broke the point at no radius it tried).
+    public struct Evaluation: Sendable {
+        public var name: String
+        public var side: Side
+        public var radii: [Double?]
+        public init(name: String, side: Side, radii: [Double?]) {
+            self.name = name
+            self.side = side
+            self.radii = radii
+        }
+    }
+
+    /// One evaluation against the reference: each point's gap (attack: b − ρ, certificate: ρ − c;
+    /// never negative unless something is wrong), and the points where it is.
+    public struct Gap: Sendable {
+        public var name: String
+        public var reference: String
+        public var gaps: [Double?]
+        /// Points whose radius lies on the wrong side of the reference's.
+        public var violations: [Int]
+
+        public var largest: Double? { gaps.compactMap { $0 }.max() }
+        public var median: Double? {
+            let g = gaps.compactMap { $0 }.sorted()
+            return g.isEmpty ? nil : g.count % 2 == 1 ? g[g.count / 2] : (g[g.count / 2 - 1] + g[g.count / 2]) / 2
+        }
+    }
+
+    /// An attack's perturbation is projected onto the ball in Double: its norm may exceed ε by a few
+    /// ulps, so a break radius counts as below the truth only beyond this relative tolerance.
+    public static let attackTolerance = 1e-9
+
+    /// Every evaluation against the reference — the exact one if any, else the first certified one
+    /// (for attacks only). Empty when there is no reference.
+    public static func gaps(_ evaluations: [Evaluation]) -> [Gap] {
+        guard let reference = evaluations.first(where: { $0.side == .exact }) ?? evaluations.first(where: { $0.side == .certified }) else { return [] }
+        return evaluations.compactMap { e -> Gap? in
+            guard e.name != reference.name, e.side != reference.side else { return nil }
+            precondition(e.radii.count == reference.radii.count, "one radius per point")
+            var gaps: [Double?] = [], violations: [Int] = []
+            for (i, (own, truth)) in zip(e.radii, reference.radii).enumerated() {
+                guard let truth else { gaps.append(nil); continue }  // a reference is never nil; tolerate it
+                switch e.side {
+                case .attack:
+                    guard let b = own else { gaps.append(nil); continue }
+                    gaps.append(b - truth)
+                    if b < truth * (1 - attackTolerance) { violations.append(i) }
+                case .certified:
+                    let c = own ?? 0
+                    gaps.append(truth - c)
+                    if c > truth { violations.append(i) }
+                case .exact: gaps.append(nil)
+                }
+            }
+            return Gap(name: e.name, reference: reference.name, gaps: gaps, violations: violations)
+        }
+    }
+}
