@@ -43,6 +43,8 @@ public struct Report: Codable, Sendable {
         public var source: String
         public var statement: String
         public var counterfactual: String
+        /// The side of each robustness number and what it decides (nil for a claim with none).
+        public var robustness: [RobustnessEvidence]?
         public var result: ClaimResult
     }
 
@@ -72,7 +74,8 @@ public struct Report: Codable, Sendable {
         self.environment = environment
         self.claims = claims.map { claim, result in
             Entry(id: claim.id, paper: claim.paper.rawValue, source: claim.source, statement: claim.statement,
-                  counterfactual: claim.counterfactual, result: result)
+                  counterfactual: claim.counterfactual,
+                  robustness: claim.robustnessEvidence.isEmpty ? nil : claim.robustnessEvidence, result: result)
         }
     }
 

@@ -34,6 +34,11 @@ public enum ReportFormats {
                 }
                 lines.append("")
             }
+            if let evidence = entry.robustness {
+                lines += ["", "Robustness numbers (Proofs/robustness.md, \"Two sides\"):", "", "| quantity | side | decides | how |", "|---|---|---|---|"]
+                for e in evidence { lines.append("| `\(cell(e.quantity))` | \(e.side.rawValue) | \(e.decides.rawValue) | \(cell(e.how)) |") }
+                lines.append("")
+            }
             if let p = r.proportion {
                 lines.append(String(format: "- Satisfying fraction %d/%d, Wilson 95%% interval [%.3f, %.3f]", p.successes, p.trials, p.lower, p.upper))
             }

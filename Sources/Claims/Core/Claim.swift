@@ -80,7 +80,15 @@ public protocol Claim: Sendable {
     /// hypothesis leaves that row out of its own ledger (and says so on the Proofs page).
     func ledger(_ run: ClaimRun) throws -> Ledger
 
+    /// The side of each robustness number the claim reports and what it decides
+    /// (`RobustnessEvidence`; Proofs/robustness.md, "Two sides"). Empty for a claim with none.
+    var robustnessEvidence: [RobustnessEvidence] { get }
+
     /// Runs the check (or its counterfactual) and decides it. Throws only on a bug or bad input;
     /// a violated predicate is a `fails` verdict with a counterexample, never an error.
     func check(_ run: ClaimRun) throws -> ClaimResult
+}
+
+extension Claim {
+    public var robustnessEvidence: [RobustnessEvidence] { [] }
 }
