@@ -79,18 +79,10 @@ public struct AdversarialTrainingClaim: Claim {
         }
         // Robustness is decided on certified numbers; where that is not `holds`, the attack numbers
         // decide whether the claim is refuted (Proofs page, "Decided on certified numbers").
-        guard run.variant == .claim, result.verdict != .holds, result.verdict != .outOfRegime else { return result }
-        let onAttacks = result.trials.map { t in
-            Trial(seed: t.seed, satisfied: Self.satisfies(robustTrain: t.values["robustTrainAccuracy"]!, clean: t.values["testAccuracy"]!,
-                                                          robustTest: t.values["robustTestAccuracyNRF"]!, erased: t.values["robustTestAccuracyErased"]!,
-                                                          ratio: t.values["minRobustOverNonRobust"]!),
-                  values: t.values, config: t.config)
-        }
-        let attackVerdict = Bound.level.fractionDecision.decide(onAttacks).verdict
-        let uncertified = zip(onAttacks, result.trials).filter { $0.satisfied && !$1.satisfied }.count
-        if uncertified > 0 && attackVerdict != .fails {
-            result.verdict = .inconclusive
-            result.summary += "; on attack numbers \(onAttacks.filter(\.satisfied).count)/\(onAttacks.count) (\(attackVerdict.rawValue)): \(uncertified) seed(s) robust on the attack side, not certified"
+        result.bracketByAttackNumbers(run, decision: Bound.level.fractionDecision) { t in
+            Self.satisfies(robustTrain: t.values["robustTrainAccuracy"]!, clean: t.values["testAccuracy"]!,
+                           robustTest: t.values["robustTestAccuracyNRF"]!, erased: t.values["robustTestAccuracyErased"]!,
+                           ratio: t.values["minRobustOverNonRobust"]!)
         }
         return result
     }

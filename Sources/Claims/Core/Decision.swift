@@ -82,11 +82,18 @@ extension Claim {
                                    seconds: seconds())
             }
         }
-        let (verdict, proportion, counterexample) = decision.decide(trials)
+        var (verdict, proportion, counterexample) = decision.decide(trials)
         let held = trials.filter(\.satisfied).count
-        let summary = "\(held)/\(trials.count) trials satisfy the predicate" + (proportion.map {
+        var summary = "\(held)/\(trials.count) trials satisfy the predicate" + (proportion.map {
             String(format: " (Wilson 95%%: [%.3f, %.3f])", $0.lower, $0.upper)
         } ?? "")
+        // A robustness number on the wrong side (an attack's for a "robust" conjunct) cannot prove
+        // the claim: `holds` on it is only `inconclusive` (Proofs/robustness.md, "Two sides").
+        let undecisive = robustnessEvidence.filter { !$0.isDecisive }
+        if run.variant == .claim, verdict == .holds, !undecisive.isEmpty {
+            verdict = .inconclusive
+            summary += "; inconclusive: " + RobustnessEvidence.violations(undecisive).joined(separator: "; ")
+        }
         return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run), summary: summary,
                            trials: trials, proportion: proportion, counterexample: counterexample, ledger: ledger, seconds: seconds())
     }

@@ -52,3 +52,21 @@ public struct RobustnessEvidence: Codable, Equatable, Sendable {
         }
     }
 }
+
+extension ClaimResult {
+    /// A result decided on certified numbers (the "robust" side), bracketed by the same predicate
+    /// on attack numbers (Proofs/robustness.md, "Two sides"): where the certified verdict is not
+    /// `holds` but some seed satisfies the predicate on the attack side, the truth lies in between —
+    /// the verdict becomes `inconclusive` unless the attack numbers themselves refute the claim
+    /// (`fails` stands). Only for the claim, never its counterfactual.
+    public mutating func bracketByAttackNumbers(_ run: ClaimRun, decision: Decision, satisfiedOnAttacks: (Trial) -> Bool) {
+        guard run.variant == .claim, verdict != .holds, verdict != .outOfRegime else { return }
+        let onAttacks = trials.map { Trial(seed: $0.seed, satisfied: satisfiedOnAttacks($0), values: $0.values, config: $0.config) }
+        let attackVerdict = decision.decide(onAttacks).verdict
+        let uncertified = zip(onAttacks, trials).filter { $0.satisfied && !$1.satisfied }.count
+        guard uncertified > 0, attackVerdict != .fails else { return }
+        verdict = .inconclusive
+        summary += "; on attack numbers \(onAttacks.filter(\.satisfied).count)/\(onAttacks.count) (\(attackVerdict.rawValue)): "
+            + "\(uncertified) seed(s) satisfy the predicate on the attack side, not on certified numbers"
+    }
+}
