@@ -2,7 +2,7 @@
 //
 //     swift run -c release engine-benchmarks [repetitions [section …]]
 //
-// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling, gradient-check.
+// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling, gradient-check, robustness.
 //
 // For each product shape the Swift kernel and numpy's matmul (Benchmarks/reference/matmul_numpy.py,
 // run as a subprocess between Swift rounds) are timed on the same shapes; the best time of each is
@@ -290,6 +290,56 @@ if section("gradient-check") {
         print("| | \(samples) | \(coordinates.count) | \(String(format: "%.2f s", t)) | \(String(format: "%.3f s", t / 5)) | \(String(format: "%.2f ms", t / 5 / Double(samples) * 1e3)) | \(String(format: "%.1e", result.relativeError)) |")
     }
     print("(a full check — every coordinate on all 1000 samples — would take about 30730 × 1000 × the per-coordinate-and-sample time)")
+}
+
+// MARK: exact radii and certificates (issue 17)
+
+if section("robustness") {
+    /// fa-paper's binary and cluster nets: the exact ℓ2 radius of each of the 1000 test points
+    /// (branch and bound, the winning region verified in rationals), on 1 and 2 threads.
+    print("\n| exact radii, 1000 test points | threads | best of 3 | verified | regions solved (median, max) | exact critical radius (0.05) |")
+    print("|---|---|---|---|---|---|")
+    for config in [Presets.faPaper, Presets.faPaperCluster] {
+        let run = try ExperimentRun.run(config, parallelism: parallelism)
+        for threads in [1, 2] {
+            var radii: [ExactRadius.PointRadius] = []
+            let t = best(3) { radii = try! ExactRadius.radii(run.final, run.test, parallelism: Parallelism(threads: threads)) }
+            let regions = radii.map(\.regionsSolved).sorted()
+            let curve = ExactRadius.curve(radii, radii: stride(from: 0.0, through: 46, by: 0.25).map { $0 })
+            print("| \(config.preset) (m = \(run.final.neurons)) | \(threads) | \(String(format: "%.3f s", t)) | \(radii.filter(\.verified).count)/\(radii.count) | "
+                  + "\(regions[regions.count / 2]), \(regions.last!) | \(RobustAccuracy.criticalRadius(curve, level: 0.05).map { String(format: "%.2f", $0) } ?? "—") |")
+        }
+    }
+    /// Cost against m: binary nets with m = 4 … 24 neurons trained on fa-paper's data (the same
+    /// 100 GD steps), exact radii of 200 test points on 2 threads.
+    print("\n| binary net on fa-paper's data | neurons m | exact radii of 200 points (2 threads) | per point | regions solved (median, max) |")
+    print("|---|---|---|---|---|")
+    for m in [4, 8, 12, 16, 20, 24] {
+        var config = Presets.faPaper
+        config.network.neuronsPerHead = m / 2
+        config.optimizer.probeEvery = config.optimizer.steps
+        let run = try ExperimentRun.run(config, parallelism: parallelism)
+        let points = run.test.subset(Array(0..<200))
+        var radii: [ExactRadius.PointRadius] = []
+        let t = best(2) { radii = try! ExactRadius.radii(run.final, points, parallelism: Parallelism(threads: 2)) }
+        let regions = radii.map(\.regionsSolved).sorted()
+        print("| | \(m) | \(String(format: "%.3f s", t)) | \(String(format: "%.2f ms", t / 200 * 1e3)) | \(regions[regions.count / 2]), \(regions.last!) |")
+    }
+    /// at-phase's adversarially trained net: interval certificates of 200 test points within
+    /// span{v} at ε = 0.75 per patch, and their certified radii by bisection, on 2 threads.
+    var config = Presets.atPhase
+    config.optimizer.probeEvery = config.optimizer.steps
+    config.robustness = .none
+    let run = try ExperimentRun.run(config, parallelism: parallelism)
+    let points = run.test.subset(Array(0..<min(200, run.test.count)))
+    let v = run.data.probeFeatures.first { $0.name == "nonRobustCorrelation" }!.features
+    var certified: [Bool] = [], radii: [Double] = []
+    let tCertified = best(5) { certified = IntervalCertificate.certified(run.final, points, epsilon: 0.75, basis: v, parallelism: Parallelism(threads: 2))! }
+    let tRadii = best(3) { radii = IntervalCertificate.certifiedRadii(run.final, points, basis: v, parallelism: Parallelism(threads: 2))! }
+    let sortedRadii = radii.sorted()
+    print("\nat-phase (adversarially trained, \(points.count) test points, ε = 0.75 per patch within span{v}, 2 threads): "
+          + "certificates \(String(format: "%.1f ms", tCertified * 1e3)) (\(certified.filter { $0 }.count) certified), "
+          + "certified radii by bisection \(String(format: "%.1f ms", tRadii * 1e3)) (median \(String(format: "%.3f", sortedRadii[sortedRadii.count / 2])))")
 }
 
 // MARK: the targets of issues 3 and 8 in one table

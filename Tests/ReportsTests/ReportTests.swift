@@ -30,6 +30,14 @@ struct ReportTests {
         return parser.parse() && checker.error == nil
     }
 
+    /// The Markdown and JSON reports carry each claim's robustness sides (Proofs/robustness.md, "Two sides").
+    @Test func reportsCarryTheRobustnessSides() throws {
+        let report = try Self.report(threads: 1, ids: ["FA.paperReproduction"])
+        let markdown = ReportFormats.markdown(report)
+        #expect(markdown.contains("| `criticalRadius.binary.exact` | exact | comparison |"))
+        #expect(try ReportFormats.json(report).contains("\"side\" : \"exact\""))
+    }
+
     /// report.json is byte-identical on 1 and 3 threads once the timing fields are set equal.
     @Test func reportJSONDoesNotDependOnThreads() throws {
         func normalised(_ threads: Int) throws -> String {

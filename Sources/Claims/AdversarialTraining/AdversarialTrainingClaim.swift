@@ -36,6 +36,15 @@ public struct AdversarialTrainingClaim: Claim {
     static let evaluation = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .targetedMargin,
                                          subspace: .nonRobust)
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("robustTrainAccuracyCertified", .certified, decides: .robust, how: "interval certificates, ε per patch within span{v}"),
+         RobustnessEvidence("robustTestAccuracyCertified", .certified, decides: .robust, how: "interval certificates, ε per patch within span{v}"),
+         RobustnessEvidence("robustTrainAccuracy", .attack, decides: .broken, how: "NRF-PGD; refutes in the attack-number fallback"),
+         RobustnessEvidence("robustTestAccuracyNRF", .attack, decides: .broken, how: "NRF-PGD; refutes in the attack-number fallback"),
+         RobustnessEvidence("robustTestAccuracyErased", .exact, decides: .robust, how: "the fixed perturbation −β·v_y on every non-robust patch, evaluated exactly"),
+         RobustnessEvidence("robustTestAccuracyFullSpace", .attack, decides: .nothing, how: "PGD in the whole patch space, reported")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let config = PhaseSetting.config(run.scale, seed: seed)  // in regime: the ledger checked it (seed-independent)

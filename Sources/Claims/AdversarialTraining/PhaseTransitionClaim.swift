@@ -133,6 +133,13 @@ public struct PhaseTransitionClaim: Claim {
         ("nonRobustPatches=47", { $0.data = PhaseSetting.patchData($0) { $0.patches = 48; $0.nonRobustPatches = 47 } }),
     ]
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("classesWithPhaseI", .attack, decides: .broken, how: "class robust accuracy ≤ 0.1 under the training attack (NRF-PGD) during Phase I"),
+         RobustnessEvidence("classesWithPhaseII", .attack, decides: .robust, how: "class robust accuracy ≥ 0.9 under the training attack at T: not certified, so `holds` is capped at inconclusive"),
+         RobustnessEvidence("classesEndingRobust", .attack, decides: .robust, how: "class robust accuracy ≥ 0.9 under the training attack at T"),
+         RobustnessEvidence("finalRobustTestAccuracy", .attack, decides: .nothing, how: "the training attack at T, reported")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var first: (adversarial: ExperimentRun, standard: ExperimentRun)? = nil
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in

@@ -83,6 +83,11 @@ public struct StandardTrainingClaim: Claim {
         return try measure(try ExperimentRun.run(config, parallelism: parallelism), data: data, parallelism: parallelism)
     }
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("robustAccuracyPGD", .attack, decides: .broken, how: "per-patch ℓ2 PGD at ε = β"),
+         RobustnessEvidence("robustAccuracyErased", .exact, decides: .broken, how: "the fixed perturbation −β·v_y on every non-robust patch, evaluated exactly")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var result = try trials(run, seeds: [.smoke: 4, .standard: 12, .paper: 20], decision: Bound.level.fractionDecision) { seed in
             let config = Self.config(run.scale, seed: seed)

@@ -39,6 +39,10 @@ public struct MemorizationNetworkClaim: Claim {
         }
     }
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("uncertifiedPoints", .certified, decides: .robust, how: "exact certificate at δ = 0.99ε, in rationals")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         try trials(run, seeds: [.smoke: 4, .standard: 10, .paper: 20], decision: .everyTrial) { seed in
             let s = try SeparatedInstance(Self.config(run.scale), claim: id, seed: seed)

@@ -93,6 +93,13 @@ public struct FeatureDecouplingClaim: Claim {
         return (binaryAttack, derivedAttack, binary.test.count, false, binaryAttack, derivedAttack)
     }
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("criticalRadiusBinary", .exact, decides: .comparison, how: "exact ℓ2 radii (ExactRadius, verified in rationals)"),
+         RobustnessEvidence("criticalRadiusDerived", .exact, decides: .comparison, how: "exact ℓ2 radii (ExactRadius, verified in rationals)"),
+         RobustnessEvidence("criticalRadiusBinaryAttack", .attack, decides: .nothing, how: "strong PGD, reported beside"),
+         RobustnessEvidence("criticalRadiusDerivedAttack", .attack, decides: .nothing, how: "strong PGD, reported beside")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let s = Self.sizes(run.scale)
         var dominance: [Double] = []

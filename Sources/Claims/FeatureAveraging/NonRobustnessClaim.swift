@@ -64,6 +64,12 @@ public struct NonRobustnessClaim: Claim {
         }
     }
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("certifiedRobustAccuracy", .exact, decides: .broken, how: "robust accuracy of f_FA under the averaged-feature perturbation, each flip decided in rationals"),
+         RobustnessEvidence("fit.medianFlipRadiusVersus*", .exact, decides: .comparison, how: "flip radius along the averaged-feature ray: exact for the theorem's perturbation (piecewise-linear root)"),
+         RobustnessEvidence("fit.medianExactRadiusVersus*", .exact, decides: .nothing, how: "exact ℓ2 radii of the same nets (ExactRadius), reported beside")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let sizes = Self.sizes(run.scale)
         let clock = ContinuousClock(), start = clock.now
@@ -97,7 +103,7 @@ public struct NonRobustnessClaim: Claim {
         }
         guard run.variant == .claim else { return result }
         // Part A: median flip radii of GD-trained nets against d and against k.
-        var medians: [String: [Double]] = [:], critical: [String: [Double]] = [:]
+        var medians: [String: [Double]] = [:], critical: [String: [Double]] = [:], exactMedians: [String: [Double]] = [:]
         for (name, settings) in [("d", sizes.dimensions.map { (dim: $0, k: sizes.fixedK) }), ("k", sizes.clusterCounts.map { (dim: sizes.fixedD, k: $0) })] {
             for (dim, kk) in settings {
                 let setting = Self.partASetting(dim: dim, k: kk)
@@ -105,11 +111,16 @@ public struct NonRobustnessClaim: Claim {
                 let radii = Self.flipRadii(experiment.final, experiment.test, features: experiment.data.clusterFeatures!, positiveClusters: kk / 2).sorted()
                 medians[name, default: []].append(radii[radii.count / 2])
                 critical[name, default: []].append(radii[radii.count - 1 - radii.count / 20])
+                // Beside the ray: the exact ℓ2 radii of the same net (reported, not deciding).
+                let exact = try ExactRadius.radii(experiment.final, experiment.test, parallelism: run.parallelism).map(\.radius).sorted()
+                exactMedians[name, default: []].append(exact[exact.count / 2])
             }
         }
         result.summary = "B: " + result.summary + "; A"
         result.addScalingCheck("medianFlipRadiusVersusD", x: ("d", sizes.dimensions.map(Double.init)), y: ("median flip radius", medians["d"]!), band: PredicateConstant.range(Bound.dBand))
         result.addScalingCheck("medianFlipRadiusVersusK", x: ("k", sizes.clusterCounts.map(Double.init)), y: ("median flip radius", medians["k"]!), band: PredicateConstant.range(Bound.kBand))
+        _ = result.recordFit("medianExactRadiusVersusD", x: ("d", sizes.dimensions.map(Double.init)), y: ("median exact ℓ2 radius", exactMedians["d"]!))
+        _ = result.recordFit("medianExactRadiusVersusK", x: ("k", sizes.clusterCounts.map(Double.init)), y: ("median exact ℓ2 radius", exactMedians["k"]!))
         result.series["criticalRadiusOverD"] = critical["d"]!
         result.series["criticalRadiusOverK"] = critical["k"]!
         result.seconds = (clock.now - start).inSeconds

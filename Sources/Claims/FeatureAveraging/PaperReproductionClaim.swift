@@ -58,6 +58,13 @@ public struct PaperReproductionClaim: Claim {
         return (binary, cluster, stride(from: 0.0, through: top, by: step).map { $0 })
     }
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("criticalRadius.binary.exact", .exact, decides: .comparison, how: "exact ℓ2 radii (ExactRadius, verified in rationals)"),
+         RobustnessEvidence("criticalRadius.cluster.exact", .exact, decides: .comparison, how: "exact ℓ2 radii (ExactRadius, verified in rationals)"),
+         RobustnessEvidence("criticalRadius.*.official", .attack, decides: .nothing, how: "the official protocol's PGD, reported beside"),
+         RobustnessEvidence("criticalRadius.*.strong", .attack, decides: .nothing, how: "strong PGD with the averaged-feature attack, reported beside")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let (binaryConfig, clusterConfig, radii) = Self.configs(run.scale)
         guard case let .multiCluster(data) = binaryConfig.data else { preconditionFailure() }

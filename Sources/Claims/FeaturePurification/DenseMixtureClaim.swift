@@ -22,6 +22,10 @@ public struct DenseMixtureClaim: Claim {
     public func ledger(_ run: ClaimRun) throws -> Ledger { try PurificationSetting.ledger(run.scale) }
     public var constants: [PredicateConstant] { [Bound.accuracy, Bound.mass, Bound.robust, Bound.level, PurificationSetting.radius, Bound.pure] }
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("robustTestAccuracy", .attack, decides: .broken, how: "the dense attack and 10-step PGD at ε = 0.3")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let (clean, data) = try PurificationSetting.clean(run.scale, seed: seed, parallelism: run.parallelism)

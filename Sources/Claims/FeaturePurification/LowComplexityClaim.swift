@@ -78,6 +78,16 @@ public struct LowComplexityClaim: Claim {
         return (theta, net.biases[0] - net.biases[1])
     }
 
+    public var robustnessEvidence: [RobustnessEvidence] {
+        [RobustnessEvidence("linear.*", .exact, decides: .broken, how: "a linear classifier's exact robust accuracy: y(⟨θ, x⟩ + c) ≥ ε‖θ‖"),
+         RobustnessEvidence("bestLinearRobustTestAccuracy", .exact, decides: .broken, how: "the best of the linear classifiers, exact"),
+         RobustnessEvidence("quadratic.*", .attack, decides: .broken, how: "dense attack and strong PGD"),
+         RobustnessEvidence("bestQuadraticRobustTestAccuracy", .attack, decides: .broken, how: "dense attack and strong PGD"),
+         RobustnessEvidence("ntk.*", .attack, decides: .broken, how: "dense attack and strong PGD"),
+         RobustnessEvidence("bestNTKRobustTestAccuracy", .attack, decides: .broken, how: "dense attack and strong PGD"),
+         RobustnessEvidence("teacherRobustTestAccuracy", .exact, decides: .nothing, how: "the dense teacher direction's exact robust accuracy, reported")]
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let (clean, data) = try PurificationSetting.clean(run.scale, seed: seed, parallelism: run.parallelism)
