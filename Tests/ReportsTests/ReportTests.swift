@@ -60,7 +60,7 @@ struct ReportTests {
             svgs.append(String(rest[start.lowerBound..<end.upperBound]))
             rest = rest[end.upperBound...]
         }
-        #expect(svgs.count == 5, "2 scaling fits (FA.nonRobustness) + curves + 2 heatmaps (FA.paperReproduction)")
+        #expect(svgs.count == 7, "4 scaling fits (FA.nonRobustness: ray flips, and exact radii beside) + curves + 2 heatmaps (FA.paperReproduction)")
         for svg in svgs { #expect(Self.wellFormed(svg)) }
         #expect(html.contains("√(d/k)") && html.contains("√(d/2)"))
         #expect(Self.wellFormed(ReportFormats.junit(report)))

@@ -61,8 +61,10 @@ public struct PaperReproductionClaim: Claim {
     public var robustnessEvidence: [RobustnessEvidence] {
         [RobustnessEvidence("criticalRadius.binary.exact", .exact, decides: .comparison, how: "exact ℓ2 radii (ExactRadius, verified in rationals)"),
          RobustnessEvidence("criticalRadius.cluster.exact", .exact, decides: .comparison, how: "exact ℓ2 radii (ExactRadius, verified in rationals)"),
-         RobustnessEvidence("criticalRadius.*.official", .attack, decides: .nothing, how: "the official protocol's PGD, reported beside"),
-         RobustnessEvidence("criticalRadius.*.strong", .attack, decides: .nothing, how: "strong PGD with the averaged-feature attack, reported beside")]
+         RobustnessEvidence("criticalRadius.binary.official", .attack, decides: .nothing, how: "the official protocol's PGD, reported beside"),
+         RobustnessEvidence("criticalRadius.cluster.official", .attack, decides: .nothing, how: "the official protocol's PGD, reported beside"),
+         RobustnessEvidence("criticalRadius.binary.strong", .attack, decides: .nothing, how: "strong PGD and the averaged-feature attack, reported beside"),
+         RobustnessEvidence("criticalRadius.cluster.strong", .attack, decides: .nothing, how: "strong PGD and the averaged-feature attack, reported beside")]
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {

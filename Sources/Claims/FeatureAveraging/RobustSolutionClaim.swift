@@ -42,6 +42,7 @@ public struct RobustSolutionClaim: Claim {
         [RobustnessEvidence("certifiedFraction", .certified, decides: .robust, how: "exact certificate of f_robust at √d/4, in rationals"),
          RobustnessEvidence("medianExactRadius", .exact, decides: .comparison, how: "f_robust's exact ℓ2 radius (ExactRadius, verified in rationals)"),
          RobustnessEvidence("medianTrainedFlipRadius", .exact, decides: .comparison, how: "flip radius along the averaged-feature ray: exact for the theorem's perturbation"),
+         RobustnessEvidence("fit.robustOverAveragedRadiusVersusK*", .exact, decides: .comparison, how: "the fit of the exact ratio's medians in k"),
          RobustnessEvidence("medianCertifiedRadius", .certified, decides: .nothing, how: "the certificate's radius, reported beside")]
     }
 
