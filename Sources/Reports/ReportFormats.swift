@@ -36,7 +36,7 @@ public enum ReportFormats {
             }
             if let evidence = entry.robustness {
                 lines += ["", "Robustness numbers (Proofs/robustness.md, \"Two sides\"):", "", "| quantity | side | decides | how |", "|---|---|---|---|"]
-                for e in evidence { lines.append("| `\(cell(e.quantity))` | \(e.side.rawValue) | \(e.decides.rawValue) | \(cell(e.how)) |") }
+                for e in evidence { lines.append("| \(cell(e.quantity)) | \(e.side.rawValue) | \(e.decides.rawValue) | \(cell(e.how)) |") }
                 lines.append("")
             }
             if let p = r.proportion {

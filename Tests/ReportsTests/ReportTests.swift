@@ -34,7 +34,7 @@ struct ReportTests {
     @Test func reportsCarryTheRobustnessSides() throws {
         let report = try Self.report(threads: 1, ids: ["FA.paperReproduction"])
         let markdown = ReportFormats.markdown(report)
-        #expect(markdown.contains("| `criticalRadius.binary.exact` | exact | comparison |"))
+        #expect(markdown.contains("| criticalRadius.binary.exact | exact | comparison |"))
         #expect(try ReportFormats.json(report).contains("\"side\" : \"exact\""))
     }
 
