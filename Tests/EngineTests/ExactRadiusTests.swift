@@ -122,6 +122,46 @@ struct ExactRadiusTests {
         }
     }
 
+    /// Pruning changes the cost, never the radius: on random binary nets with m up to 12 neurons and
+    /// k-class nets, `relaxation`, `flippedHyperplanes` and no pruning give the same radius (relative
+    /// 10⁻⁹), and the relaxation solves no more regions than the hyperplane bound. The comparison
+    /// has power: the own region's distance alone — a search that prunes every flipped subtree —
+    /// differs from it on some of these points.
+    @Test func pruningChangesTheCostNotTheRadius() async throws {
+        var ownRegionDiffers = 0, solved: [ExactRadius.Pruning: Int] = [:]
+        for seed: UInt64 in 1...8 {
+            var s = PRNGKey(seed: seed).stream
+            let h = 3 + Int(s.next() % 4), d = 2 * h + 3, n = 8
+            let net = TwoLayerNetwork.initialized(inputDimension: d, head: .binary(neuronsPerSign: h, scale: 1 / Double(h)), weightStd: 1,
+                                                  biasStd: 0.5, activation: .relu, key: PRNGKey(seed: seed).child("net"))
+            let x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in s.gaussian() })
+            let exact = try ExactRadius(net)
+            for i in 0..<n {
+                let point = x.row(i), y = net.predictions(Matrix(rows: 1, columns: d, storage: point), .serial)[0]
+                let radii = try ExactRadius.Pruning.allCases.map { pruning in
+                    let r = try exact.radius(of: point, label: y, pruning: pruning)
+                    solved[pruning, default: 0] += r.regionsSolved
+                    return r
+                }
+                for r in radii.dropFirst() {
+                    #expect(abs(r.radius - radii[0].radius) <= 1e-9 * radii[0].radius, "seed \(seed), point \(i): \(r.radius) against \(radii[0].radius)")
+                }
+                let z = (0..<net.neurons).map { r in zip(net.weights.row(r), point).reduce(net.biases[r]) { $0 + $1.0 * $1.1 } }
+                let own = z.map { $0 > 0 }
+                let ownDistance = LeastDistance.solve(normals: exact.normals(own, y: Double(y)), bounds: exact.bounds(own, z, y: Double(y)))?.norm ?? .infinity
+                if abs(ownDistance - radii[0].radius) > 1e-6 * radii[0].radius { ownRegionDiffers += 1 }
+            }
+        }
+        #expect(solved[.relaxation]! <= solved[.flippedHyperplanes]! && solved[.flippedHyperplanes]! < solved[.none]!)
+        #expect(ownRegionDiffers > 0)
+        for seed: UInt64 in 1...4 {
+            let (net, data) = Self.multiclassProblem(seed)
+            let unpruned = try ExactRadius.radii(net, data, pruning: .none, parallelism: .serial)
+            let pruned = try ExactRadius.radii(net, data, parallelism: .serial)
+            for (a, b) in zip(unpruned, pruned) { #expect(abs(a.radius - b.radius) <= 1e-9 * a.radius, "seed \(seed): \(b.radius) against \(a.radius)") }
+        }
+    }
+
     /// The counterfactual of the property above: radii planted 5% too large are caught — the attack
     /// fools points within them (so the check could fail).
     @Test func aPlantedOverestimateIsCaught() throws {

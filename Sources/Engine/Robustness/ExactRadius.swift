@@ -14,9 +14,14 @@ import Exact
 /// of {y·f ≤ 0} inside that region is a least-distance program whose constraint normals — the w_r
 /// and Σ_{r∈S} a_r w_r — all lie in span{w_r}; in the isometric coordinates w_r ↦ L_r (M = W·Wᵀ =
 /// L·Lᵀ, Cholesky) it has m unknowns and m + 1 constraints (`LeastDistance`). Regions are enumerated
-/// depth first over neurons sorted by the distance |⟨w_r, x⟩ + b_r|/‖w_r‖ to their hyperplane; a
-/// subtree whose flipped neurons already cost at least the best radius found is pruned (every point
-/// of such a region lies beyond each flipped neuron's hyperplane).
+/// depth first over neurons sorted by the distance |⟨w_r, x⟩ + b_r|/‖w_r‖ to their hyperplane, and
+/// a subtree is pruned by one of two sound lower bounds on the distance to any fooling point in it
+/// (`Pruning`): the farthest flipped neuron's hyperplane (every point of the subtree's regions lies
+/// beyond it), and the `relaxation` — the least-distance program over the fixed neurons' sign
+/// constraints and a linear under-estimate of y·f valid in the ball of the best radius B found so
+/// far (free neurons' ReLU bounded on [z_r − B‖w_r‖, z_r + B‖w_r‖] from below by 0 or z, from above
+/// by the chord, as in CROWN): every fooling point of the subtree within B lies in that polyhedron,
+/// so a polyhedron farther than B holds none.
 ///
 /// What is exact: the winning region's program is re-solved in rationals — the Gram matrix of the
 /// Double weights and the pre-activations ⟨w_r, x⟩ + b_r are formed exactly (`exactDot`), the
@@ -83,8 +88,24 @@ public struct ExactRadius: Sendable {
         self.gram = gram
     }
 
-    /// ρ(x, y) for the input `x` with label `y` ∈ {−1, +1}; 0 when x is misclassified.
-    public func radius(of x: [Double], label y: Int) throws -> PointRadius {
+    /// How subtrees of activation patterns are pruned; every choice gives the same radius (up to the
+    /// float tolerance of the region choice), at a different cost (Benchmarks: cost against m).
+    public enum Pruning: Sendable, CaseIterable {
+        /// Every region's program is solved.
+        case none
+        /// A subtree is skipped when a flipped neuron's hyperplane is at least the best radius away.
+        case flippedHyperplanes
+        /// As `flippedHyperplanes`, and a subtree is skipped when its linear relaxation is farther
+        /// than the best radius.
+        case relaxation
+    }
+
+    /// ρ(x, y) for the input `x` with label `y` ∈ {−1, +1}; 0 when x is misclassified. With a finite
+    /// `upperBound` (a radius known to be reached, e.g. another class's or an attack's) the search
+    /// only looks for fooling points nearer than it, and a point with none returns radius ∞
+    /// (`regionsSolved` counted, nothing verified).
+    public func radius(of x: [Double], label y: Int, upperBound: Double = .infinity,
+                       pruning: Pruning = .relaxation) throws -> PointRadius {
         let m = network.weights.rows
         let a = network.head.coefficient
         let z = (0..<m).map { r in zip(network.weights.row(r), x).reduce(network.biases[r]) { $0 + $1.0 * $1.1 } }
@@ -96,10 +117,14 @@ public struct ExactRadius: Sendable {
         }
         let order = (0..<m).sorted { abs(z[$0]) / norms[$0] < abs(z[$1]) / norms[$1] }
         var candidates: [(distance: Double, pattern: [Bool], multipliers: [Double])] = []  // multipliers of the m + 1 constraints
-        var best = Double.infinity, solved = 0
+        var best = upperBound, solved = 0
         var pattern = active
         func descend(_ depth: Int, _ cost: Double) {
-            guard cost < best * (1 + 1e-9) else { return }
+            guard pruning == .none || cost < best * (1 + 1e-9) else { return }
+            if depth > 0 && depth < m && pruning == .relaxation && best.isFinite
+                && relaxedDistance(pattern, fixed: order[..<depth], free: order[depth...], z, y: label, within: best) > best * (1 + 1e-6) {
+                return
+            }
             if depth == m {
                 let g = normals(pattern, y: label)
                 // For y = −1 the fooling set {f > 0} is open: a region where f ≡ 0 holds none of it.
@@ -120,6 +145,7 @@ public struct ExactRadius: Sendable {
             pattern[r].toggle()
         }
         descend(0, 0)
+        if upperBound.isFinite { candidates.removeAll { !($0.distance < upperBound) } }
         let near = candidates.filter { $0.distance <= best * (1 + 1e-9) }.sorted { $0.distance < $1.distance }
         guard let first = near.first else {
             return PointRadius(radius: .infinity, squaredRadius: nil, pattern: active, regionsSolved: solved, attained: y > 0)
@@ -138,6 +164,49 @@ public struct ExactRadius: Sendable {
         }
         return PointRadius(radius: Double(verified.value).squareRoot(), squaredRadius: verified.value, pattern: verified.pattern,
                            regionsSolved: solved, attained: y > 0, perturbation: delta)
+    }
+
+    /// A lower bound on the distance from x to the fooling points within `radius` whose pattern
+    /// agrees with `pattern` on the `fixed` neurons (∞ when there are none): the least-distance
+    /// program of the fixed neurons' sign constraints and the relaxed decision
+    ///
+    ///     Σ_{r fixed active} c_r·z_r(δ) + Σ_{r free} ℓ_r(z_r(δ)) ≤ 0,   c_r = y·a_r,
+    ///
+    /// where ℓ_r under-estimates c_r·ReLU on z_r(δ) ∈ [l, u] = [z_r − radius·‖w_r‖, z_r + radius·‖w_r‖]:
+    /// exact where the interval has one sign; for c_r ≥ 0 the line c_r·α·z (α = 1 where u ≥ −l, else
+    /// 0), for c_r < 0 c_r times the chord u·(z − l)/(u − l) of ReLU from above. Every fooling point of
+    /// those regions within `radius` satisfies these constraints. Rounding: the bound is a
+    /// floating-point least-distance value, so callers prune only when it clears `radius` by a margin.
+    func relaxedDistance(_ pattern: [Bool], fixed: ArraySlice<Int>, free: ArraySlice<Int>, _ z: [Double],
+                         y: Double, within radius: Double) -> Double {
+        let m = embedding.count, a = network.head.coefficient
+        var g: [[Double]] = [], h: [Double] = []
+        var decision = [Double](repeating: 0, count: m), value = 0.0
+        /// Adds slope·z_r(δ) + intercept to the under-estimate of y·f.
+        func add(_ r: Int, slope: Double, intercept: Double = 0) {
+            guard slope != 0 else { return }
+            for i in 0..<m { decision[i] -= slope * embedding[r][i] }
+            value += slope * z[r] + intercept
+        }
+        for r in fixed {
+            g.append(pattern[r] ? embedding[r] : embedding[r].map { -$0 })
+            h.append(pattern[r] ? -z[r] : z[r])
+            if pattern[r] { add(r, slope: y * a[r]) }
+        }
+        for r in free {
+            let c = y * a[r], lower = z[r] - radius * norms[r], upper = z[r] + radius * norms[r]
+            if upper <= 0 { continue }
+            if lower >= 0 { add(r, slope: c); continue }
+            if c >= 0 {
+                if upper >= -lower { add(r, slope: c) }
+            } else {
+                let s = upper / (upper - lower)
+                add(r, slope: c * s, intercept: -c * s * lower)
+            }
+        }
+        g.append(decision)
+        h.append(value)
+        return LeastDistance.solve(normals: g, bounds: h)?.norm ?? .infinity
     }
 
     /// The constraint normals of a pattern's program in the embedding: ±L_r (active: ⟨w_r, δ⟩ ≥ −z_r;

@@ -43,19 +43,25 @@ public enum IntervalCertificate {
                                       norm: AttackConfig.Norm = .l2, parallelism: Parallelism = .machine) -> [Double]? {
         guard let gains = gains(network, basis: basis, norm: norm) else { return nil }
         return perSample(network, data, parallelism) { z, y in
-            let certifiedAt = { (epsilon: Double) in excluded(network, z, label: y, shift: gains.map { epsilon * $0 }).allSatisfy { $0 } }
-            guard certifiedAt(0) else { return 0 }
-            var (low, high) = (0.0, 1.0)
-            while certifiedAt(high) {
-                (low, high) = (high, 2 * high)
-                if !high.isFinite { return low }
-            }
-            for _ in 0..<60 {
-                let middle = (low + high) / 2
-                if certifiedAt(middle) { low = middle } else { high = middle }
-            }
-            return low
+            largestCertifiedRadius { epsilon in excluded(network, z, label: y, shift: gains.map { epsilon * $0 }).allSatisfy { $0 } }
         }
+    }
+
+    /// The largest ε of a doubling-and-bisection search (60 halvings) at which `certifiedAt(ε)`
+    /// holds, 0 if it holds at no radius tried. Sound for any certificate whatever the path: the
+    /// returned radius was certified.
+    static func largestCertifiedRadius(_ certifiedAt: (Double) -> Bool) -> Double {
+        guard certifiedAt(0) else { return 0 }
+        var (low, high) = (0.0, 1.0)
+        while certifiedAt(high) {
+            (low, high) = (high, 2 * high)
+            if !high.isFinite { return low }
+        }
+        for _ in 0..<60 {
+            let middle = (low + high) / 2
+            if certifiedAt(middle) { low = middle } else { high = middle }
+        }
+        return low
     }
 
     /// Whether the network's activation is nondecreasing (every activation but the square).

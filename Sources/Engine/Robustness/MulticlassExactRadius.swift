@@ -35,12 +35,20 @@ public struct MulticlassExactRadius: Sendable {
         }
     }
 
-    /// ρ(x, y): the least of the k − 1 binary radii (verified iff the least one is).
-    public func radius(of x: [Double], label y: Int) throws -> ExactRadius.PointRadius {
+    /// ρ(x, y): the least of the k − 1 binary radii (verified iff the least one is). Each binary
+    /// search looks only below the least radius found so far (`upperBound`, with a relative margin
+    /// of 10⁻⁶ so that near-ties are still solved), so a class that cannot win is not enumerated.
+    public func radius(of x: [Double], label y: Int, pruning: ExactRadius.Pruning = .relaxation) throws -> ExactRadius.PointRadius {
         var best: ExactRadius.PointRadius?
         for j in pairs[y].indices where j != y {
-            let r = try pairs[y][j]!.radius(of: x, label: j < y ? 1 : -1)
-            if best.map({ r.radius < $0.radius }) ?? true { best = r }
+            let bound = best.map { $0.radius * (1 + 1e-6) } ?? .infinity
+            var r = try pairs[y][j]!.radius(of: x, label: j < y ? 1 : -1, upperBound: bound, pruning: pruning)
+            if let previous = best {
+                r.regionsSolved += previous.regionsSolved
+                if r.radius < previous.radius { best = r } else { best!.regionsSolved = r.regionsSolved }
+            } else {
+                best = r
+            }
         }
         return best!
     }
@@ -50,13 +58,18 @@ extension ExactRadius {
     /// Every point's exact radius for a binary (labels ±1) or k-class (labels 0 … k−1) two-layer
     /// ReLU network, points side by side on `parallelism`'s threads (each point's result does not
     /// depend on it).
-    public static func radii(_ network: TwoLayerNetwork, _ data: Dataset, parallelism: Parallelism = .machine) throws -> [PointRadius] {
+    public static func radii(_ network: TwoLayerNetwork, _ data: Dataset, pruning: Pruning = .relaxation,
+                             parallelism: Parallelism = .machine) throws -> [PointRadius] {
         if network.head.outputs == 1 {
             let exact = try ExactRadius(network)
-            return try parallelism.concurrently(data.count) { i, _ in try exact.radius(of: data.inputs.row(i), label: data.labels[i]) }
+            return try parallelism.concurrently(data.count) { i, _ in
+                try exact.radius(of: data.inputs.row(i), label: data.labels[i], pruning: pruning)
+            }
         }
         let exact = try MulticlassExactRadius(network)
-        return try parallelism.concurrently(data.count) { i, _ in try exact.radius(of: data.inputs.row(i), label: data.labels[i]) }
+        return try parallelism.concurrently(data.count) { i, _ in
+            try exact.radius(of: data.inputs.row(i), label: data.labels[i], pruning: pruning)
+        }
     }
 
     /// The robust-accuracy curve of exact radii over `radii`: a point is robust at ε iff no fooling
