@@ -10,11 +10,12 @@ enum NamedAttack {
     case negativeNonRobust(features: Matrix, patches: Range<Int>)
     /// Not an attack: each point's exact ℓ2 radius (`ExactRadius`; two-layer ReLU nets).
     case exact(TwoLayerNetwork)
-    /// Not an attack: interval certificates (`IntervalCertificate`), ℓ2 per patch in the whole
-    /// patch space or within span{v_j} (`basis`), or ℓ∞.
-    case certified(TwoLayerNetwork, basis: Matrix?, norm: AttackConfig.Norm)
+    /// Not an attack: certificates — linear bounds (`LinearBoundCertificate`, which include the
+    /// interval exclusions) or interval bounds alone (`IntervalCertificate`, `certified-interval`),
+    /// ℓ2 per patch in the whole patch space or within span{v_j} (`basis`), or ℓ∞.
+    case certified(TwoLayerNetwork, basis: Matrix?, norm: AttackConfig.Norm, linear: Bool)
 
-    static let names = ["exact", "certified", "certified-linf", "certified-nrf", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
+    static let names = ["exact", "certified", "certified-interval", "certified-linf", "certified-nrf", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
 
     init(_ name: String, run: ExportedRun) throws {
         let config = run.config
@@ -35,12 +36,12 @@ enum NamedAttack {
             } catch let error as ExactRadius.NotApplicable {
                 throw ConfigError(field: "--attack", value: name, allowed: "exact only for \(error.description.replacingOccurrences(of: "exact radii need ", with: ""))")
             }
-        case "certified", "certified-linf", "certified-nrf":
-            guard IntervalCertificate.applies(to: run.network) else {
+        case "certified", "certified-interval", "certified-linf", "certified-nrf":
+            guard name != "certified-interval" || IntervalCertificate.applies(to: run.network) else {
                 throw ConfigError(field: "--attack", value: name, allowed: "\(name) only for nets with a nondecreasing activation (this run: \(run.network.activation))")
             }
             self = .certified(run.network, basis: name == "certified-nrf" ? try patchFeatures("nonrobust_features") : nil,
-                              norm: name == "certified-linf" ? .linf : .l2)
+                              norm: name == "certified-linf" ? .linf : .l2, linear: name != "certified-interval")
         case "fa-paper": self = .gradient(.faPaper)
         case "strong": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin))
         case "pgd-l2": self = .gradient(AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, objective: .margin))
@@ -86,11 +87,13 @@ enum NamedAttack {
         case let .exact(network):
             exactRadii = try ExactRadius.radii(network, data)
             return (ExactRadius.curve(exactRadii, radii: radii), exactRadii.map(\.radius))
-        case let .certified(network, basis, norm):
+        case let .certified(network, basis, norm, linear):
             let curve = RobustAccuracy.curve(radii: radii) { _, radius in
-                IntervalCertificate.certified(network, data, epsilon: radius, basis: basis, norm: norm)!
+                linear ? LinearBoundCertificate.certified(network, data, epsilon: radius, basis: basis, norm: norm)
+                       : IntervalCertificate.certified(network, data, epsilon: radius, basis: basis, norm: norm)!
             }
-            return (curve, IntervalCertificate.certifiedRadii(network, data, basis: basis, norm: norm)!)
+            return (curve, linear ? LinearBoundCertificate.certifiedRadii(network, data, basis: basis, norm: norm)
+                                  : IntervalCertificate.certifiedRadii(network, data, basis: basis, norm: norm)!)
         case let .gradient(attack):
             return RobustAccuracy.curveAndBreaks(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
         case let .averagedFeature(features, positive, multiclass):

@@ -73,7 +73,7 @@ public struct AdversarialTrainingClaim: Claim {
             // The certified side (Proofs/robustness.md, "Interval certificates"): a lower bound on
             // robust test accuracy in the same threat model (ε per patch within span{v}).
             func certifiedFraction(_ set: Dataset) -> Double {
-                let certified = IntervalCertificate.certified(e.final, set, epsilon: epsilon, basis: v, parallelism: run.parallelism)!
+                let certified = LinearBoundCertificate.certified(e.final, set, epsilon: epsilon, basis: v, parallelism: run.parallelism)
                 return Double(certified.filter { $0 }.count) / Double(certified.count)
             }
             let (robustCertified, robustTrainCertified) = (certifiedFraction(e.test), certifiedFraction(trainSubset))

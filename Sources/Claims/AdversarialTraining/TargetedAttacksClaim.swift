@@ -71,7 +71,7 @@ public struct TargetedAttacksClaim: Claim {
                                       parallelism: Parallelism) -> Double {
         let correct = zip(model.predictions(data.inputs, parallelism), data.labels).enumerated().filter { $1.0 == $1.1 }.map(\.offset)
         guard !correct.isEmpty else { return 0 }
-        let excluded = IntervalCertificate.excludedClasses(model, data.subset(correct), epsilon: epsilon, basis: basis, parallelism: parallelism)!
+        let excluded = LinearBoundCertificate.excludedClasses(model, data.subset(correct), epsilon: epsilon, basis: basis, parallelism: parallelism)
         let open = excluded.reduce(0) { $0 + $1.filter { !$0 }.count }
         return Double(open) / Double(correct.count * (model.outputs - 1))
     }

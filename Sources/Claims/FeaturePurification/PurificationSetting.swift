@@ -170,11 +170,11 @@ enum PurificationSetting {
         return Double(zip(dense, pgd).filter { $0 && $1 }.count) / Double(dense.count)
     }
 
-    /// Certified robust test accuracy at ε (interval certificates, ℓ2 in the whole input space;
-    /// Proofs/robustness.md): a lower bound on the robust accuracy every attack can only bound from
-    /// above.
+    /// Certified robust test accuracy at ε (linear-bound certificates, ℓ2 in the whole input space;
+    /// Proofs/robustness.md, "Linear bounds"): a lower bound on the robust accuracy every attack can
+    /// only bound from above.
     static func certifiedAccuracy(_ run: ExperimentRun, parallelism: Parallelism) -> Double {
-        let certified = IntervalCertificate.certified(run.final, run.test, epsilon: epsilon, basis: nil, parallelism: parallelism) ?? []
+        let certified = LinearBoundCertificate.certified(run.final, run.test, epsilon: epsilon, basis: nil, parallelism: parallelism)
         return certified.isEmpty ? 0 : Double(certified.filter { $0 }.count) / Double(certified.count)
     }
 }
