@@ -114,8 +114,8 @@ enum NamedAttack {
     var summary: String {
         switch self {
         case .exact: "exact ℓ2 radii: branch and bound over activation patterns, the winning region verified in rationals"
-        case let .certified(_, basis, norm):
-            "interval certificates (lower bounds), \(norm == .linf ? "ℓ∞" : "ℓ2")" + (basis.map { " per patch within the \($0.rows)-dimensional non-robust subspace" } ?? " per patch")
+        case let .certified(_, basis, norm, linear):
+            "\(linear ? "linear-bound" : "interval") certificates (lower bounds), \(norm == .linf ? "ℓ∞" : "ℓ2")" + (basis.map { " per patch within the \($0.rows)-dimensional non-robust subspace" } ?? " per patch")
         case let .gradient(c):
             "\(c.norm.rawValue), \(c.steps) steps of \(c.stepSizeFactor)·ε, start \(c.start.rawValue), \(c.restarts) restart(s), \(c.objective.rawValue)"
                 + (c.patchDimension > 0 ? ", ε per patch" : "")
@@ -135,7 +135,7 @@ enum NamedAttack {
         case .averagedFeature: ["kind": "averaged-feature"]
         case .negativeNonRobust: ["kind": "negative-nonrobust"]
         case .exact: ["kind": "exact"]
-        case let .certified(_, basis, norm): ["kind": "interval-certificate", "norm": norm.rawValue, "subspaceDimension": basis?.rows ?? 0]
+        case let .certified(_, basis, norm, linear): ["kind": linear ? "linear-bound-certificate" : "interval-certificate", "norm": norm.rawValue, "subspaceDimension": basis?.rows ?? 0]
         }
     }
 }
