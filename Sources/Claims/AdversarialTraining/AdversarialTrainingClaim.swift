@@ -37,8 +37,8 @@ public struct AdversarialTrainingClaim: Claim {
                                          subspace: .nonRobust)
 
     public var robustnessEvidence: [RobustnessEvidence] {
-        [RobustnessEvidence("robustTrainAccuracyCertified", .certified, decides: .robust, how: "interval certificates, ε per patch within span{v}"),
-         RobustnessEvidence("robustTestAccuracyCertified", .certified, decides: .robust, how: "interval certificates, ε per patch within span{v}"),
+        [RobustnessEvidence("robustTrainAccuracyCertified", .certified, decides: .robust, how: "linear-bound certificates, ε per patch within span{v}"),
+         RobustnessEvidence("robustTestAccuracyCertified", .certified, decides: .robust, how: "linear-bound certificates, ε per patch within span{v}"),
          RobustnessEvidence("robustTrainAccuracy", .attack, decides: .broken, how: "NRF-PGD; refutes in the attack-number fallback"),
          RobustnessEvidence("robustTestAccuracyNRF", .attack, decides: .broken, how: "NRF-PGD; refutes in the attack-number fallback"),
          RobustnessEvidence("robustTestAccuracyErased", .exact, decides: .robust, how: "the fixed perturbation −β·v_y on every non-robust patch, evaluated exactly"),
@@ -70,7 +70,7 @@ public struct AdversarialTrainingClaim: Claim {
             let robustFull = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: fullSpace,
                                                          label: "full", parallelism: run.parallelism)
             let clean = e.final.accuracy(e.test, run.parallelism)
-            // The certified side (Proofs/robustness.md, "Interval certificates"): a lower bound on
+            // The certified side (Proofs/robustness.md, "Linear bounds"): a lower bound on
             // robust test accuracy in the same threat model (ε per patch within span{v}).
             func certifiedFraction(_ set: Dataset) -> Double {
                 let certified = LinearBoundCertificate.certified(e.final, set, epsilon: epsilon, basis: v, parallelism: run.parallelism)

@@ -10,7 +10,7 @@ public struct TargetedAttacksClaim: Claim {
     public let paper = Paper.adversarialTraining
     public let source = "Table 2 (targeted NRF-PGD vs RF-PGD, standard vs adversarial training)"
     public let statement = "standard model: NRF-PGD target success ≫ RF-PGD's; adversarially trained model: NRF-PGD success collapses"
-    public let predicate = "standard: NRF success ≥ 0.5 and ≥ 2·RF success; adversarially trained: NRF success ≤ 0.1 (targeted ℓ2 PGD per patch, ε = 0.75, 20 steps of ε/4; RF success and NRF success after AT on certified upper bounds — targets not excluded by interval certificates; Wilson 95% lower ≥ 0.75 of seeds)"
+    public let predicate = "standard: NRF success ≥ 0.5 and ≥ 2·RF success; adversarially trained: NRF success ≤ 0.1 (targeted ℓ2 PGD per patch, ε = 0.75, 20 steps of ε/4; RF success and NRF success after AT on certified upper bounds — targets not excluded by linear-bound certificates; Wilson 95% lower ≥ 0.75 of seeds)"
     public let counterfactual = "roles swapped on the standard model: RF success ≥ 0.5 and ≥ 2·NRF success must fail"
 
     /// The predicate's constants (Proofs/claims/AT.targetedAttacks.md, "Pinned constants").
@@ -29,8 +29,8 @@ public struct TargetedAttacksClaim: Claim {
 
     public var robustnessEvidence: [RobustnessEvidence] {
         [RobustnessEvidence("standard.nrfSuccess", .attack, decides: .broken, how: "targeted NRF-PGD: the perturbations exist"),
-         RobustnessEvidence("standard.rfSuccessCertifiedBound", .certified, decides: .robust, how: "targets not excluded by interval certificates within span{u}"),
-         RobustnessEvidence("adversarial.nrfSuccessCertifiedBound", .certified, decides: .robust, how: "targets not excluded by interval certificates within span{v}"),
+         RobustnessEvidence("standard.rfSuccessCertifiedBound", .certified, decides: .robust, how: "targets not excluded by linear-bound certificates within span{u}"),
+         RobustnessEvidence("adversarial.nrfSuccessCertifiedBound", .certified, decides: .robust, how: "targets not excluded by linear-bound certificates within span{v}"),
          RobustnessEvidence("standard.rfSuccess", .attack, decides: .broken, how: "targeted RF-PGD; refutes the ratio only in the attack-number fallback"),
          RobustnessEvidence("adversarial.nrfSuccess", .attack, decides: .broken, how: "targeted NRF-PGD; refutes the collapse"),
          RobustnessEvidence("adversarial.rfSuccess", .attack, decides: .nothing, how: "targeted RF-PGD, reported")]
@@ -66,7 +66,7 @@ public struct TargetedAttacksClaim: Claim {
 
     /// An upper bound on every targeted attack's success within `subspace`: over the correctly
     /// classified points and every target j ≠ y, the fraction of targets *not* excluded by the
-    /// interval certificate (Proofs/robustness.md, "Interval certificates").
+    /// linear-bound certificate (Proofs/robustness.md, "Linear bounds").
     static func certifiedSuccessBound(_ model: TwoLayerNetwork, _ data: Dataset, epsilon: Double, basis: Matrix,
                                       parallelism: Parallelism) -> Double {
         let correct = zip(model.predictions(data.inputs, parallelism), data.labels).enumerated().filter { $1.0 == $1.1 }.map(\.offset)

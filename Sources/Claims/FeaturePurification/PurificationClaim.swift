@@ -45,7 +45,7 @@ public struct PurificationClaim: Claim {
     public var robustnessEvidence: [RobustnessEvidence] {
         [RobustnessEvidence("robustTestAccuracy", .attack, decides: .robust,
                             how: "20-step PGD with 3 restarts and the dense attack: refutes \"robust\" (fails stand); a `holds` on it is capped at inconclusive"),
-         RobustnessEvidence("robustTestAccuracyCertified", .certified, decides: .nothing, how: "interval certificates (ℓ2 ε = 0.3, whole input space) of the adversarially trained net, reported"),
+         RobustnessEvidence("robustTestAccuracyCertified", .certified, decides: .nothing, how: "linear-bound certificates (ℓ2 ε = 0.3, whole input space) of the adversarially trained net, reported"),
          RobustnessEvidence("robustTestAccuracyClean", .attack, decides: .nothing, how: "the clean-trained net under the same attacks, reported")]
     }
 
