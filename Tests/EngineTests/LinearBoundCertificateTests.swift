@@ -46,6 +46,22 @@ struct LinearBoundCertificateTests {
         #expect(swappedCaught.count == Self.activations.count - 1, "swapped lines caught for \(swappedCaught.sorted())")
     }
 
+    /// The supporting lines the certificate may move to (α-CROWN's freedom): for each convex σ and
+    /// slope s in σ′'s range, the line of slope s is below σ on [−4, 4] and touches it at t; the soft
+    /// threshold has none. The counterfactual — the same line raised by 1% of σ(t) + 0.01 — is above σ
+    /// at t, so the check could fail.
+    @Test func supportingLinesLieBelowAndTouch() async throws {
+        await propertyCheck(count: 100, input: Gen.double(in: -0.5...2.5)) { s in
+            for sigma in Self.activations {
+                guard let (line, t) = sigma.supportingLine(slope: s) else { #expect(sigma == .softThreshold(b: 0.3)); continue }
+                #expect(Self.violation(sigma, -4, 4, line, below: true) <= 1e-13, "\(sigma), slope \(s): above σ")
+                #expect(abs(line(t) - sigma.value(t)) <= 1e-12 * (1 + abs(sigma.value(t))), "\(sigma), slope \(s): does not touch at \(t)")
+                let raised = Activation.Line(slope: line.slope, intercept: line.intercept + 0.01 * abs(sigma.value(t)) + 0.01)
+                #expect(Self.violation(sigma, -4, 4, raised, below: true) > 0)
+            }
+        }
+    }
+
     /// Binary and k-class ReLU nets: every certified radius is below the exact one — and radii
     /// planted at 1.5× the certified ones are above it on some point (the comparison has power).
     @Test func certifiedRadiiStayBelowTheExactRadius() async throws {

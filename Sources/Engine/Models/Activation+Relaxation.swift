@@ -58,4 +58,22 @@ extension Activation {
                               upper: Line(slope: chordSlope, intercept: chord.intercept + above))
         }
     }
+
+    /// For convex σ (identity, ReLU, the smoothed ReLU, z²): the line of slope s that lies below σ
+    /// on the whole line and touches it at t with σ′(t) = s — intercept σ(t) − s·t, i.e. −σ*(s), a
+    /// concave function of s — for s clamped to σ′'s range. Every such line is a valid lower line on
+    /// any interval, so a certificate may choose s freely in [σ′(l), σ′(u)] (α-CROWN's freedom); nil
+    /// for the soft threshold, which is not convex.
+    public func supportingLine(slope s: Double) -> (line: Line, touching: Double)? {
+        switch self {
+        case .identity: return (Line(slope: 1, intercept: 0), 0)
+        case .relu: return (Line(slope: min(max(s, 0), 1), intercept: 0), 0)
+        case let .smoothedReLU(q, rho):
+            let slope = min(max(s, 0), 1)
+            let t = slope <= 0 ? 0 : slope >= 1 ? rho : rho * Double.pow(slope, 1 / Double(q - 1))
+            return (Line(slope: slope, intercept: value(t) - slope * t), t)
+        case .square: return (Line(slope: s, intercept: -(s * s) / 4), s / 2)
+        case .softThreshold: return nil
+        }
+    }
 }

@@ -86,27 +86,78 @@ public enum LinearBoundCertificate {
         }
     }
 
+    /// One term c_r·σ(z_rp + ⟨w_r, δ_p⟩) of the margin with the line that replaces σ.
+    struct Term {
+        let r: Int, p: Int, c: Double, z: Double, spread: Double, l: Double, u: Double
+        var line: Activation.Line
+        /// Where a movable line touches σ (σ′(touching) = its slope).
+        var touching: Double = 0
+        /// The range of lower-line slopes [σ′(l), σ′(u)] where the line may move (c ≥ 0, σ convex).
+        let slopes: ClosedRange<Double>?
+    }
+
     /// Whether the linear lower bound of Σ_{r,p} c_r·σ(z_rp + ⟨w_r, δ_p⟩) over the threat set is
-    /// positive beyond the slack.
+    /// positive beyond the slack. First with the lines of `Activation.relaxation`; if that does not
+    /// certify and σ is convex, the lower lines' slopes are moved (α-CROWN: Xu et al., ICLR 2021) by
+    /// 40 steps of sign-gradient ascent on the bound, which is concave in them — every iterate is a
+    /// sound bound, so the search only needs to find one that clears the slack.
     static func marginBound(_ network: TwoLayerNetwork, _ z: [Double], _ c: [Double], epsilon: Double, _ threat: Threat) -> Bool {
-        let patches = network.patches, dimension = threat.directions.first?.count ?? 0
-        var bound = 0.0, magnitude = 0.0
-        var v = [Double](repeating: 0, count: dimension)
-        for p in 0..<patches {
-            for i in v.indices { v[i] = 0 }
+        let sigma = network.activation, convex = sigma.supportingLine(slope: 0) != nil
+        var terms: [Term] = []
+        for p in 0..<network.patches {
             for r in c.indices where c[r] != 0 {
-                let zr = z[r * patches + p], spread = epsilon * threat.gains[r]
+                let zr = z[r * network.patches + p], spread = epsilon * threat.gains[r]
                 let widen = 1e-12 * (abs(zr) + spread)
                 let (l, u) = (zr - spread - widen, zr + spread + widen)
-                let relaxation = network.activation.relaxation(on: l, u)
-                let line = c[r] >= 0 ? relaxation.lower : relaxation.upper
-                bound += c[r] * line(zr)
-                magnitude += abs(c[r]) * (abs(line.slope) * max(abs(l), abs(u)) + abs(line.intercept) + abs(line.slope) * spread)
-                let weight = c[r] * line.slope
-                if weight != 0 { for i in v.indices { v[i] += weight * threat.directions[r][i] } }
+                let relaxation = sigma.relaxation(on: l, u)
+                let movable = c[r] >= 0 && convex && sigma.derivative(l) < sigma.derivative(u)
+                var term = Term(r: r, p: p, c: c[r], z: zr, spread: spread, l: l, u: u, line: c[r] >= 0 ? relaxation.lower : relaxation.upper,
+                                slopes: movable ? sigma.derivative(l)...sigma.derivative(u) : nil)
+                if movable { (term.line, term.touching) = sigma.supportingLine(slope: relaxation.lower.slope)! }
+                terms.append(term)
             }
-            bound -= epsilon * Threat.dualNorm(v, threat.norm)
         }
-        return bound > 1e-9 * magnitude + 1e-300
+        var (certified, gradient) = evaluate(terms, network.patches, epsilon: epsilon, threat)
+        guard !certified, terms.contains(where: { $0.slopes != nil }) else { return certified }
+        var step = 0.3
+        for _ in 0..<40 {
+            for (i, term) in terms.enumerated() {
+                guard let range = term.slopes, gradient[i] != 0 else { continue }
+                let slope = min(max(term.line.slope + (gradient[i] > 0 ? step : -step) * (range.upperBound - range.lowerBound), range.lowerBound), range.upperBound)
+                (terms[i].line, terms[i].touching) = sigma.supportingLine(slope: slope)!
+            }
+            (certified, gradient) = evaluate(terms, network.patches, epsilon: epsilon, threat)
+            if certified { return true }
+            step *= 0.85
+        }
+        return false
+    }
+
+    /// The bound with the terms' lines: whether it clears the slack, and its derivative in each
+    /// term's slope, c·(z − t) − ε·c·⟨∇‖v_p‖_*, w_r⟩ (t the touching point; used for movable terms).
+    static func evaluate(_ terms: [Term], _ patches: Int, epsilon: Double, _ threat: Threat) -> (Bool, [Double]) {
+        let dimension = threat.directions.first?.count ?? 0
+        var bound = 0.0, magnitude = 0.0
+        var v = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: patches)
+        for term in terms {
+            bound += term.c * term.line(term.z)
+            magnitude += abs(term.c) * (abs(term.line.slope) * (max(abs(term.l), abs(term.u)) + term.spread) + abs(term.line.intercept))
+            let weight = term.c * term.line.slope
+            if weight != 0 { for i in 0..<dimension { v[term.p][i] += weight * threat.directions[term.r][i] } }
+        }
+        var normGradient = [[Double]](repeating: [], count: patches)
+        for p in 0..<patches {
+            let norm = Threat.dualNorm(v[p], threat.norm)
+            bound -= epsilon * norm
+            normGradient[p] = threat.norm == .linf ? v[p].map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 } : v[p].map { norm > 0 ? $0 / norm : 0 }
+        }
+        let certified = bound > 1e-9 * magnitude + 1e-300
+        let gradient = terms.map { term -> Double in
+            guard term.slopes != nil else { return 0 }
+            let direction = threat.directions[term.r]
+            let along = zip(normGradient[term.p], direction).reduce(0.0) { $0 + $1.0 * $1.1 }
+            return term.c * (term.z - term.touching) - epsilon * term.c * along
+        }
+        return (certified, gradient)
     }
 }
