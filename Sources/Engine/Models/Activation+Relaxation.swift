@@ -76,4 +76,20 @@ extension Activation {
         case .softThreshold: return nil
         }
     }
+
+    /// [min σ, max σ] over [l, u]: the ends for nondecreasing σ; for z², 0 where the interval holds 0.
+    public func valueRange(on l: Double, _ u: Double) -> ClosedRange<Double> {
+        guard case .square = self else { return value(l)...value(u) }
+        let high = max(l * l, u * u)
+        return (l <= 0 && 0 <= u ? 0 : min(l * l, u * u))...high
+    }
+
+    /// [min σ′, max σ′] over [l, u] with the conventions of `derivative` at the kinks: the ends for
+    /// nondecreasing σ′ (identity, ReLU, the smoothed ReLU, z²: σ′ = 2z); for the soft threshold
+    /// (σ′ = 0 on [−b, b], 1 outside) 0 where the interval meets [−b, b] and 1 where it leaves it.
+    public func derivativeRange(on l: Double, _ u: Double) -> ClosedRange<Double> {
+        guard case let .softThreshold(b) = self else { return derivative(l)...derivative(u) }
+        let meetsInside = l <= b && u >= -b, leaves = l < -b || u > b
+        return (meetsInside ? 0 : 1)...(leaves ? 1 : 0)
+    }
 }

@@ -87,25 +87,28 @@ public enum IntervalCertificate {
     /// `body(z, y)` for every sample, z its clean pre-activations (z[r·P + p] = ⟨w_r, x_p⟩ + b_r).
     static func perSample<T: Sendable>(_ network: TwoLayerNetwork, _ data: Dataset, _ parallelism: Parallelism,
                                        _ body: @escaping @Sendable ([Double], Int) -> T) -> [T] {
-        let d = network.inputDimension, m = network.neurons, patches = network.patches
         var result = [T?](repeating: nil, count: data.count)
         result.withUnsafeMutableBufferPointer { out in
             let slots = UncheckedSendable(out)
             parallelism.forEachRange(data.count, grain: 8) { range in
-                for i in range {
-                    var z = [Double](repeating: 0, count: m * patches)
-                    for r in 0..<m {
-                        for p in 0..<patches {
-                            var s = network.biases[r]
-                            for t in 0..<d { s += network.weights[r, t] * data.inputs[i, p * d + t] }
-                            z[r * patches + p] = s
-                        }
-                    }
-                    slots.value[i] = body(z, data.labels[i])
-                }
+                for i in range { slots.value[i] = body(preActivations(network, data, i), data.labels[i]) }
             }
         }
         return result.map { $0! }
+    }
+
+    /// Sample i's pre-activations z[r·P + p] = ⟨w_r, x_p⟩ + b_r.
+    static func preActivations(_ network: TwoLayerNetwork, _ data: Dataset, _ i: Int) -> [Double] {
+        let d = network.inputDimension, patches = network.patches
+        var z = [Double](repeating: 0, count: network.neurons * patches)
+        for r in 0..<network.neurons {
+            for p in 0..<patches {
+                var s = network.biases[r]
+                for t in 0..<d { s += network.weights[r, t] * data.inputs[i, p * d + t] }
+                z[r * patches + p] = s
+            }
+        }
+        return z
     }
 
     /// The exclusions at one sample from its pre-activations and every neuron's shift s_r.
