@@ -8,14 +8,15 @@ enum NamedAttack {
     case averagedFeature(features: Matrix, positiveClusters: Int, multiclass: Bool)
     /// x_p − ε·v_y on every non-robust patch (Li & Li).
     case negativeNonRobust(features: Matrix, patches: Range<Int>)
-    /// Not an attack: each point's exact ℓ2 radius (`ExactRadius`; two-layer ReLU nets).
-    case exact(TwoLayerNetwork)
+    /// Not an attack: each point's exact ℓ2 radius (`ExactRadius`; two-layer ReLU nets) or ℓ∞
+    /// radius (`ExactLinfRadius`; binary nets, d ≤ 64).
+    case exact(TwoLayerNetwork, norm: AttackConfig.Norm)
     /// Not an attack: certificates — linear bounds (`LinearBoundCertificate`, which include the
     /// interval exclusions) or interval bounds alone (`IntervalCertificate`, `certified-interval`),
     /// ℓ2 per patch in the whole patch space or within span{v_j} (`basis`), or ℓ∞.
     case certified(TwoLayerNetwork, basis: Matrix?, norm: AttackConfig.Norm, linear: Bool)
 
-    static let names = ["exact", "certified", "certified-interval", "certified-linf", "certified-nrf", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
+    static let names = ["exact", "exact-linf", "certified", "certified-interval", "certified-linf", "certified-nrf", "fa-paper", "strong", "pgd-l2", "pgd-linf", "fgm", "fgsm", "averaged-feature", "negative-nonrobust", "nrf-pgd", "rf-pgd"]
 
     init(_ name: String, run: ExportedRun) throws {
         let config = run.config
@@ -32,9 +33,16 @@ enum NamedAttack {
         case "exact":
             do {
                 _ = try run.network.head.outputs == 1 ? ExactRadius(run.network).network : MulticlassExactRadius(run.network).network
-                self = .exact(run.network)
+                self = .exact(run.network, norm: .l2)
             } catch let error as ExactRadius.NotApplicable {
                 throw ConfigError(field: "--attack", value: name, allowed: "exact only for \(error.description.replacingOccurrences(of: "exact radii need ", with: ""))")
+            }
+        case "exact-linf":
+            do {
+                _ = try ExactLinfRadius(run.network)
+                self = .exact(run.network, norm: .linf)
+            } catch let error as ExactRadius.NotApplicable {
+                throw ConfigError(field: "--attack", value: name, allowed: "exact-linf only for \(error.description.replacingOccurrences(of: "exact ℓ∞ radii need ", with: ""))")
             }
         case "certified", "certified-interval", "certified-linf", "certified-nrf":
             guard name != "certified-interval" || IntervalCertificate.applies(to: run.network) else {
@@ -76,6 +84,18 @@ enum NamedAttack {
         }
     }
 
+    /// The threat model the radii are measured in (evaluations are compared within one only).
+    var threat: String {
+        switch self {
+        case let .exact(_, norm): norm.rawValue
+        case let .certified(_, basis, norm, _): norm.rawValue + (basis == nil ? "" : "/patch/non-robust")
+        case let .gradient(c):
+            c.norm.rawValue + (c.patchDimension > 0 ? "/patch" : "") + (c.subspaceBasis == nil ? "" : "/\(c.subspace.rawValue)")
+        case .averagedFeature: "l2"
+        case .negativeNonRobust: "l2/patch/non-robust"
+        }
+    }
+
     /// The curve over `radii` and each point's radius on this evaluation's side: the exact radius,
     /// the certified one (a lower bound), or the attack's break radius on the grid (an upper bound;
     /// nil where the attack broke the point at no radius of the grid).
@@ -84,8 +104,13 @@ enum NamedAttack {
                   exactRadii: inout [ExactRadius.PointRadius]) throws -> ([RobustAccuracy.Point], [Double?]) {
         let model = run.network
         switch self {
-        case let .exact(network):
-            exactRadii = try ExactRadius.radii(network, data)
+        case let .exact(network, norm):
+            if norm == .linf {
+                let exact = try ExactLinfRadius(network)
+                exactRadii = try Parallelism.machine.concurrently(data.count) { i, _ in try exact.radius(of: data.inputs.row(i), label: data.labels[i]) }
+            } else {
+                exactRadii = try ExactRadius.radii(network, data)
+            }
             return (ExactRadius.curve(exactRadii, radii: radii), exactRadii.map(\.radius))
         case let .certified(network, basis, norm, linear):
             let curve = RobustAccuracy.curve(radii: radii) { _, radius in
@@ -113,7 +138,7 @@ enum NamedAttack {
 
     var summary: String {
         switch self {
-        case .exact: "exact ℓ2 radii: branch and bound over activation patterns, the winning region verified in rationals"
+        case let .exact(_, norm): "exact \(norm == .linf ? "ℓ∞" : "ℓ2") radii: branch and bound over activation patterns, the winning region verified in rationals"
         case let .certified(_, basis, norm, linear):
             "\(linear ? "linear-bound" : "interval") certificates (lower bounds), \(norm == .linf ? "ℓ∞" : "ℓ2")" + (basis.map { " per patch within the \($0.rows)-dimensional non-robust subspace" } ?? " per patch")
         case let .gradient(c):
@@ -134,7 +159,7 @@ enum NamedAttack {
              "subspace": c.subspace.rawValue, "subspaceDimension": c.subspaceBasis?.rows ?? 0]
         case .averagedFeature: ["kind": "averaged-feature"]
         case .negativeNonRobust: ["kind": "negative-nonrobust"]
-        case .exact: ["kind": "exact"]
+        case let .exact(_, norm): ["kind": "exact", "norm": norm.rawValue]
         case let .certified(_, basis, norm, linear): ["kind": linear ? "linear-bound-certificate" : "interval-certificate", "norm": norm.rawValue, "subspaceDimension": basis?.rows ?? 0]
         }
     }

@@ -79,7 +79,7 @@ struct Robustness: ParsableCommand {
             let clock = ContinuousClock(), start = clock.now
             var exact: [ExactRadius.PointRadius] = []
             let (curve, pointRadii) = try plan.evaluate(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name), exactRadii: &exact)
-            evaluated.append(RadiusBracket.Evaluation(name: name, side: plan.side, radii: pointRadii))
+            evaluated.append(RadiusBracket.Evaluation(name: name, side: plan.side, radii: pointRadii, threat: plan.threat))
             var pointRecord: [String: Any] = ["side": plan.side.rawValue, "pointRadii": pointRadii.map { $0 as Any? ?? NSNull() }]
             if !exact.isEmpty {
                 // The exact squared radii and their verification, for a reader with rationals.
@@ -100,10 +100,10 @@ struct Robustness: ParsableCommand {
         // Each point's gap to the truth (the exact radius, else the certificate); a point on the
         // wrong side is a bug in an attack, a certificate or the exact solver.
         let gaps = RadiusBracket.gaps(evaluated)
-        if !gaps.isEmpty { print("\npoint by point, against \(gaps[0].reference):") }
+        if !gaps.isEmpty { print("\npoint by point, against the exact radius (else the certificate) of the same threat model:") }
         for gap in gaps {
             let broken = gap.gaps.compactMap { $0 }.count
-            print("  \(gap.name): \(broken)/\(gap.gaps.count) points with a gap, median \(gap.median.map(format2) ?? "—"), largest \(gap.largest.map(format2) ?? "—")"
+            print("  \(gap.name) against \(gap.reference): \(broken)/\(gap.gaps.count) points with a gap, median \(gap.median.map(format2) ?? "—"), largest \(gap.largest.map(format2) ?? "—")"
                   + (gap.violations.isEmpty ? "" : "; WRONG SIDE at \(gap.violations.count) point(s), first \(gap.violations.prefix(5).map(String.init).joined(separator: ", ")) — a bug"))
         }
         if !gaps.isEmpty {

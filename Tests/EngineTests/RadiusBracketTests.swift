@@ -55,4 +55,21 @@ struct RadiusBracketTests {
             #expect(gaps.count == 2 && gaps.allSatisfy { $0.violations.count == positive && positive > 0 })
         }
     }
+
+    /// Radii are compared within one threat model only: an ℓ∞ attack at 0.5·ρ₂ and a subspace
+    /// certificate at 2·ρ₂ are not measured against the exact ℓ2 radius (no gap, no violation), while
+    /// the same numbers labelled ℓ2 are flagged; the ℓ∞ attack is measured against an exact ℓ∞ radius.
+    @Test func threatModelsAreNotMixed() throws {
+        let exact = try Self.evaluations(1, multiclass: false)[0]
+        let positive = exact.radii.filter { ($0 ?? 0) > 0 }.count
+        let linfAttack = RadiusBracket.Evaluation(name: "pgd-linf", side: .attack, radii: exact.radii.map { $0.map { 0.5 * $0 } }, threat: "linf")
+        let subspace = RadiusBracket.Evaluation(name: "certified-nrf", side: .certified, radii: exact.radii.map { $0.map { 2 * $0 } }, threat: "l2/patch/non-robust")
+        #expect(RadiusBracket.gaps([exact, linfAttack, subspace]).isEmpty)
+        var mislabelled = linfAttack
+        mislabelled.threat = "l2"
+        #expect(RadiusBracket.gaps([exact, mislabelled]).first?.violations.count == positive && positive > 0)
+        let exactLinf = RadiusBracket.Evaluation(name: "exact-linf", side: .exact, radii: exact.radii.map { $0.map { 0.4 * $0 } }, threat: "linf")
+        let gaps = RadiusBracket.gaps([exact, linfAttack, exactLinf])
+        #expect(gaps.count == 1 && gaps[0].reference == "exact-linf" && gaps[0].violations.isEmpty)
+    }
 }

@@ -19,15 +19,19 @@ public enum RadiusBracket {
     }
 
     /// One evaluation's per-point radii: exact, certified, or an attack's break radius (nil where
-    /// the attack broke the point at no radius it tried).
+    /// the attack broke the point at no radius it tried), in its threat model — e.g. "l2", "linf",
+    /// "l2/patch/non-robust". Radii of different threat models are not compared: an ℓ∞ break radius
+    /// lies below the exact ℓ2 radius legitimately, a subspace certificate above the full-space one.
     public struct Evaluation: Sendable {
         public var name: String
         public var side: Side
         public var radii: [Double?]
-        public init(name: String, side: Side, radii: [Double?]) {
+        public var threat: String
+        public init(name: String, side: Side, radii: [Double?], threat: String = "l2") {
             self.name = name
             self.side = side
             self.radii = radii
+            self.threat = threat
         }
     }
 
@@ -51,12 +55,14 @@ public enum RadiusBracket {
     /// ulps, so a break radius counts as below the truth only beyond this relative tolerance.
     public static let attackTolerance = 1e-9
 
-    /// Every evaluation against the reference — the exact one if any, else the first certified one
-    /// (for attacks only). Empty when there is no reference.
+    /// Every evaluation against the reference of its threat model — the exact one if any, else the
+    /// first certified one (for attacks only). Evaluations without a reference in their threat model
+    /// get no gap.
     public static func gaps(_ evaluations: [Evaluation]) -> [Gap] {
-        guard let reference = evaluations.first(where: { $0.side == .exact }) ?? evaluations.first(where: { $0.side == .certified }) else { return [] }
-        return evaluations.compactMap { e -> Gap? in
-            guard e.name != reference.name, e.side != reference.side else { return nil }
+        evaluations.compactMap { e -> Gap? in
+            let sameThreat = evaluations.filter { $0.threat == e.threat }
+            guard let reference = sameThreat.first(where: { $0.side == .exact }) ?? sameThreat.first(where: { $0.side == .certified }),
+                  e.name != reference.name, e.side != reference.side else { return nil }
             precondition(e.radii.count == reference.radii.count, "one radius per point")
             var gaps: [Double?] = [], violations: [Int] = []
             for (i, (own, truth)) in zip(e.radii, reference.radii).enumerated() {

@@ -1,0 +1,83 @@
+import PropertyBased
+import Testing
+@testable import Engine
+@testable import Exact
+
+/// Exact ℓ∞ radii (Proofs/robustness.md, "Exact ℓ∞ radii"): the simplex solves known programs, the
+/// one-neuron radius is Hölder's z/‖w‖₁ exactly, and on random nets every radius is verified in
+/// rationals, attained, and not undercut by ℓ∞ PGD — which catches a planted overestimate.
+@Suite("Exact ℓ∞ radii")
+struct ExactLinfRadiusTests {
+    /// min x₁ + 2x₂ s.t. x₁ + x₂ = 1 (x ≥ 0): x = (1, 0); an infeasible and an unbounded program.
+    @Test func theSimplexSolvesKnownPrograms() throws {
+        guard case let .optimal(s) = LinearProgram.minimize([1, 2], equalities: Matrix(rows: 1, columns: 2, storage: [1, 1]), [1]) else {
+            Issue.record("not optimal"); return
+        }
+        #expect(abs(s.x[0] - 1) < 1e-14 && abs(s.x[1]) < 1e-14 && abs(s.objective - 1) < 1e-14)
+        // x₁ + x₂ = −1 has no x ≥ 0.
+        guard case .infeasible = LinearProgram.minimize([1, 1], equalities: Matrix(rows: 1, columns: 2, storage: [1, 1]), [-1]) else {
+            Issue.record("expected infeasible"); return
+        }
+        // min −x₁ s.t. x₁ − x₂ = 0: unbounded.
+        guard case .unbounded = LinearProgram.minimize([-1, 0], equalities: Matrix(rows: 1, columns: 2, storage: [1, -1]), [0]) else {
+            Issue.record("expected unbounded"); return
+        }
+        // A redundant row (the same equation twice) is dropped, the optimum kept: min x₂ s.t. x₁ + x₂ = 2 (twice).
+        guard case let .optimal(r) = LinearProgram.minimize([0, 1], equalities: Matrix(rows: 2, columns: 2, storage: [1, 1, 1, 1]), [2, 2]) else {
+            Issue.record("not optimal"); return
+        }
+        #expect(abs(r.objective) < 1e-14 && r.rows.count == 1)
+    }
+
+    /// One neuron, y = +1: ρ∞ = z/‖w‖₁ exactly (z = ⟨w, x⟩ + b; Hölder, attained by −t·sign(w)).
+    @Test func oneNeuronRadiusIsHoldersBoundExactly() throws {
+        let w = [0.3, -1.7, 2.25], b = 0.1, x = [1.1, -0.4, 0.9]
+        let net = TwoLayerNetwork(weights: Matrix(rows: 1, columns: 3, storage: w), biases: [b],
+                                  head: .init(outputs: 1, neuronOutput: [0], coefficient: [1]))
+        let r = try ExactLinfRadius(net).radius(of: x, label: 1)
+        let z = try exactDot(w, x) + Rational(exactly: b)
+        let l1 = try w.reduce(Rational(0)) { try $0 + Rational(exactly: abs($1)) }
+        let expected = try z / l1
+        #expect(r.verified)
+        #expect(r.squaredRadius == expected * expected)
+        #expect(abs(r.radius - Double(expected)) <= 1e-15 * r.radius)
+    }
+
+    /// How many points ℓ∞ PGD (margin, 50 steps, 5 restarts) fools within `radii[i]`.
+    static func fooledWithin(_ radii: [Double], _ network: TwoLayerNetwork, _ data: Dataset, seed: UInt64) -> Int {
+        let attack = AttackConfig(norm: .linf, steps: 50, stepSizeFactor: 0.1, start: .ball, restarts: 5, objective: .margin)
+        return data.labels.indices.filter { i in
+            let one = Dataset(inputs: Matrix(rows: 1, columns: data.inputs.columns, storage: data.inputs.row(i)), labels: [data.labels[i]])
+            return !RobustAccuracy.robustSamples(network, one, epsilon: radii[i], attack: attack, trainingLoss: LogisticLoss(),
+                                                 key: PRNGKey(seed: seed).child(UInt64(i)), parallelism: .serial)[0]
+        }.count
+    }
+
+    /// Random binary nets (`ExactRadiusTests.problem`): every radius verified, attained (‖δ‖∞ = ρ,
+    /// f(x + δ) = 0 to rounding), ≤ the ℓ2 radius (‖δ‖∞ ≤ ‖δ‖₂), ≥ the ℓ2 radius/√d, and no ℓ∞
+    /// PGD fools a point within ρ·(1 − 1e-6); radii planted 5% too large are fooled (the counterfactual).
+    @Test func radiiAreVerifiedAttainedAndNotUndercut() async throws {
+        var planted = 0
+        await propertyCheck(count: 8, input: Gen.uint64()) { seed throws in
+            let (exact, data) = ExactRadiusTests.problem(seed)
+            let linf = try ExactLinfRadius(exact.network)
+            var radii: [Double] = []
+            for i in 0..<data.count {
+                let x = data.inputs.row(i), y = data.labels[i]
+                let r = try linf.radius(of: x, label: y)
+                let l2 = try exact.radius(of: x, label: y).radius
+                radii.append(r.radius)
+                #expect(r.verified, "seed \(seed), point \(i): not verified (radius \(r.radius))")
+                #expect(r.radius <= l2 * (1 + 1e-12) && r.radius >= l2 / Double(x.count).squareRoot() * (1 - 1e-12),
+                        "seed \(seed), point \(i): ℓ∞ \(r.radius) against ℓ2 \(l2)")
+                let norm = r.perturbation.map(abs).max() ?? 0
+                #expect(abs(norm - r.radius) <= 1e-9 * max(1, r.radius))
+                let f = exact.network.logits(Matrix(rows: 1, columns: x.count, storage: zip(x, r.perturbation).map(+)), .serial)[0, 0]
+                #expect(abs(f) <= 1e-9 * max(1, r.radius), "seed \(seed), point \(i): f(x + δ) = \(f)")
+            }
+            #expect(Self.fooledWithin(radii.map { $0 * (1 - 1e-6) }, exact.network, data, seed: seed) == 0, "seed \(seed): PGD below an exact ℓ∞ radius")
+            planted += Self.fooledWithin(radii.map { $0 * 1.05 }, exact.network, data, seed: seed)
+        }
+        #expect(planted > 0)
+    }
+}
