@@ -39,7 +39,7 @@ enum NamedAttack {
             }
         case "exact-linf":
             do {
-                _ = try ExactLinfRadius(run.network)
+                _ = try run.network.head.outputs == 1 ? ExactLinfRadius(run.network).network : MulticlassExactRadius(run.network, norm: .linf).network
                 self = .exact(run.network, norm: .linf)
             } catch let error as ExactRadius.NotApplicable {
                 throw ConfigError(field: "--attack", value: name, allowed: "exact-linf only for \(error.description.replacingOccurrences(of: "exact ℓ∞ radii need ", with: ""))")
@@ -105,12 +105,7 @@ enum NamedAttack {
         let model = run.network
         switch self {
         case let .exact(network, norm):
-            if norm == .linf {
-                let exact = try ExactLinfRadius(network)
-                exactRadii = try Parallelism.machine.concurrently(data.count) { i, _ in try exact.radius(of: data.inputs.row(i), label: data.labels[i]) }
-            } else {
-                exactRadii = try ExactRadius.radii(network, data)
-            }
+            exactRadii = try ExactRadius.radii(network, data, norm: norm)
             return (ExactRadius.curve(exactRadii, radii: radii), exactRadii.map(\.radius))
         case let .certified(network, basis, norm, linear):
             let curve = RobustAccuracy.curve(radii: radii) { _, radius in

@@ -80,4 +80,27 @@ struct ExactLinfRadiusTests {
         }
         #expect(planted > 0)
     }
+
+    /// k-class nets: every ℓ∞ radius verified and attained (at x + δ the best other logit ties F_y to
+    /// rounding), and no targeted ℓ∞ PGD fools a point within ρ·(1 − 1e-6).
+    @Test func multiclassRadiiAreVerifiedAndAttained() async throws {
+        await propertyCheck(count: 6, input: Gen.uint64()) { seed throws in
+            let (net, data) = ExactRadiusTests.multiclassProblem(seed)
+            let points = try ExactRadius.radii(net, data, norm: .linf, parallelism: .serial)
+            for (i, r) in points.enumerated() {
+                #expect(r.verified, "seed \(seed), point \(i): not verified")
+                #expect(abs((r.perturbation.map(abs).max() ?? 0) - r.radius) <= 1e-9 * max(1, r.radius))
+                let f = net.logits(Matrix(rows: 1, columns: data.inputs.columns, storage: zip(data.inputs.row(i), r.perturbation).map(+)), .serial).row(0)
+                let y = data.labels[i], rival = f.indices.filter { $0 != y }.map { f[$0] }.max()!
+                #expect(abs(rival - f[y]) <= 1e-9 * max(1, r.radius), "seed \(seed), point \(i): F_j − F_y = \(rival - f[y])")
+            }
+            let attack = AttackConfig(norm: .linf, steps: 50, stepSizeFactor: 0.1, start: .ball, restarts: 5, objective: .targetedMargin)
+            for i in 0..<data.count {
+                let one = Dataset(inputs: Matrix(rows: 1, columns: data.inputs.columns, storage: data.inputs.row(i)), labels: [data.labels[i]])
+                let robust = RobustAccuracy.robustSamples(net, one, epsilon: points[i].radius * (1 - 1e-6), attack: attack, trainingLoss: CrossEntropyLoss(),
+                                                          key: PRNGKey(seed: seed).child(UInt64(i)), parallelism: .serial)[0]
+                #expect(robust, "seed \(seed), point \(i): PGD below the exact ℓ∞ radius \(points[i].radius)")
+            }
+        }
+    }
 }

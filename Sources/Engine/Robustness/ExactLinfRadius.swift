@@ -16,7 +16,7 @@ import Exact
 /// feasibility (x_B ≥ 0) and dual feasibility (every reduced cost ≥ 0) are checked exactly, which
 /// proves the basis optimal: the returned t is the exact ℓ∞ distance within that region. The region
 /// choice rests on floating-point values, as for ℓ2.
-public struct ExactLinfRadius: Sendable {
+public struct ExactLinfRadius: BinaryExactRadius {
     public let network: TwoLayerNetwork
     /// The largest input dimension accepted (the verification solves a (2d + m + 1)-square system in rationals).
     public static let maximumDimension = 64
@@ -31,8 +31,12 @@ public struct ExactLinfRadius: Sendable {
         self.network = network
     }
 
-    /// ρ∞(x, y) for the input `x` with label `y` ∈ {−1, +1}; 0 when x is misclassified.
-    public func radius(of x: [Double], label y: Int) throws -> ExactRadius.PointRadius {
+    /// ρ∞(x, y) for the input `x` with label `y` ∈ {−1, +1}; 0 when x is misclassified. A finite
+    /// `upperBound` limits the search to fooling points nearer than it (radius ∞ when there are
+    /// none), as in `ExactRadius`; `pruning` is accepted for the shared interface (the hyperplane
+    /// bound is always used, the relaxation is ℓ2's).
+    public func radius(of x: [Double], label y: Int, upperBound: Double = .infinity,
+                       pruning: ExactRadius.Pruning = .flippedHyperplanes) throws -> ExactRadius.PointRadius {
         let w = network.weights, m = w.rows, a = network.head.coefficient
         let z = (0..<m).map { r in zip(w.row(r), x).reduce(network.biases[r]) { $0 + $1.0 * $1.1 } }
         let active = z.map { $0 > 0 }
@@ -43,10 +47,10 @@ public struct ExactLinfRadius: Sendable {
         let dualNorms = (0..<m).map { w.row($0).reduce(0) { $0 + abs($1) } }
         let order = (0..<m).sorted { abs(z[$0]) / dualNorms[$0] < abs(z[$1]) / dualNorms[$1] }
         var candidates: [(distance: Double, pattern: [Bool], solution: LinearProgram.Solution)] = []
-        var best = Double.infinity, solved = 0
+        var best = upperBound, solved = 0
         var pattern = active
         func descend(_ depth: Int, _ cost: Double) {
-            guard cost < best * (1 + 1e-9) else { return }
+            guard pruning == .none || cost < best * (1 + 1e-9) else { return }
             if depth == m {
                 let (g, h) = constraints(pattern, z, y: Double(y))
                 if y < 0 && g[m].allSatisfy({ $0 == 0 }) { return }
@@ -66,6 +70,7 @@ public struct ExactLinfRadius: Sendable {
             pattern[r].toggle()
         }
         descend(0, 0)
+        if upperBound.isFinite { candidates.removeAll { !($0.distance < upperBound) } }
         let near = candidates.filter { $0.distance <= best * (1 + 1e-9) }.sorted { $0.distance < $1.distance }
         guard let first = near.first else {
             return ExactRadius.PointRadius(radius: .infinity, squaredRadius: nil, pattern: active, regionsSolved: solved, attained: y > 0)

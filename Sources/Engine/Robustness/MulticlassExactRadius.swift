@@ -11,10 +11,10 @@ import Exact
 /// {F_j − F_y > 0}: g = F_j − F_y with label −1 — exactly `ExactRadius`'s two cases.
 public struct MulticlassExactRadius: Sendable {
     public let network: TwoLayerNetwork
-    /// The binary problem of (y, j), j ≠ y.
-    let pairs: [[ExactRadius?]]
+    /// The binary problem of (y, j), j ≠ y, in the chosen norm.
+    let pairs: [[(any BinaryExactRadius)?]]
 
-    public init(_ network: TwoLayerNetwork) throws {
+    public init(_ network: TwoLayerNetwork, norm: AttackConfig.Norm = .l2) throws {
         let k = network.head.outputs
         guard k > 1, network.activation == .relu, network.patches == 1 else {
             throw ExactRadius.NotApplicable(description: "exact radii need a two-layer ReLU network on one patch")
@@ -30,7 +30,7 @@ public struct MulticlassExactRadius: Sendable {
                                                           storage: neurons.flatMap { network.weights.row($0) }),
                                           biases: neurons.map { network.biases[$0] },
                                           head: .init(outputs: 1, neuronOutput: [Int](repeating: 0, count: neurons.count), coefficient: coefficients))
-                return try ExactRadius(sub)
+                return norm == .linf ? try ExactLinfRadius(sub) : try ExactRadius(sub)
             }
         }
     }
@@ -54,19 +54,26 @@ public struct MulticlassExactRadius: Sendable {
     }
 }
 
+/// An exact radius of a binary network in some norm (`ExactRadius`: ℓ2, `ExactLinfRadius`: ℓ∞).
+public protocol BinaryExactRadius: Sendable {
+    func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning) throws -> ExactRadius.PointRadius
+}
+
+extension ExactRadius: BinaryExactRadius {}
+
 extension ExactRadius {
-    /// Every point's exact radius for a binary (labels ±1) or k-class (labels 0 … k−1) two-layer
+    /// Every point's exact radius (ℓ2, or ℓ∞ for d ≤ 64) for a binary (labels ±1) or k-class (labels 0 … k−1) two-layer
     /// ReLU network, points side by side on `parallelism`'s threads (each point's result does not
     /// depend on it).
-    public static func radii(_ network: TwoLayerNetwork, _ data: Dataset, pruning: Pruning = .relaxation,
+    public static func radii(_ network: TwoLayerNetwork, _ data: Dataset, norm: AttackConfig.Norm = .l2, pruning: Pruning = .relaxation,
                              parallelism: Parallelism = .machine) throws -> [PointRadius] {
         if network.head.outputs == 1 {
-            let exact = try ExactRadius(network)
+            let exact: any BinaryExactRadius = norm == .linf ? try ExactLinfRadius(network) : try ExactRadius(network)
             return try parallelism.concurrently(data.count) { i, _ in
-                try exact.radius(of: data.inputs.row(i), label: data.labels[i], pruning: pruning)
+                try exact.radius(of: data.inputs.row(i), label: data.labels[i], upperBound: .infinity, pruning: pruning)
             }
         }
-        let exact = try MulticlassExactRadius(network)
+        let exact = try MulticlassExactRadius(network, norm: norm)
         return try parallelism.concurrently(data.count) { i, _ in
             try exact.radius(of: data.inputs.row(i), label: data.labels[i], pruning: pruning)
         }
