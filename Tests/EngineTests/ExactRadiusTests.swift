@@ -162,6 +162,27 @@ struct ExactRadiusTests {
         }
     }
 
+    /// Warm starts from an attack's break radii (Proofs/robustness.md, "Exact radii"): the same radii,
+    /// no more regions solved; a bound planted below the truth (half the exact radius) yields no
+    /// radius rather than a wrong one.
+    @Test func warmStartsChangeTheCostNotTheRadius() throws {
+        for seed: UInt64 in 1...6 {
+            let (exact, data) = ExactRadiusTests.problem(seed)
+            let cold = try ExactRadius.radii(exact.network, data, parallelism: .serial)
+            let attack = AttackConfig(norm: .l2, steps: 30, stepSizeFactor: 0.1, start: .ball, restarts: 3, objective: .margin)
+            let grid = stride(from: 0.0, through: 6, by: 0.25).map { $0 }
+            let breaks = RobustAccuracy.curveAndBreaks(exact.network, data, radii: grid, attack: attack, trainingLoss: LogisticLoss(),
+                                                       key: PRNGKey(seed: seed), parallelism: .serial).1
+            let warm = try ExactRadius.radii(exact.network, data, warmStart: breaks, parallelism: .serial)
+            for i in 0..<data.count {
+                #expect(abs(warm[i].radius - cold[i].radius) <= 1e-9 * cold[i].radius, "seed \(seed), point \(i)")
+                #expect(warm[i].regionsSolved <= cold[i].regionsSolved)
+            }
+            let planted = try ExactRadius.radii(exact.network, data, warmStart: cold.map { $0.radius > 0 ? 0.5 * $0.radius : nil }, parallelism: .serial)
+            for i in 0..<data.count where cold[i].radius > 0 { #expect(planted[i].radius == .infinity && !planted[i].verified) }
+        }
+    }
+
     /// The counterfactual of the property above: radii planted 5% too large are caught — the attack
     /// fools points within them (so the check could fail).
     @Test func aPlantedOverestimateIsCaught() throws {
