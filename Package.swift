@@ -2,7 +2,7 @@
 //
 // TheoryCheck — checks the predictions of the feature-learning theory of adversarial robustness.
 //
-// Layers point downward only: CGMP ← Exact ← Engine ← Claims ← Reports ← theorycheck (CLI).
+// Layers point downward only: CGMP ← Exact ← Engine (← CZlib) ← Claims ← Reports ← theorycheck (CLI).
 // Each target may import only the targets before it.
 import Foundation
 import PackageDescription
@@ -45,6 +45,12 @@ let package = Package(
             pkgConfig: "gmp",
             providers: [.apt(["libgmp-dev"])]
         ),
+        // zlib, for gzip-compressed data files (zlib1g-dev).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Exact and high-precision arithmetic: BigInt, Rational, BigFloat, rational linear algebra.
         .target(
             name: "Exact",
@@ -54,7 +60,7 @@ let package = Package(
         // The training core: deterministic kernels, data models, networks, losses, GD, gradient checks.
         .target(
             name: "Engine",
-            dependencies: ["Exact", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["Exact", "CZlib", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: engineSwiftSettings
         ),
         // Theorems as falsifiable finite checks: claims, statistics, the registry.

@@ -5,12 +5,15 @@ public enum DataConfig: Codable, Equatable, Sendable {
     case patchStructured(PatchStructuredConfig)
     case sparseCoding(SparseCodingConfig)
     case separatedSets(SeparatedSetsConfig)
+    /// Real data read from files (digits, MNIST, CIFAR, .npy features).
+    case real(RealDataConfig)
 
     public enum Kind: String, Codable, CaseIterable, Sendable {
         case multiCluster = "multi-cluster"
         case patchStructured = "patch-structured"
         case sparseCoding = "sparse-coding"
         case separatedSets = "separated-sets"
+        case real
     }
 
     public var kind: Kind {
@@ -19,6 +22,7 @@ public enum DataConfig: Codable, Equatable, Sendable {
         case .patchStructured: .patchStructured
         case .sparseCoding: .sparseCoding
         case .separatedSets: .separatedSets
+        case .real: .real
         }
     }
 
@@ -31,6 +35,7 @@ public enum DataConfig: Codable, Equatable, Sendable {
         case .patchStructured: self = .patchStructured(try PatchStructuredConfig(from: decoder))
         case .sparseCoding: self = .sparseCoding(try SparseCodingConfig(from: decoder))
         case .separatedSets: self = .separatedSets(try SeparatedSetsConfig(from: decoder))
+        case .real: self = .real(try RealDataConfig(from: decoder))
         }
     }
 
@@ -42,6 +47,7 @@ public enum DataConfig: Codable, Equatable, Sendable {
         case let .patchStructured(c): try c.encode(to: encoder)
         case let .sparseCoding(c): try c.encode(to: encoder)
         case let .separatedSets(c): try c.encode(to: encoder)
+        case let .real(c): try c.encode(to: encoder)
         }
     }
 
@@ -51,6 +57,7 @@ public enum DataConfig: Codable, Equatable, Sendable {
         case let .patchStructured(c): try c.validate(prefix: prefix)
         case let .sparseCoding(c): try c.validate(prefix: prefix)
         case let .separatedSets(c): try c.validate(prefix: prefix)
+        case let .real(c): try c.validate(prefix: prefix)
         }
     }
 
@@ -60,6 +67,7 @@ public enum DataConfig: Codable, Equatable, Sendable {
         case let .multiCluster(c): c.clusters
         case let .patchStructured(c): c.classes
         case .sparseCoding, .separatedSets: 2
+        case let .real(c): c.taskClasses
         }
     }
 
@@ -71,6 +79,7 @@ public enum DataConfig: Codable, Equatable, Sendable {
         case let .patchStructured(c): c.dimension
         case let .sparseCoding(c): c.dimension
         case let .separatedSets(c): c.dimension
+        case let .real(c): c.dimension
         }
     }
 }

@@ -116,6 +116,9 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
         if task == .multiclass, data.kind == .sparseCoding || data.kind == .separatedSets {
             throw ConfigError(field: "task", value: task.rawValue, allowed: "binary for data.kind = \(data.kind.rawValue) (its labels are ±1)")
         }
+        if task == .binary, case let .real(c) = data, c.grouping == "none" {
+            throw ConfigError(field: "data.grouping", value: c.grouping, allowed: "two groups of classes for task = binary (e.g. 0-4/5-9, parity, 3/8)")
+        }
         if task == .binary, data.kind == .patchStructured {
             throw ConfigError(field: "task", value: task.rawValue, allowed: "multiclass for data.kind = patch-structured")
         }

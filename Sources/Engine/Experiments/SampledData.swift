@@ -36,6 +36,16 @@ public struct SampledData: Sendable {
                            probeFeatures: [("cosine", data.features)], clusterFeatures: data.features)
     }
 
+    /// Real data labelled for its task: the class means are exported and probed (cosines of the
+    /// neurons with them, Figure 2 of Feature Averaging); the original class of each sample is
+    /// exported beside its label.
+    public static func real(_ data: LoadedData) -> SampledData {
+        SampledData(train: data.train, test: data.test,
+                    arrays: [("class_means", NPY.Array(data.classMeans)), ("classes_train", NPY.Array(labels: data.train.clusters)),
+                             ("classes_test", NPY.Array(labels: data.test.clusters))],
+                    probeFeatures: [("cosine", data.classMeans)], clusterFeatures: nil)
+    }
+
     /// Samples `config` from `key` (independent child keys per part).
     public static func sample(_ config: DataConfig, task: ExperimentConfig.Task, key: PRNGKey) throws -> SampledData {
         switch config {
@@ -59,6 +69,8 @@ public struct SampledData: Sendable {
             let train = try SeparatedSets.sample(c, key: key)
             return SampledData(train: train, test: Dataset(inputs: Matrix(rows: 0, columns: c.dimension), labels: []),
                                arrays: [], probeFeatures: [], clusterFeatures: nil)
+        case let .real(c):
+            return real(try LoadedData(c, binary: task == .binary, key: key))
         }
     }
 }

@@ -25,9 +25,17 @@ public enum NPY {
         public var integers: [Int64]? { if case let .int64(v) = payload { return v } else { return nil } }
     }
 
+    /// A byte sequence that is not a supported .npy file: where reading stopped, what was expected
+    /// there and what was found.
     public struct FormatError: Error, CustomStringConvertible {
-        public let reason: String
+        public let offset: Int
+        public let expected: String
+        public let found: String
+        public var reason: String { "at byte offset \(offset): expected \(expected), found \(found)" }
         public var description: String { "not a supported .npy file: \(reason)" }
+
+        /// The same error as a `DataFileError` naming `file`.
+        public func naming(_ file: String) -> DataFileError { DataFileError(file: file, offset: offset, expected: expected, found: found) }
     }
 
     /// The file's bytes (header and data) in memory; `encode(_:into:)` streams them instead.
@@ -75,37 +83,61 @@ public enum NPY {
         }
     }
 
-    /// Reads what `encode` writes (version 1.0, `<f8` or `<i8`, C order).
+    /// The element types `decode` reads: little-endian (or single-byte) integers and IEEE floats.
+    /// Floats become `.float64` (float32 → float64 is exact), integers `.int64`.
+    static let elementTypes: [String: (size: Int, float: Bool)] = [
+        "<f8": (8, true), "<f4": (4, true), "<i8": (8, false), "<i4": (4, false), "<i2": (2, false),
+        "|i1": (1, false), "|u1": (1, false), "<u1": (1, false), "<u2": (2, false), "<u4": (4, false),
+    ]
+
+    /// Reads a version 1.0, 2.0 or 3.0 file in C order whose dtype is one of `elementTypes` (what
+    /// `encode` writes, and what `numpy.save` writes for those dtypes).
     public static func decode(_ bytes: [UInt8]) throws -> Array {
         guard bytes.count >= 10, bytes[0] == 0x93, Swift.Array(bytes[1..<6]) == Swift.Array("NUMPY".utf8) else {
-            throw FormatError(reason: "missing magic string")
+            throw FormatError(offset: 0, expected: "the magic string \\x93NUMPY", found: bytes.prefix(6).map { String($0, radix: 16) }.joined(separator: " "))
         }
-        guard bytes[6] == 1 else { throw FormatError(reason: "version \(bytes[6]).\(bytes[7]) (only 1.0)") }
-        let length = Int(bytes[8]) | Int(bytes[9]) << 8
-        guard bytes.count >= 10 + length else { throw FormatError(reason: "truncated header") }
-        let header = String(decoding: bytes[10..<(10 + length)], as: UTF8.self)
-        guard header.contains("'fortran_order': False") else { throw FormatError(reason: "Fortran order") }
+        let major = bytes[6]
+        guard (1...3).contains(major) else { throw FormatError(offset: 6, expected: "format version 1.0, 2.0 or 3.0", found: "\(major).\(bytes[7])") }
+        let lengthBytes = major == 1 ? 2 : 4
+        guard bytes.count >= 8 + lengthBytes else { throw FormatError(offset: bytes.count, expected: "the header length", found: "end of file") }
+        let length = (0..<lengthBytes).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+        let start = 8 + lengthBytes
+        guard bytes.count >= start + length else {
+            throw FormatError(offset: bytes.count, expected: "a header of \(length) bytes", found: "end of file")
+        }
+        let header = String(decoding: bytes[start..<(start + length)], as: UTF8.self)
+        guard !header.contains("'fortran_order': True") else { throw FormatError(offset: start, expected: "C order", found: "Fortran order") }
+        guard let descrRange = header.range(of: "'descr': '") else { throw FormatError(offset: start, expected: "a 'descr' entry", found: header) }
+        let descr = String(header[descrRange.upperBound...].prefix { $0 != "'" })
+        guard let type = elementTypes[descr] else {
+            throw FormatError(offset: start, expected: "dtype " + elementTypes.keys.sorted().joined(separator: ", "), found: descr)
+        }
         guard let open = header.firstIndex(of: "("), let close = header.firstIndex(of: ")") else {
-            throw FormatError(reason: "no shape")
+            throw FormatError(offset: start, expected: "a 'shape' tuple", found: header)
         }
         let shape = header[header.index(after: open)..<close].split(separator: ",").compactMap {
             Int($0.trimmingCharacters(in: " "))
         }
         let count = shape.reduce(1, *)
-        let body = bytes[(10 + length)...]
-        guard body.count == 8 * count else { throw FormatError(reason: "\(body.count) data bytes for \(count) entries") }
+        let data = start + length
+        guard bytes.count - data == type.size * count else {
+            throw FormatError(offset: data, expected: "\(type.size * count) data bytes (\(count) entries of \(descr))", found: "\(bytes.count - data)")
+        }
         func word(_ t: Int) -> UInt64 {
             var w: UInt64 = 0
-            for b in 0..<8 { w |= UInt64(body[body.startIndex + 8 * t + b]) << (8 * b) }
+            for b in 0..<type.size { w |= UInt64(bytes[data + type.size * t + b]) << (8 * b) }
             return w
         }
-        if header.contains("'descr': '<f8'") {
-            return Array(shape: shape, payload: .float64((0..<count).map { Double(bitPattern: word($0)) }))
+        let signed = descr.contains("i")
+        func integer(_ t: Int) -> Int64 {
+            let w = word(t), bits = 8 * type.size
+            return signed && bits < 64 ? Int64(bitPattern: w << (64 - bits)) >> (64 - bits) : Int64(bitPattern: w)
         }
-        if header.contains("'descr': '<i8'") {
-            return Array(shape: shape, payload: .int64((0..<count).map { Int64(bitPattern: word($0)) }))
+        if type.float {
+            let values = type.size == 8 ? (0..<count).map { Double(bitPattern: word($0)) } : (0..<count).map { Double(Float(bitPattern: UInt32(word($0)))) }
+            return Array(shape: shape, payload: .float64(values))
         }
-        throw FormatError(reason: "dtype (only <f8 and <i8)")
+        return Array(shape: shape, payload: .int64((0..<count).map(integer)))
     }
 }
 

@@ -159,14 +159,15 @@ extension GradientDescent {
         return history
     }
 
-    /// b distinct indices of 0..<n by a partial Fisher–Yates shuffle, in increasing order.
-    static func sampleWithoutReplacement(_ b: Int, of n: Int, _ stream: inout RandomStream) -> [Int] {
+    /// b distinct indices of 0..<n by a partial Fisher–Yates shuffle, in increasing order (or in
+    /// the order drawn: with b = n a uniformly random permutation).
+    static func sampleWithoutReplacement(_ b: Int, of n: Int, _ stream: inout RandomStream, sorted: Bool = true) -> [Int] {
         var pool = Array(0..<n)
         for t in 0..<b {
             let j = t + Int(stream.next() % UInt64(n - t))
             pool.swapAt(t, j)
         }
-        return pool[0..<b].sorted()
+        return sorted ? pool[0..<b].sorted() : Array(pool[0..<b])
     }
 }
 
