@@ -4,6 +4,7 @@ public enum ClaimRegistry {
         LipschitzRatioClassifierClaim(),
         MemorizationNetworkClaim(),
         GridLowerBoundClaim(),
+        DataSeparationClaim(),
         WeightDecompositionClaim(),
         FeatureAveragingClaim(),
         NonRobustnessClaim(),

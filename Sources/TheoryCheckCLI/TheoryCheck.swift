@@ -32,6 +32,10 @@ public struct TheoryCheckCommand: ParsableCommand {
             // Invalid configuration or arguments, detected before anything is written.
             FileDescriptor.standardError.write("error: \(error)\n")
             Self.exit(withError: ExitCode(2))
+        } catch let error as DataFileError {
+            // A malformed, truncated or missing data file: named with the offset, nothing written.
+            FileDescriptor.standardError.write("error: \(error)\n")
+            Self.exit(withError: ExitCode(2))
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileDescriptor.standardError.write(fullMessage(for: error) + "\n")

@@ -50,6 +50,9 @@ struct Verify: ParsableCommand {
     @Option(help: "Seed for the randomised foundation checks (a run is a pure function of it).")
     var seed: UInt64 = 20_250_101
 
+    @Option(help: "Real data for the claims that read it (FA.realImages, EP.dataSeparation): \(DataSource.spellings); default: the shipped digits.")
+    var data: String?
+
     func run() throws {
         guard let scale = Scale(rawValue: scale) else {
             throw ConfigError(field: "--scale", value: self.scale, allowed: Scale.allCases.map(\.rawValue).joined(separator: ", "))
@@ -61,6 +64,14 @@ struct Verify: ParsableCommand {
         for f in formats where !["html", "md", "json", "junit"].contains(f) {
             throw ConfigError(field: "--format", value: f, allowed: "html, md, json, junit (comma-separated)")
         }
+        if let data {
+            // Read (and so check) the files before anything is written: a bad file exits 2.
+            _ = try DataSource(parsing: data, field: "--data").load()
+            if !selected.contains(where: \.readsData) {
+                throw ConfigError(field: "--data", value: data, allowed: "only with a claim that reads real data: "
+                                  + ClaimRegistry.all.filter(\.readsData).map(\.id).joined(separator: ", "))
+            }
+        }
         let output = try out.map { try StagedOutput(path: $0) }
         let started = Date(), clock = ContinuousClock(), start = clock.now
         if quiet && verbose { throw ConfigError(field: "--quiet", value: "with --verbose", allowed: "one of --quiet and --verbose") }
@@ -69,7 +80,7 @@ struct Verify: ParsableCommand {
         if paper == nil && claim.isEmpty && !counterfactual { foundation = Self.foundationChecks(seed: seed, quiet: quiet) }
         var ok = foundation.allSatisfy(\.holds)
         let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
-                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine)
+                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data)
         let wanted: Verdict = counterfactual ? .fails : .holds
         let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose)
         ok = ok && results.allSatisfy { $0.verdict == wanted }

@@ -18,7 +18,7 @@ func expectMatchesBaseline(_ result: ClaimResult, sourceLocation: SourceLocation
 /// Every Expressive Power claim holds at smoke scale and its counterfactual fails.
 @Suite("Expressive Power claims")
 struct ExpressivePowerClaimTests {
-    @Test(arguments: ["EP.lipschitz", "EP.memorization", "EP.lowerBound"])
+    @Test(arguments: ["EP.lipschitz", "EP.memorization", "EP.lowerBound", "EP.dataSeparation"])
     func claimHoldsAndCounterfactualFails(id: String) throws {
         let claim = try #require(ClaimRegistry.claim(id))
         let result = try claim.check(ClaimRun(scale: .smoke))

@@ -37,11 +37,15 @@ public struct ClaimRun: Sendable {
     /// Overrides the claim's number of seeds at this scale.
     public var seeds: Int?
     public var parallelism: Parallelism
+    /// Real data for the claims that read it (`readsData`), as `DataSource` spells it (`--data
+    /// KIND:PATH`); nil: each such claim's default (the shipped digits).
+    public var data: String?
     /// Called as trials progress (the CLI shows it on a terminal).
     public var progress: (@Sendable (_ trial: Int, _ of: Int, _ seed: UInt64) -> Void)?
 
     public init(scale: Scale = .smoke, variant: ClaimVariant = .claim, seeds: Int? = nil, parallelism: Parallelism = .machine,
-                progress: (@Sendable (Int, Int, UInt64) -> Void)? = nil) {
+                data: String? = nil, progress: (@Sendable (Int, Int, UInt64) -> Void)? = nil) {
+        self.data = data
         self.scale = scale
         self.variant = variant
         self.seeds = seeds
@@ -80,6 +84,8 @@ public protocol Claim: Sendable {
     /// hypothesis leaves that row out of its own ledger (and says so on the Proofs page).
     func ledger(_ run: ClaimRun) throws -> Ledger
 
+    /// Whether the claim measures real data and so reads `ClaimRun.data` (false: it samples its own).
+    var readsData: Bool { get }
     /// The side of each robustness number the claim reports and what it decides
     /// (`RobustnessEvidence`; Proofs/robustness.md, "Two sides"). Empty for a claim with none.
     var robustnessEvidence: [RobustnessEvidence] { get }
@@ -91,4 +97,5 @@ public protocol Claim: Sendable {
 
 extension Claim {
     public var robustnessEvidence: [RobustnessEvidence] { [] }
+    public var readsData: Bool { false }
 }

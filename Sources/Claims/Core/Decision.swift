@@ -98,3 +98,10 @@ extension Claim {
                            trials: trials, proportion: proportion, counterexample: counterexample, ledger: ledger, seconds: seconds())
     }
 }
+
+/// An internal inconsistency found while measuring (an independent re-check that disagrees): a bug,
+/// thrown — never turned into a verdict.
+public struct ClaimError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

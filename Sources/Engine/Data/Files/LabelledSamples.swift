@@ -10,10 +10,16 @@ public struct LabelledSamples: Sendable, Equatable {
     public let dimension: Int
     public var values: Values
     public var labels: [Int]
+    /// Each sample's row in the file it was read from (nil: row i is sample i), kept through
+    /// `subset`, so that a pair found after a split or subsample names the images in the file.
+    public var fileRows: [Int]?
 
-    public init(dimension: Int, values: Values, labels: [Int]) {
-        (self.dimension, self.values, self.labels) = (dimension, values, labels)
+    public init(dimension: Int, values: Values, labels: [Int], fileRows: [Int]? = nil) {
+        (self.dimension, self.values, self.labels, self.fileRows) = (dimension, values, labels, fileRows)
     }
+
+    /// The file row of sample i.
+    public func fileRow(_ i: Int) -> Int { fileRows?[i] ?? i }
 
     public var count: Int { labels.count }
 
@@ -30,13 +36,14 @@ public struct LabelledSamples: Sendable, Equatable {
 
     /// The samples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> LabelledSamples {
-        let d = dimension
+        let d = dimension, rows = indices.map(fileRow)
         switch values {
         case let .bytes(bytes, scale):
             return LabelledSamples(dimension: d, values: .bytes(indices.flatMap { bytes[($0 * d)..<($0 * d + d)] }, scale: scale),
-                                   labels: indices.map { labels[$0] })
+                                   labels: indices.map { labels[$0] }, fileRows: rows)
         case let .doubles(v):
-            return LabelledSamples(dimension: d, values: .doubles(indices.flatMap { v[($0 * d)..<($0 * d + d)] }), labels: indices.map { labels[$0] })
+            return LabelledSamples(dimension: d, values: .doubles(indices.flatMap { v[($0 * d)..<($0 * d + d)] }), labels: indices.map { labels[$0] },
+                                   fileRows: rows)
         }
     }
 
