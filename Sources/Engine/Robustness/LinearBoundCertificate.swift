@@ -34,11 +34,19 @@ public enum LinearBoundCertificate {
 
     /// Each sample's certified radius by the doubling-and-bisection search of
     /// `IntervalCertificate.certifiedRadii` (sound whatever the search's path).
+    /// With `rivals`, only the classes `rivals(y)` must be excluded for a sample labelled y: the
+    /// certificate of a decision that y need only beat those — e.g. the binary reading of a k-class
+    /// net by groups (argmax → group, `GroupedClassifier`), robust wherever its clean top class y
+    /// beats every class of the other group (then the argmax stays in y's group).
     public static func certifiedRadii(_ network: TwoLayerNetwork, _ data: Dataset, basis: Matrix?,
-                                      norm: AttackConfig.Norm = .l2, parallelism: Parallelism = .machine) -> [Double] {
+                                      norm: AttackConfig.Norm = .l2, rivals: (@Sendable (Int) -> [Int])? = nil,
+                                      parallelism: Parallelism = .machine) -> [Double] {
         let threat = Threat(network, basis: basis, norm: norm)
         return IntervalCertificate.perSample(network, data, parallelism) { z, y in
-            IntervalCertificate.largestCertifiedRadius { excluded(network, z, label: y, epsilon: $0, threat).allSatisfy { $0 } }
+            IntervalCertificate.largestCertifiedRadius { epsilon in
+                let excluded = excluded(network, z, label: y, epsilon: epsilon, threat)
+                return rivals.map { $0(y).allSatisfy { excluded[$0] } } ?? excluded.allSatisfy { $0 }
+            }
         }
     }
 
