@@ -11,6 +11,7 @@ public enum ClaimRegistry {
         RobustSolutionClaim(),
         FeatureDecouplingClaim(),
         PaperReproductionClaim(),
+        RealImagesClaim(),
         StandardTrainingClaim(),
         AdversarialTrainingClaim(),
         PhaseTransitionClaim(),

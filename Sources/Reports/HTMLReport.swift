@@ -35,6 +35,7 @@ public enum HTMLReport {
                 body.append("<p><b>Counterexample</b> (instance \(c.seed)): " + ReportFormats.xml(c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \(ReportFormats.number($0.value))" }.joined(separator: ", ")) + "</p>")
             }
             body += figures(r).map { "<figure>\($0)</figure>" }
+            body += comparison(r) + instances(r)
         }
         let style = """
             body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -88,29 +89,62 @@ public enum HTMLReport {
         return ["<h2>Exact certificates</h2>", "<table><tr><th>claim</th><th>certificate</th><th>instances</th><th>range over instances</th></tr>"] + out + ["</table>"]
     }
 
+    /// Every instance's measured values, one row each (as report.md; up to 30 instances).
+    static func instances(_ r: ClaimResult) -> [String] {
+        let keys = Array(Set(r.trials.flatMap(\.values.keys))).sorted()
+        guard !keys.isEmpty, r.trials.count <= 30 else { return [] }
+        return ["<details><summary>Instances (\(r.trials.count)): measured values</summary><table><tr><th>instance</th><th>ok</th>"
+                + keys.map { "<th>\(ReportFormats.xml($0))</th>" }.joined() + "</tr>"]
+            + r.trials.map { t in
+                "<tr><td>\(t.seed)</td><td class=\"\(t.satisfied ? "holds" : "fails")\">\(t.satisfied ? "✓" : "✗")</td>"
+                    + keys.map { "<td>\(t.values[$0].map(ReportFormats.number) ?? "")</td>" }.joined() + "</tr>"
+            } + ["</table></details>"]
+    }
+
+    /// A published curve beside ours at the published radii (series `published.radii`,
+    /// `published.<name>` in %, and ours as `monotoneRobustAccuracy.<name>` over `radii`).
+    static func comparison(_ r: ClaimResult) -> [String] {
+        guard let radii = r.series["published.radii"], let ours = r.series["radii"] else { return [] }
+        let names = r.series.keys.filter { $0.hasPrefix("published.") && $0 != "published.radii" }.sorted().map { String($0.dropFirst(10)) }
+        let mine = r.series.keys.filter { $0.hasPrefix("monotoneRobustAccuracy.") }.sorted()
+        var rows = ["<table><tr><th>radius</th>" + names.map { "<th>published: \(ReportFormats.xml($0)) (%)</th>" }.joined()
+                    + mine.map { "<th>ours: \(ReportFormats.xml(String($0.dropFirst(23)))) (%)</th>" }.joined() + "</tr>"]
+        for (i, radius) in radii.enumerated() {
+            let j = ours.firstIndex { abs($0 - radius) < 1e-9 }
+            rows.append("<tr><td>\(ReportFormats.number(radius))</td>" + names.map { "<td>\(ReportFormats.number(r.series["published." + $0]![i]))</td>" }.joined()
+                        + mine.map { key in "<td>\(j.map { String(format: "%.2f", 100 * r.series[key]![$0]) } ?? "")</td>" }.joined() + "</tr>")
+        }
+        return ["<p><b>Published numbers beside ours</b> (different data and training: compare shapes, not values)</p>"] + rows + ["</table>"]
+    }
+
     /// The figures a claim's series support.
     static func figures(_ r: ClaimResult) -> [String] {
         var out: [String] = []
         let values = r.trials.first?.values ?? [:]
-        if let radii = r.series["radii"] {
-            let curves = r.series.keys.filter { $0.hasPrefix("monotoneRobustAccuracy.") }.sorted().map {
-                SVG.Series(label: String($0.dropFirst("monotoneRobustAccuracy.".count)), x: radii, y: r.series[$0]!)
+        // ℓ2 curves over `radii`, ℓ∞ curves (FA.realImages) over `radiiLinf`.
+        for (suffix, norm) in [("", "ℓ2"), ("Linf", "ℓ∞")] {
+            guard let radii = r.series["radii" + suffix] else { continue }
+            let prefix = "monotoneRobustAccuracy\(suffix)."
+            let curves = r.series.keys.filter { $0.hasPrefix(prefix) }.sorted().map {
+                SVG.Series(label: String($0.dropFirst(prefix.count)), x: radii, y: r.series[$0]!)
             }
             var markers: [(label: String, x: Double)] = []
-            if let v = values["sqrtDOverK"] { markers.append(("√(d/k)", v)) }
-            if let v = values["sqrtDOverTwo"] { markers.append(("√(d/2)", v)) }
+            if suffix.isEmpty, let v = values["sqrtDOverK"] { markers.append(("√(d/k)", v)) }
+            if suffix.isEmpty, let v = values["sqrtDOverTwo"] { markers.append(("√(d/2)", v)) }
             if !curves.isEmpty {
-                out.append(SVG.plot(title: "Robust accuracy vs radius (monotone)", xLabel: "radius ε (ℓ2)", yLabel: "robust accuracy",
+                out.append(SVG.plot(title: "Robust accuracy vs radius (monotone)", xLabel: "radius ε (\(norm))", yLabel: "robust accuracy",
                                     series: curves, markers: markers))
             }
         }
         out += dynamics(r)
+        let columnLabel = r.series["cosineColumns"] == nil ? "cluster feature j" : "class mean j"
         for key in r.series.keys.filter({ $0.hasPrefix("cosine.") }).sorted() {
             let v = r.series[key]!
-            let k = r.series["cosine.cluster"].map { Int(Double($0.count).squareRoot().rounded()) } ?? 1
+            // Columns: given (`cosineColumns`, e.g. the 10 class means), or k of the k×k per-cluster net.
+            let k = r.series["cosineColumns"].map { Int($0[0]) } ?? r.series["cosine.cluster"].map { Int(Double($0.count).squareRoot().rounded()) } ?? 1
             guard k > 0, v.count % k == 0 else { continue }
             out.append(SVG.heatmap(title: "cos(w_r, μ_j): \(key.dropFirst(7)) net", values: v, rows: v.count / k, columns: k,
-                                   rowLabel: "neuron r", columnLabel: "cluster feature j"))
+                                   rowLabel: "neuron r", columnLabel: columnLabel))
         }
         out += phaseDiagram(r)
         for (name, fit) in r.fits.sorted(by: { $0.key < $1.key }) {

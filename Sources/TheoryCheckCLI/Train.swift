@@ -14,6 +14,9 @@ struct Train: ParsableCommand {
               theorycheck train --preset fa-paper --out /tmp/fa
               theorycheck train --preset fa-small --set optimizer.steps=50 --set data.noise=0.5 --seed 3
               theorycheck train --preset at-small-adversarial --set adversarialTraining.epsilon=0.35 --out /tmp/at
+              theorycheck train --preset digits --data mnist:~/mnist --set data.trainSamples=10000 --out /tmp/mnist
+            With --data KIND:PATH (\(DataSource.spellings)) a preset on real data (digits, \
+            digits-classes) reads those images or features instead; its grouping is kept.
             """
     )
 
@@ -35,9 +38,12 @@ struct Train: ParsableCommand {
     @Option(help: "Threads for the kernels (results are bit-identical for any count).")
     var threads: Int?
 
+    @Option(help: "Real data for a preset on real data: \(DataSource.spellings).")
+    var data: String?
+
     func run() throws {
         if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
-        let resolved = try ConfigResolution.resolve(preset: preset, configFile: config, overrides: assignments, seed: seed)
+        let resolved = try ConfigResolution.resolve(preset: preset, configFile: config, overrides: try dataAssignments() + assignments, seed: seed)
         let output = try out.map { try StagedOutput(path: $0) }
         let parallelism = threads.map { Parallelism(threads: $0) } ?? .machine
         let clock = ContinuousClock()
@@ -61,6 +67,21 @@ struct Train: ParsableCommand {
             try output.commit()
             print("  exported to \(output.target.path)")
         }
+    }
+}
+
+extension Train {
+    /// `--data` as config assignments (source, width, classes, the split of a one-set source),
+    /// placed before the user's own --set so that those still win.
+    func dataAssignments() throws -> [String] {
+        guard let data else { return [] }
+        guard try Presets.named(preset).data.kind == .real else {
+            throw ConfigError(field: "--data", value: data, allowed: "only with a preset on real data: "
+                              + Presets.all.filter { $0.data.kind == .real }.map(\.preset).joined(separator: ", "))
+        }
+        let c = try RealDataConfig.describing(data, field: "--data")
+        return ["data.source=\(c.source)", "data.dimension=\(c.dimension)", "data.classes=\(c.classes)",
+                "data.trainSamples=\(c.trainSamples)", "data.testSamples=\(c.testSamples)"]
     }
 }
 

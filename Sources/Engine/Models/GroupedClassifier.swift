@@ -59,16 +59,18 @@ public struct GroupedClassifier: DifferentiableModel {
     /// `LinearBoundCertificate`): its clean top class y must be in the sample's group (else 0) and
     /// is certified to beat every class of the other group. `data` holds the inputs and the group
     /// labels (0 / 1).
-    public func certifiedRadii(_ data: Dataset, norm: AttackConfig.Norm = .l2, parallelism: Parallelism = .machine) -> [Double] {
+    /// With a `grid`, the largest grid radius certified with every smaller one (−1: none), as
+    /// `LinearBoundCertificate.certifiedRadii`.
+    public func certifiedRadii(_ data: Dataset, norm: AttackConfig.Norm = .l2, grid: [Double]? = nil, parallelism: Parallelism = .machine) -> [Double] {
         let top = network.predictions(data.inputs, parallelism)
         let right = data.labels.indices.filter { group(of: top[$0]) == data.labels[$0] }
-        var radii = [Double](repeating: 0, count: data.count)
+        var radii = [Double](repeating: grid == nil ? 0 : -1, count: data.count)
         guard !right.isEmpty else { return radii }
         var labelledByTop = data.subset(right)
         labelledByTop.labels = right.map { top[$0] }
         let (positive, negative) = groups
         let certified = LinearBoundCertificate.certifiedRadii(network, labelledByTop, basis: nil, norm: norm,
-                                                              rivals: { positive.contains($0) ? negative : positive }, parallelism: parallelism)
+                                                              rivals: { positive.contains($0) ? negative : positive }, grid: grid, parallelism: parallelism)
         for (row, i) in right.enumerated() { radii[i] = certified[row] }
         return radii
     }

@@ -38,12 +38,19 @@ public enum LinearBoundCertificate {
     /// certificate of a decision that y need only beat those — e.g. the binary reading of a k-class
     /// net by groups (argmax → group, `GroupedClassifier`), robust wherever its clean top class y
     /// beats every class of the other group (then the argmax stays in y's group).
+    ///
+    /// With a `grid` (increasing radii), each radius is the largest grid radius r_i certified
+    /// together with every smaller one (−1 where the grid's first radius is not certified): the
+    /// certified robust accuracy on that grid at the cost of a few certificates per sample instead
+    /// of a bisection's sixty.
     public static func certifiedRadii(_ network: TwoLayerNetwork, _ data: Dataset, basis: Matrix?,
-                                      norm: AttackConfig.Norm = .l2, rivals: (@Sendable (Int) -> [Int])? = nil,
+                                      norm: AttackConfig.Norm = .l2, rivals: (@Sendable (Int) -> [Int])? = nil, grid: [Double]? = nil,
                                       parallelism: Parallelism = .machine) -> [Double] {
         let threat = Threat(network, basis: basis, norm: norm)
         return IntervalCertificate.perSample(network, data, parallelism) { z, y in
-            IntervalCertificate.largestCertifiedRadius { epsilon in
+            let search = grid.map { radii in { (certifiedAt: (Double) -> Bool) in radii.prefix(while: certifiedAt).last ?? -1 } }
+                ?? IntervalCertificate.largestCertifiedRadius
+            return search { epsilon in
                 let excluded = excluded(network, z, label: y, epsilon: epsilon, threat)
                 return rivals.map { $0(y).allSatisfy { excluded[$0] } } ?? excluded.allSatisfy { $0 }
             }
