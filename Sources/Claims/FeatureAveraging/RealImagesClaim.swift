@@ -71,6 +71,9 @@ public struct RealImagesClaim: Claim {
          RobustnessEvidence("criticalRadiusBinaryAttack", .attack, decides: .broken, how: "ℓ2 PGD on the margin, 20 steps, 3 restarts"),
          RobustnessEvidence("criticalRadiusDerivedAttack", .attack, decides: .nothing, how: "reported beside (attack-side bracket)"),
          RobustnessEvidence("criticalRadiusBinaryCertified", .certified, decides: .nothing, how: "reported beside (refutation side)")]
+            + [("Binary", "Attack", RadiusBracket.Side.attack), ("Binary", "Certified", .certified), ("Derived", "Attack", .attack), ("Derived", "Certified", .certified)].map {
+                RobustnessEvidence("criticalRadius\($0.0)\($0.1)Linf", $0.2, decides: .nothing, how: "ℓ∞, reported beside (the predicate is ℓ2)")
+            }
     }
 
     /// The first grid radius where the robust fraction is ≤ the level (∞ when none is).
