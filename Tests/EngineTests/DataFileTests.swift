@@ -1,3 +1,4 @@
+import Exact
 import Foundation
 import Testing
 @testable import Engine
@@ -54,6 +55,7 @@ struct DataFileTests {
         guard case let .bytes(bytes, scale) = train.values else { Issue.record("bytes expected"); return }
         #expect(scale == 255 && bytes[6 * 3 + 4] == 34)
         #expect(train.inputs[3, 4] == 34.0 / 255)
+        #expect(try train.exact(3, 4) == (try Rational(34, 255)))  // exact, not the rounded 34/255
     }
 
     @Test func idxErrorsNameFileOffsetAndExpectation() throws {

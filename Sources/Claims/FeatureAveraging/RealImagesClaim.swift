@@ -48,6 +48,9 @@ public struct RealImagesClaim: Claim {
             data.source = source
         }
         data.grouping = "0-4/5-9"
+        // W ~ N(0, 1/d) at any width (the presets' 1/64 for the digits).
+        binary.network.weightInitStd = 1 / Double(data.dimension).squareRoot()
+        classes.network.weightInitStd = binary.network.weightInitStd
         binary.data = .real(data)
         classes.data = .real(data)
         let steps = run.scale == .smoke ? 500 : 1000

@@ -1,3 +1,5 @@
+import Exact
+
 /// Labelled samples read from a data file, one sample per row: bytes with their exact scale (pixels
 /// p/`scale`, rationals for the exact layer) or doubles (features exported from elsewhere).
 public struct LabelledSamples: Sendable, Equatable {
@@ -31,6 +33,15 @@ public struct LabelledSamples: Sendable, Equatable {
             return Matrix(rows: count, columns: dimension, storage: bytes.map { Double($0) / s })
         case let .doubles(v):
             return Matrix(rows: count, columns: dimension, storage: v)
+        }
+    }
+
+    /// Coordinate j of sample i exactly: the rational byte / scale (e.g. 17/255), or the double's own
+    /// dyadic value for features given as doubles.
+    public func exact(_ i: Int, _ j: Int) throws -> Rational {
+        switch values {
+        case let .bytes(bytes, scale): try Rational(Int(bytes[i * dimension + j]), scale)
+        case let .doubles(v): try Rational(exactly: v[i * dimension + j])
         }
     }
 
