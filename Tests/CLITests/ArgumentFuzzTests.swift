@@ -43,10 +43,32 @@ struct ArgumentFuzzTests {
         (["train", "--preset", "fa-small", "--set", "data.dimension=-3"], "data.dimension"), (["train", "--preset", "fa-small", "--threads", "0"], "--threads"),
         (["robustness", "--run", "/nonexistent/run"], "--run"), (["robustness", "--run", "/tmp", "--radii", "2:1:1"], "--radii"),
         (["regress", "--case", "nope"], "--case"), (["claims", "--paper", "nope"], "--paper"), (["presets", "nope"], "--preset"),
+        (["verify", "--claim", "FA.realImages", "--data", "nope:x"], "--data"), (["verify", "--claim", "EP.lowerBound", "--data", "digits"], "--data"),
+        (["train", "--preset", "fa-small", "--data", "digits"], "--data"), (["train", "--preset", "digits", "--set", "data.grouping=0-4/4-9"], "data.grouping"),
+        (["train", "--preset", "digits", "--set", "data.testSamples=1797"], "data.testSamples"),
     ] as [([String], String)])
     func invalidValuesNameTheirOption(argv: [String], field: String) throws {
         var command = try TheoryCheckCommand.parseAsRoot(argv)
         #expect { try command.run() } throws: { ($0 as? ConfigError)?.field == field }
+    }
+}
+
+/// A data file that is missing, malformed or truncated is a `DataFileError` (exit 2 in `main`) naming
+/// the file, before anything is written.
+@Suite("Bad data files")
+struct BadDataFileTests {
+    @Test func missingOrTruncatedFilesNameTheFile() throws {
+        let dir = "/tmp/theorycheck-bad-data-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data([0x1F, 0x8B, 8, 0, 0, 0]).write(to: URL(fileURLWithPath: dir + "/X_train.npy"))  // a gzip header, then nothing
+        try Data(NPY.encode(NPY.Array(labels: [0, 1]))).write(to: URL(fileURLWithPath: dir + "/y_train.npy"))
+        for argv in [["verify", "--claim", "EP.dataSeparation", "--data", "mnist:/nonexistent-theorycheck", "--out", dir + "/out"],
+                     ["verify", "--claim", "FA.realImages", "--data", "npy:" + dir, "--out", dir + "/out"],
+                     ["train", "--preset", "digits", "--data", "npy:" + dir, "--out", dir + "/out"]] {
+            var command = try TheoryCheckCommand.parseAsRoot(argv)
+            #expect { try command.run() } throws: { ($0 as? DataFileError)?.file.contains(argv[4].split(separator: ":").last!) == true }
+            #expect(!FileManager.default.fileExists(atPath: dir + "/out"), "\(argv): output written")
+        }
     }
 }
 
