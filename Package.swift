@@ -31,6 +31,10 @@ let package = Package(
         .library(name: "Exact", targets: ["Exact"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Claims", targets: ["Claims"]),
+        .library(name: "Reports", targets: ["Reports"]),
+        // The command line as a library: a package checking its own claims calls
+        // `TheoryCheckCommand.main(claims:)` (Examples/MyTheorem, docs/writing-a-claim.md).
+        .library(name: "TheoryCheckCLI", targets: ["TheoryCheckCLI"]),
         .executable(name: "theorycheck", targets: ["theorycheck"]),
     ],
     dependencies: [

@@ -1,13 +1,23 @@
 import Claims
 import Engine
+import Synchronization
 
 /// The fixed-seed runs whose results `theorycheck regress` compares with `Baselines/`: every preset
 /// (shortened to at most 20 GD steps, with a history record every 5) and every claim at smoke scale.
 public enum RegressionCases {
     public static let maxSteps = 20
 
+    private static let presetsIncluded = Mutex(true)
+
+    /// Whether the engine's presets are cases (true for the suite; a package checking only its own
+    /// claims turns them off with `TheoryCheckCommand.main(claims:presets:)`).
+    public static var includesPresets: Bool {
+        get { presetsIncluded.withLock { $0 } }
+        set { presetsIncluded.withLock { $0 = newValue } }
+    }
+
     public static var names: [String] {
-        Presets.all.map { "preset:" + $0.preset } + ClaimRegistry.all.map { "claim:" + $0.id }
+        (includesPresets ? Presets.all.map { "preset:" + $0.preset } : []) + ClaimRegistry.active.map { "claim:" + $0.id }
     }
 
     /// Runs the case `name` (a pure function of the code: fixed seeds, any thread count).

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Claims
 import Dispatch
 import Engine
+import Reports
 
 import Glibc
 
@@ -20,6 +22,19 @@ public struct TheoryCheckCommand: ParsableCommand {
         version: TheoryCheckVersion.string,
         subcommands: [Verify.self, ClaimsCommand.self, Train.self, PresetsCommand.self, Robustness.self, Regress.self]
     )
+
+    /// The command line of a package that checks its own claims: `verify`, `claims`, `regress` (and
+    /// `train`, `presets`, `robustness`) work on `claims` — the suite's own `ClaimRegistry.all` may be
+    /// appended — with the same reports, baselines and exit codes. `presets`: whether `regress`
+    /// also covers the engine's presets (off for a package with only its own claims).
+    ///
+    ///     TheoryCheckCommand.main(claims: [MyClaim()])                          // only mine
+    ///     TheoryCheckCommand.main(claims: ClaimRegistry.all + [MyClaim()], presets: true)
+    public static func main(claims: [any Claim], presets: Bool = false) {
+        ClaimRegistry.use(claims)
+        RegressionCases.includesPresets = presets
+        main()
+    }
 
     /// Like ArgumentParser's `main`, but usage and validation errors exit with status 2 (the
     /// project's convention for bad input) instead of 64; help and `--version` still exit 0.

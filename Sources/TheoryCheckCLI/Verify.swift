@@ -69,7 +69,7 @@ struct Verify: ParsableCommand {
             _ = try DataSource(parsing: data, field: "--data").load()
             if !selected.contains(where: \.readsData) {
                 throw ConfigError(field: "--data", value: data, allowed: "only with a claim that reads real data: "
-                                  + ClaimRegistry.all.filter(\.readsData).map(\.id).joined(separator: ", "))
+                                  + ClaimRegistry.active.filter(\.readsData).map(\.id).joined(separator: ", "))
             }
         }
         let output = try out.map { try StagedOutput(path: $0) }
@@ -116,16 +116,16 @@ struct Verify: ParsableCommand {
     }
 
     static func select(paper: String?, ids: [String]) throws -> [any Claim] {
-        var chosen = ClaimRegistry.all
+        var chosen = ClaimRegistry.active
         if let paper {
-            guard let p = Paper(rawValue: paper) else {
-                throw ConfigError(field: "--paper", value: paper, allowed: Paper.allCases.map(\.rawValue).joined(separator: ", "))
+            guard let p = ClaimRegistry.papers.first(where: { $0.rawValue == paper }) else {
+                throw ConfigError(field: "--paper", value: paper, allowed: ClaimRegistry.papers.map(\.rawValue).joined(separator: ", "))
             }
             chosen = chosen.filter { $0.paper == p }
         }
         if !ids.isEmpty {
             for id in ids where ClaimRegistry.claim(id) == nil {
-                throw ConfigError(field: "--claim", value: id, allowed: ClaimRegistry.all.map(\.id).joined(separator: ", "))
+                throw ConfigError(field: "--claim", value: id, allowed: ClaimRegistry.active.map(\.id).joined(separator: ", "))
             }
             chosen = chosen.filter { ids.contains($0.id) }
         }

@@ -1,19 +1,40 @@
 import Engine
 
-/// The four papers whose theorems the suite checks.
-public enum Paper: String, Codable, Sendable, CaseIterable {
-    case featureAveraging = "feature-averaging"
-    case adversarialTraining = "adversarial-training"
-    case featurePurification = "feature-purification"
-    case expressivePower = "expressive-power"
+/// The paper (or source) a claim comes from: an identifier (`--paper` selects by it) and its
+/// citation. The four papers of the suite are the static members; a claim outside the package names
+/// its own, e.g. `Paper(rawValue: "least-squares", citation: "…")`.
+public struct Paper: RawRepresentable, Codable, Hashable, Sendable {
+    public let rawValue: String
+    public let citation: String
 
-    public var citation: String {
-        switch self {
-        case .featureAveraging: "Li, Pan, Lyu, Li — Feature Averaging (ICLR 2025, arXiv 2410.10322)"
-        case .adversarialTraining: "Li & Li — Adversarial Training on structured data (ICLR 2025, arXiv 2410.08503)"
-        case .featurePurification: "Allen-Zhu & Li — Feature Purification (arXiv 2005.10190)"
-        case .expressivePower: "Li, Jin, Zhong, Hopcroft, Wang — Robust generalisation needs large models (NeurIPS 2022)"
-        }
+    public init(rawValue: String, citation: String) {
+        self.rawValue = rawValue
+        self.citation = citation
+    }
+
+    /// One of the four built-in papers by identifier (nil otherwise; the CLI also finds the papers
+    /// of the claims it was given).
+    public init?(rawValue: String) {
+        guard let known = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = known
+    }
+
+    public static let featureAveraging = Paper(rawValue: "feature-averaging", citation: "Li, Pan, Lyu, Li — Feature Averaging (ICLR 2025, arXiv 2410.10322)")
+    public static let adversarialTraining = Paper(rawValue: "adversarial-training", citation: "Li & Li — Adversarial Training on structured data (ICLR 2025, arXiv 2410.08503)")
+    public static let featurePurification = Paper(rawValue: "feature-purification", citation: "Allen-Zhu & Li — Feature Purification (arXiv 2005.10190)")
+    public static let expressivePower = Paper(rawValue: "expressive-power", citation: "Li, Jin, Zhong, Hopcroft, Wang — Robust generalisation needs large models (NeurIPS 2022)")
+
+    /// The four papers of the suite.
+    public static let allCases: [Paper] = [.featureAveraging, .adversarialTraining, .featurePurification, .expressivePower]
+
+    /// Encoded as its identifier alone.
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        self = Paper(rawValue: raw) ?? Paper(rawValue: raw, citation: "")
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
     }
 }
 

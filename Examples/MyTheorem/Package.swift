@@ -1,0 +1,29 @@
+// swift-tools-version: 6.1
+//
+// An example of checking your own theorem with TheoryCheck: one claim (the NTK of a two-layer ReLU
+// net at initialisation against its infinite-width limit, the arc-cosine kernel), its Proofs page,
+// its regression baseline, and the `theorycheck` command line working on it.
+//
+//     swift run my-theorem verify --scale smoke             # the claim's verdict table (+ --out DIR)
+//     swift run my-theorem verify --scale smoke --counterfactual
+//     swift run my-theorem regress                          # against Baselines/engine.json
+import PackageDescription
+
+let package = Package(
+    name: "MyTheorem",
+    dependencies: [
+        // The TheoryCheck checkout this example lives in (a released version in your own package).
+        .package(name: "TheoryCheck", path: "../.."),
+    ],
+    targets: [
+        .target(name: "MyTheoremClaims", dependencies: [
+            .product(name: "Claims", package: "TheoryCheck"),
+            .product(name: "Engine", package: "TheoryCheck"),
+        ]),
+        .executableTarget(name: "my-theorem", dependencies: [
+            "MyTheoremClaims",
+            .product(name: "Claims", package: "TheoryCheck"),
+            .product(name: "TheoryCheckCLI", package: "TheoryCheck"),
+        ]),
+    ]
+)
