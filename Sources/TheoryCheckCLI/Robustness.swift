@@ -16,12 +16,20 @@ struct Robustness: ParsableCommand {
             data negative-nonrobust (x_p − ε·v_y on every non-robust patch), nrf-pgd and rf-pgd \
             (targeted PGD within span{v_j} resp. span{u_j} on each patch). Gradient attacks on patch \
             data have a budget ε per patch. A comma-separated list evaluates several. Writes robustness.json and one CSV per attack into the run \
-            directory (or --out), atomically. Exit 2 on invalid arguments, nothing written then.
+            directory (or --out), atomically. Exit 2 on invalid arguments, nothing written then. A network \
+            trained elsewhere: --network DIR (W.npy m×d, b.npy, a.npy of shape (m,) or (k, m); ReLU) with \
+            --data KIND:PATH (e.g. npy:DIR with X_test.npy, y_test.npy), instead of --run.
             """
     )
 
     @Option(name: .customLong("run"), help: "A directory written by `theorycheck train --out`.")
-    var runDirectory: String
+    var runDirectory: String?
+
+    @Option(help: "A two-layer ReLU network trained elsewhere: a directory of W.npy, b.npy, a.npy (with --data).")
+    var network: String?
+
+    @Option(help: "The data for --network: \(DataSource.spellings).")
+    var data: String?
 
     @Option(help: "Attacks (comma-separated): \(NamedAttack.names.joined(separator: ", ")).")
     var attack: String = "fa-paper,strong"
@@ -53,7 +61,14 @@ struct Robustness: ParsableCommand {
     func run() throws {
         let grid = try Robustness.parseRadii(radii)
         try ConfigError.validateLevel(level)
-        let loaded = try ExportedRun(directory: runDirectory)
+        let loaded: ExportedRun
+        switch (runDirectory, network, data) {
+        case let (run?, nil, nil): loaded = try ExportedRun(directory: run)
+        case let (nil, network?, data?): loaded = try ExportedRun.external(network: network, data: data)
+        case (nil, _?, nil): throw ConfigError(field: "--data", value: "(missing)", allowed: "KIND:PATH with --network (\(DataSource.spellings))")
+        default: throw ConfigError(field: "--run", value: runDirectory ?? "(missing)", allowed: "a run directory, or --network DIR with --data KIND:PATH (not both)")
+        }
+        let runDirectory = loaded.directory
         let attacks = try attack.split(separator: ",").map { name in
             var plan = try NamedAttack(String(name), run: loaded)
             if case var .gradient(config) = plan {

@@ -171,3 +171,54 @@ struct DataFileTests {
         #expect(throws: ConfigError.self) { _ = try LoadedData(RealDataConfig(trainSamples: 5000), binary: true, key: PRNGKey(seed: 1)) }
     }
 }
+
+/// Networks trained elsewhere, as .npy files: a dense k × m head is represented exactly, Fortran-
+/// ordered arrays (what numpy.save writes for a transpose) read in C order, and every shape mismatch
+/// names its file.
+@Suite("Outside networks")
+struct ExternalNetworkTests {
+    /// A .npy file of float64 values in Fortran (column-major) order, as numpy.save writes `a.T`.
+    static func fortran(_ rows: Int, _ cols: Int, _ columnMajor: [Double]) -> [UInt8] {
+        var header = "{'descr': '<f8', 'fortran_order': True, 'shape': (\(rows), \(cols)), }"
+        header += String(repeating: " ", count: (64 - (11 + header.utf8.count) % 64) % 64) + "\n"
+        let n = header.utf8.count
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(header.utf8)
+            + columnMajor.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v.bitPattern >> (8 * $0)) } }
+    }
+
+    @Test func fortranOrderIsReadInCOrder() throws {
+        // [[1, 2, 3], [4, 5, 6]] stored column by column.
+        let a = try NPY.decode(Self.fortran(2, 3, [1, 4, 2, 5, 3, 6]))
+        #expect(a.shape == [2, 3] && a.doubles == [1, 2, 3, 4, 5, 6])
+    }
+
+    @Test func denseHeadIsRepresentedExactly() throws {
+        var stream = PRNGKey(seed: 5).stream
+        let (m, d, k) = (7, 5, 3)
+        let w = (0..<(m * d)).map { _ in stream.gaussian() }, b = (0..<m).map { _ in stream.gaussian() }
+        var head = (0..<(k * m)).map { _ in stream.gaussian() }
+        head[2] = 0  // a neuron that does not feed output 0
+        let dir = try DataFileTests.directory(["W.npy": NPY.encode(NPY.Array(shape: [m, d], payload: .float64(w))),
+                                               "b.npy": NPY.encode(NPY.Array(vector: b)),
+                                               "a.npy": NPY.encode(NPY.Array(shape: [k, m], payload: .float64(head)))])
+        let net = try ExternalNetwork.load(dir, inputDimension: d)
+        #expect(net.outputs == k && net.neurons == k * m - 1)
+        let x = Matrix(rows: 4, columns: d, storage: (0..<(4 * d)).map { _ in stream.gaussian() })
+        let logits = net.logits(x, .serial)
+        for i in 0..<4 {
+            for j in 0..<k {
+                let direct = (0..<m).reduce(0.0) { sum, r in
+                    sum + head[j * m + r] * max(0, (0..<d).reduce(b[r]) { $0 + w[r * d + $1] * x[i, $1] })
+                }
+                #expect(abs(logits[i, j] - direct) <= 1e-12 * max(1, abs(direct)))
+            }
+        }
+        // Shape errors name the file and the shape expected.
+        let badHead = try DataFileTests.directory(["W.npy": NPY.encode(NPY.Array(shape: [m, d], payload: .float64(w))),
+                                                   "a.npy": NPY.encode(NPY.Array(vector: [1, 2]))])
+        let e = DataFileTests.dataFileError { _ = try ExternalNetwork.load(badHead, inputDimension: d) }
+        #expect(e?.file == badHead + "/a.npy" && e?.found == "shape (2)")
+        let wide = DataFileTests.dataFileError { _ = try ExternalNetwork.load(dir, inputDimension: d + 1) }
+        #expect(wide?.file == dir + "/W.npy" && wide?.expected.contains("m × \(d + 1)") == true)
+    }
+}

@@ -63,3 +63,36 @@ public struct ExportedRun: Sendable {
         self.features = features
     }
 }
+
+extension ExportedRun {
+    init(directory: String, config: ExperimentConfig, network: TwoLayerNetwork, train: Dataset, test: Dataset) {
+        (self.directory, self.config, self.network, self.train, self.test, self.features) = (directory, config, network, train, test, [:])
+    }
+
+    /// A network trained outside TheoryCheck (`ExternalNetwork`, .npy files in `network`) with data
+    /// from `data` (`DataSource`: e.g. npy:DIR of X_test.npy / y_test.npy, or mnist:DIR), as a run
+    /// the robustness tools evaluate. Its test set is the source's test set (else its training
+    /// set); a one-output net reads labels 0/1 as −1/+1 (its positive logit is class 1).
+    public static func external(network directory: String, data: String) throws -> ExportedRun {
+        let source = try DataSource(parsing: data, field: "--data")
+        let (train, test) = try source.load()
+        let network = try ExternalNetwork.load(directory, inputDimension: train.dimension)
+        let binary = network.outputs == 1
+        func labelled(_ part: LabelledSamples, _ file: String) throws -> Dataset {
+            if binary, let bad = part.labels.first(where: { $0 > 1 }) {
+                throw DataFileError(file: file, offset: 0, expected: "labels 0 / 1 for a one-output network (W.npy … a.npy of shape (m,))", found: "label \(bad)")
+            }
+            if !binary, let bad = part.labels.first(where: { $0 >= network.outputs }) {
+                throw DataFileError(file: file, offset: 0, expected: "labels 0 … \(network.outputs - 1) (the network has \(network.outputs) outputs)", found: "label \(bad)")
+            }
+            return Dataset(inputs: part.inputs, labels: binary ? part.labels.map { 2 * $0 - 1 } : part.labels)
+        }
+        let evaluated = try labelled(test ?? train, data)
+        var realData = RealDataConfig(source: data, grouping: "none", dimension: train.dimension, classes: max(2, network.outputs), testSamples: 0)
+        if test == nil { realData.testSamples = train.count }
+        let config = ExperimentConfig(preset: "external:" + directory, seed: 0, task: binary ? .binary : .multiclass, data: .real(realData),
+                                      network: .init(neuronsPerHead: 1, secondLayerScale: 1, weightInitStd: 0, biasInitStd: 0),
+                                      loss: binary ? .logistic : .crossEntropy, optimizer: GradientDescent(learningRate: 1, steps: 0, probeEvery: 1))
+        return ExportedRun(directory: directory, config: config, network: network, train: try labelled(train, data), test: evaluated)
+    }
+}

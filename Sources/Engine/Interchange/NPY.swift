@@ -90,8 +90,8 @@ public enum NPY {
         "|i1": (1, false), "|u1": (1, false), "<u1": (1, false), "<u2": (2, false), "<u4": (4, false),
     ]
 
-    /// Reads a version 1.0, 2.0 or 3.0 file in C order whose dtype is one of `elementTypes` (what
-    /// `encode` writes, and what `numpy.save` writes for those dtypes).
+    /// Reads a version 1.0, 2.0 or 3.0 file, C or Fortran order (returned in C order), whose dtype
+    /// is one of `elementTypes` (what `encode` writes, and what `numpy.save` writes for those dtypes).
     public static func decode(_ bytes: [UInt8]) throws -> Array {
         guard bytes.count >= 10, bytes[0] == 0x93, Swift.Array(bytes[1..<6]) == Swift.Array("NUMPY".utf8) else {
             throw FormatError(offset: 0, expected: "the magic string \\x93NUMPY", found: bytes.prefix(6).map { String($0, radix: 16) }.joined(separator: " "))
@@ -106,7 +106,7 @@ public enum NPY {
             throw FormatError(offset: bytes.count, expected: "a header of \(length) bytes", found: "end of file")
         }
         let header = String(decoding: bytes[start..<(start + length)], as: UTF8.self)
-        guard !header.contains("'fortran_order': True") else { throw FormatError(offset: start, expected: "C order", found: "Fortran order") }
+        let fortran = header.contains("'fortran_order': True")
         guard let descrRange = header.range(of: "'descr': '") else { throw FormatError(offset: start, expected: "a 'descr' entry", found: header) }
         let descr = String(header[descrRange.upperBound...].prefix { $0 != "'" })
         guard let type = elementTypes[descr] else {
@@ -133,11 +133,25 @@ public enum NPY {
             let w = word(t), bits = 8 * type.size
             return signed && bits < 64 ? Int64(bitPattern: w << (64 - bits)) >> (64 - bits) : Int64(bitPattern: w)
         }
+        // Entry t of the C-order result is entry `stored(t)` of the file (column-major when Fortran).
+        let stored = fortran ? columnMajorIndex(shape) : { $0 }
         if type.float {
-            let values = type.size == 8 ? (0..<count).map { Double(bitPattern: word($0)) } : (0..<count).map { Double(Float(bitPattern: UInt32(word($0)))) }
+            let values = type.size == 8 ? (0..<count).map { Double(bitPattern: word(stored($0))) } : (0..<count).map { Double(Float(bitPattern: UInt32(word(stored($0))))) }
             return Array(shape: shape, payload: .float64(values))
         }
-        return Array(shape: shape, payload: .int64((0..<count).map(integer)))
+        return Array(shape: shape, payload: .int64((0..<count).map { integer(stored($0)) }))
+    }
+
+    /// For the C-order (row-major) position t of an array of `shape`, its position in column-major
+    /// order (NumPy's `fortran_order: True`, what `numpy.save` writes for a transposed array).
+    static func columnMajorIndex(_ shape: [Int]) -> (Int) -> Int {
+        { t in
+            var rest = t, position = 0, stride = 1
+            var index = [Int](repeating: 0, count: shape.count)
+            for axis in shape.indices.reversed() { index[axis] = rest % shape[axis]; rest /= shape[axis] }
+            for axis in shape.indices { position += index[axis] * stride; stride *= shape[axis] }
+            return position
+        }
     }
 }
 
