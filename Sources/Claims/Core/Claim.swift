@@ -4,9 +4,12 @@ import Engine
 /// citation. The four papers of the suite are the static members; a claim outside the package names
 /// its own, e.g. `Paper(rawValue: "least-squares", citation: "…")`.
 public struct Paper: RawRepresentable, Codable, Hashable, Sendable {
+    /// The identifier `--paper` selects by, e.g. "feature-averaging".
     public let rawValue: String
+    /// Authors, title and venue, as reports print them.
     public let citation: String
 
+    /// A paper (or any source) of your own claims.
     public init(rawValue: String, citation: String) {
         self.rawValue = rawValue
         self.citation = citation
@@ -19,9 +22,13 @@ public struct Paper: RawRepresentable, Codable, Hashable, Sendable {
         self = known
     }
 
+    /// Li, Pan, Lyu, Li — Feature Averaging (ICLR 2025).
     public static let featureAveraging = Paper(rawValue: "feature-averaging", citation: "Li, Pan, Lyu, Li — Feature Averaging (ICLR 2025, arXiv 2410.10322)")
+    /// Li & Li — Adversarial Training on structured data (ICLR 2025).
     public static let adversarialTraining = Paper(rawValue: "adversarial-training", citation: "Li & Li — Adversarial Training on structured data (ICLR 2025, arXiv 2410.08503)")
+    /// Allen-Zhu & Li — Feature Purification (2020).
     public static let featurePurification = Paper(rawValue: "feature-purification", citation: "Allen-Zhu & Li — Feature Purification (arXiv 2005.10190)")
+    /// Li, Jin, Zhong, Hopcroft, Wang — Robust generalisation needs large models (NeurIPS 2022).
     public static let expressivePower = Paper(rawValue: "expressive-power", citation: "Li, Jin, Zhong, Hopcroft, Wang — Robust generalisation needs large models (NeurIPS 2022)")
 
     /// The four papers of the suite.
@@ -32,6 +39,7 @@ public struct Paper: RawRepresentable, Codable, Hashable, Sendable {
         let raw = try decoder.singleValueContainer().decode(String.self)
         self = Paper(rawValue: raw) ?? Paper(rawValue: raw, citation: "")
     }
+    /// Encodes the identifier alone.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
@@ -53,10 +61,13 @@ public enum ClaimVariant: String, Codable, Sendable, CaseIterable {
 
 /// What a check is asked to do.
 public struct ClaimRun: Sendable {
+    /// How much work: smoke (the tests), standard (the CLI's default), paper.
     public var scale: Scale
+    /// The claim, or its counterfactual (which must come out `fails`).
     public var variant: ClaimVariant
     /// Overrides the claim's number of seeds at this scale.
     public var seeds: Int?
+    /// Threads for the kernels (no result depends on it).
     public var parallelism: Parallelism
     /// Real data for the claims that read it (`readsData`), as `DataSource` spells it (`--data
     /// KIND:PATH`); nil: each such claim's default (the shipped digits).
@@ -64,6 +75,7 @@ public struct ClaimRun: Sendable {
     /// Called as trials progress (the CLI shows it on a terminal).
     public var progress: (@Sendable (_ trial: Int, _ of: Int, _ seed: UInt64) -> Void)?
 
+    /// A run of a check; `seeds` overrides the claim's seed count, `data` is `--data`.
     public init(scale: Scale = .smoke, variant: ClaimVariant = .claim, seeds: Int? = nil, parallelism: Parallelism = .machine,
                 data: String? = nil, progress: (@Sendable (Int, Int, UInt64) -> Void)? = nil) {
         self.data = data
@@ -117,6 +129,8 @@ public protocol Claim: Sendable {
 }
 
 extension Claim {
+    /// None by default: a claim with no robustness numbers.
     public var robustnessEvidence: [RobustnessEvidence] { [] }
+    /// False by default: the claim samples or constructs its own data.
     public var readsData: Bool { false }
 }

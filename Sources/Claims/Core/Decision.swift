@@ -8,6 +8,7 @@ public enum Decision {
     /// inconclusive.
     case fraction(level: Double)
 
+    /// The verdict of `trials`, the Wilson interval of a fraction decision, and the first failing trial.
     public func decide(_ trials: [Trial]) -> (verdict: Verdict, proportion: WilsonInterval?, counterexample: Counterexample?) {
         precondition(!trials.isEmpty, "a claim needs at least one trial")
         let failing = trials.first { !$0.satisfied }
@@ -22,6 +23,7 @@ public enum Decision {
         }
     }
 
+    /// The rule in words, as reports print it.
     public var description: String {
         switch self {
         case .everyTrial: "every trial"
@@ -32,7 +34,9 @@ public enum Decision {
 
 /// Thrown by a measurement whose instance lies outside the theorem's hypotheses.
 public struct OutOfRegime: Error, Sendable {
+    /// Which hypothesis the instance violates, and how.
     public let reason: String
+    /// An instance outside the hypotheses, with the reason.
     public init(_ reason: String) { self.reason = reason }
 }
 
@@ -102,6 +106,8 @@ extension Claim {
 /// An internal inconsistency found while measuring (an independent re-check that disagrees): a bug,
 /// thrown — never turned into a verdict.
 public struct ClaimError: Error, CustomStringConvertible, Sendable {
+    /// What disagreed.
     public let description: String
+    /// An internal inconsistency (a bug), described.
     public init(_ description: String) { self.description = description }
 }

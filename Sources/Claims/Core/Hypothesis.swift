@@ -7,6 +7,7 @@
 /// when a hypothesis or its constant was introduced — so that a condition added to excuse a `fails`
 /// is marked as such wherever the ledger is shown.
 public struct Hypothesis: Sendable, Hashable, Codable {
+    /// Whose constant the finite condition uses.
     public enum Origin: String, Sendable, Hashable, Codable {
         /// The paper states this condition with this constant.
         case paper
@@ -20,6 +21,7 @@ public struct Hypothesis: Sendable, Hashable, Codable {
     public let statement: String
     /// The finite condition: the measured quantity, its relation and bound.
     public let condition: PredicateConstant
+    /// The paper's constant, or our instantiation of an order.
     public let origin: Origin
     /// Why this constant: a reference for `.paper`, the reason for `.instantiation`.
     public let reason: String
@@ -27,6 +29,7 @@ public struct Hypothesis: Sendable, Hashable, Codable {
     /// one written with the derivation, before any confirmatory run.
     public let introducedAfter: String?
 
+    /// A hypothesis: its name, the paper's wording, the finite condition, its origin and reason.
     public init(_ name: String, statement: String, _ condition: PredicateConstant, origin: Origin, reason: String,
                 introducedAfter: String? = nil) {
         self.name = name
@@ -45,13 +48,16 @@ public struct Hypothesis: Sendable, Hashable, Codable {
 
 /// A hypothesis checked on one resolved setting: the ledger's row.
 public struct HypothesisCheck: Sendable, Hashable, Codable {
+    /// The hypothesis checked.
     public let hypothesis: Hypothesis
     /// The quantity's value in the setting.
     public let value: Double
     /// Which setting ("at-phase", "d = 512, k = 8", …).
     public let setting: String
+    /// Whether the value meets the condition (else the verdict is `outOfRegime`).
     public var satisfied: Bool { hypothesis.condition.admits(value) }
 
+    /// The row for `value` measured in `setting`.
     public init(hypothesis: Hypothesis, value: Double, setting: String) {
         self.hypothesis = hypothesis
         self.value = value
@@ -79,10 +85,13 @@ public struct HypothesisCheck: Sendable, Hashable, Codable {
 /// The hypotheses ledger of a claim at a scale: every hypothesis checked on every setting the claim
 /// runs. A claim whose ledger has a violated row is `outOfRegime`, naming the row, and never `fails`.
 public struct Ledger: Sendable, Hashable, Codable {
+    /// The rows, in the order shown.
     public var checks: [HypothesisCheck]
 
+    /// A ledger of these rows (empty: a claim whose theorem has no checkable hypothesis).
     public init(_ checks: [HypothesisCheck] = []) { self.checks = checks }
 
+    /// The rows whose condition fails.
     public var violated: [HypothesisCheck] { checks.filter { !$0.satisfied } }
 
     /// Throws `OutOfRegime` naming every violated hypothesis.
@@ -91,6 +100,7 @@ public struct Ledger: Sendable, Hashable, Codable {
         guard bad.isEmpty else { throw OutOfRegime(bad.map(\.description).joined(separator: "; ")) }
     }
 
+    /// Both ledgers' rows.
     public static func + (a: Ledger, b: Ledger) -> Ledger { Ledger(a.checks + b.checks) }
 
     /// One row per hypothesis: its value in the setting where it is least safely satisfied (or

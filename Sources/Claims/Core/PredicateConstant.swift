@@ -9,17 +9,21 @@ import Foundation
 /// table on the claim's Proofs page by `PredicateConstantTests`: a constant cannot change in the code
 /// without the derivation changing with it, nor the other way round.
 public struct PredicateConstant: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How the measured quantity is compared with the bound.
     public enum Relation: String, Sendable, Codable, CaseIterable {
         case atLeast = "≥", atMost = "≤", above = ">", below = "<", equals = "="
     }
 
     /// The measured quantity, named as in the trial values where it is recorded.
     public let quantity: String
+    /// ≥, ≤, >, < or =.
     public let relation: Relation
+    /// The constant itself (±∞ allowed for an open band).
     public let bound: Double
     /// Whether the claim or its counterfactual states it.
     public let variant: ClaimVariant
 
+    /// A constant of the claim's predicate (or, with `variant: .counterfactual`, of its counterfactual).
     public init(_ quantity: String, _ relation: Relation, _ bound: Double, variant: ClaimVariant = .claim) {
         self.quantity = quantity
         self.relation = relation
@@ -83,6 +87,7 @@ public struct PredicateConstant: Sendable, Hashable, Codable, CustomStringConver
     /// The Wilson decision of a w.h.p. claim, from its level constant.
     public var fractionDecision: Decision { .fraction(level: bound) }
 
+    /// "quantity relation bound".
     public var description: String { "\(quantity) \(relation.rawValue) \(PredicateConstant.text(bound))" }
 
     /// A bound as the Proofs tables write it: shortest round-trip digits, "∞" and "−∞".

@@ -19,11 +19,14 @@ public struct RobustnessEvidence: Codable, Equatable, Sendable {
 
     /// The trial value or measurement (its name in the result), or a prefix ending in "*".
     public var quantity: String
+    /// Exact, certified (a lower bound on robust accuracy) or attack (an upper bound).
     public var side: RadiusBracket.Side
+    /// What the number decides in the predicate.
     public var decides: Decides
     /// How the number is obtained (attack, certificate, closed form …).
     public var how: String
 
+    /// A declaration: the quantity (or prefix*), its side, what it decides, how it is obtained.
     public init(_ quantity: String, _ side: RadiusBracket.Side, decides: Decides, how: String) {
         self.quantity = quantity
         self.side = side

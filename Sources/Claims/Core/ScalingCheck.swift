@@ -2,7 +2,9 @@ import Foundation
 
 /// The axes of a scaling fit, for figures.
 public struct FitAxes: Codable, Equatable, Sendable {
+    /// The label of the swept size (e.g. "d").
     public var x: String
+    /// The label of the fitted quantity.
     public var y: String
 }
 
@@ -127,12 +129,18 @@ extension ClaimResult {
 /// fitted quantity at each point, whether the conjunct fails at the largest size, and the band of
 /// exponents that approach its prediction.
 public struct ConjunctTrend: Sendable {
+    /// The conjunct's fit name.
     public var name: String
+    /// The conjunct's quantity, as the summary names it.
     public var label: String
+    /// The quantity at each size of the sweep.
     public var values: [Double]
+    /// Whether the conjunct fails at the largest size (only then its trend decides).
     public var failsAtLargest: Bool
+    /// The exponent band that means "approaching the prediction".
     public var approaching: ClosedRange<Double>
 
+    /// One failing conjunct and its values over the sweep.
     public init(_ name: String, label: String, values: [Double], failsAtLargest: Bool, approaching: ClosedRange<Double>) {
         self.name = name
         self.label = label

@@ -20,12 +20,16 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
 
 /// A seed (or instance) at which the predicate failed, with what was measured there.
 public struct Counterexample: Codable, Equatable, Sendable {
+    /// The instance: a seed, or a swept size.
     public var seed: UInt64
     /// The configuration of that instance (JSON for experiment configs, else a description).
     public var config: String
+    /// The measured values, by name (they go to the report and the baseline).
     public var values: [String: Double]
+    /// A remark on the instance (may be empty).
     public var note: String
 
+    /// A counterexample from a failing instance.
     public init(seed: UInt64, config: String, values: [String: Double], note: String = "") {
         self.seed = seed
         self.config = config
@@ -36,11 +40,16 @@ public struct Counterexample: Codable, Equatable, Sendable {
 
 /// One repetition of a claim's measurement.
 public struct Trial: Codable, Equatable, Sendable {
+    /// The instance: a seed, or a swept size.
     public var seed: UInt64
+    /// Whether the predicate held on this instance.
     public var satisfied: Bool
+    /// The measured values, by name (they go to the report and the baseline).
     public var values: [String: Double]
+    /// The instance's configuration, in words.
     public var config: String
 
+    /// One instance's outcome.
     public init(seed: UInt64, satisfied: Bool, values: [String: Double], config: String) {
         self.seed = seed
         self.satisfied = satisfied
@@ -51,14 +60,19 @@ public struct Trial: Codable, Equatable, Sendable {
 
 /// Everything a claim check measured and decided: the machine-readable result of one claim.
 public struct ClaimResult: Codable, Equatable, Sendable {
+    /// The claim's id.
     public var id: String
+    /// Claim or counterfactual.
     public var variant: ClaimVariant
+    /// The scale it ran at.
     public var scale: Scale
+    /// holds, fails, inconclusive or outOfRegime.
     public var verdict: Verdict
     /// The predicate as decided, with its constants filled in.
     public var predicate: String
     /// A one-line summary of the evidence (shown in the verdict table).
     public var summary: String
+    /// Every instance, in order.
     public var trials: [Trial]
     /// The fraction of trials satisfying the predicate, where the verdict rests on it.
     public var proportion: WilsonInterval?
@@ -68,13 +82,16 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     public var fitAxes: [String: FitAxes] = [:]
     /// Summary numbers (and series) the report shows.
     public var measurements: [String: Double]
+    /// Curves, sweeps and matrices for the figures (naming: docs/report-schema.md).
     public var series: [String: [Double]]
+    /// The first failing instance, when the verdict is `fails`.
     public var counterexample: Counterexample?
     /// The hypotheses ledger the verdict was reached under (empty for a result built by hand).
     public var ledger: Ledger = Ledger()
     /// Wall-clock seconds of the check (not part of the result: never compared by `regress`).
     public var seconds: Double
 
+    /// A result; claims usually get one from `trials(_:instances:decision:measure:)` instead.
     public init(id: String, variant: ClaimVariant, scale: Scale, verdict: Verdict, predicate: String, summary: String,
                 trials: [Trial] = [], proportion: WilsonInterval? = nil, fits: [String: PowerLawFit] = [:],
                 measurements: [String: Double] = [:], series: [String: [Double]] = [:],

@@ -8,11 +8,17 @@ import RealModule
 /// THEORY.md §0.5: a Θ(x^β) statement holds when the interval lies inside the stated band around β,
 /// fails when it is disjoint from it, and is inconclusive otherwise.
 public struct PowerLawFit: Codable, Equatable, Sendable {
+    /// The fitted e of y ≈ c·x^e (least squares in log–log).
     public let exponent: Double
+    /// log c.
     public let intercept: Double
+    /// The standard error of e.
     public let standardError: Double
+    /// The lower end of e's 95% interval (Student t).
     public let lower: Double
+    /// The upper end of e's 95% interval.
     public let upper: Double
+    /// The number of (x, y) points fitted.
     public let points: Int
 
     /// Needs at least 3 points with distinct x and every x, y > 0.
