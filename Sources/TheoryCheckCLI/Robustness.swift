@@ -127,6 +127,16 @@ struct Robustness: ParsableCommand {
                  "median": g.median as Any? ?? NSNull(), "largest": g.largest as Any? ?? NSNull(), "violations": g.violations]
             }
         }
+        if network != nil {
+            // A net trained elsewhere: its neurons against the class means of the evaluated data —
+            // cosines, and λ as least-squares coefficients on the means (`Probes.featureCoefficients`).
+            let classes = max(2, loaded.network.outputs)
+            let means = LabelledSamples(dimension: test.inputs.columns, values: .doubles(test.inputs.storage),
+                                        labels: test.labels.map { loaded.network.outputs == 1 ? ($0 + 1) / 2 : $0 }).classMeans(classes: classes)
+            report["classMeanCosines"] = Probes.cosines(loaded.network.weights, means).rowList
+            report["classMeanCoefficients"] = (try? Probes.featureCoefficients(loaded.network.weights, means).rowList) as Any? ?? NSNull()
+            print("\nneurons against the \(classes) class means of the evaluated data: cosines and least-squares λ in robustness.json")
+        }
         report["curves"] = curves
         try output.write("robustness.json", Array(try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])))
         try output.commit()

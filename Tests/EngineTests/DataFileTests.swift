@@ -222,3 +222,18 @@ struct ExternalNetworkTests {
         #expect(wide?.file == dir + "/W.npy" && wide?.expected.contains("m × \(d + 1)") == true)
     }
 }
+
+@Suite("Feature coefficients")
+struct FeatureCoefficientTests {
+    /// Neurons built as known combinations of the features (plus a part orthogonal to them) give
+    /// those coefficients back.
+    @Test func recoversTheCombination() throws {
+        var stream = PRNGKey(seed: 9).stream
+        let features = Matrix(rows: 3, columns: 8, storage: (0..<24).map { _ in stream.gaussian() })
+        let lambda = Matrix(rows: 5, columns: 3, storage: (0..<15).map { _ in stream.gaussian() })
+        var weights = Matrix(rows: 5, columns: 8)
+        for r in 0..<5 { for t in 0..<8 { weights[r, t] = (0..<3).reduce(0.0) { $0 + lambda[r, $1] * features[$1, t] } } }
+        let recovered = try Probes.featureCoefficients(weights, features)
+        #expect(zip(recovered.storage, lambda.storage).allSatisfy { abs($0 - $1) <= 1e-10 * max(1, abs($1)) })
+    }
+}

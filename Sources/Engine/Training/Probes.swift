@@ -25,4 +25,20 @@ public enum Probes {
         let c = correlations(weights, features)
         return (0..<features.rows).map { i in (0..<perClass).map { c[i * perClass + $0, i] }.max() ?? 0 }
     }
+
+    /// λ of a network whose features are not known to the training (a net trained elsewhere): the
+    /// least-squares coefficients of each neuron on the feature rows, w_r ≈ Σ_j λ_{r,j}·μ_j, from the
+    /// normal equations Λ = W·Mᵀ·(M·Mᵀ)⁻¹ (Cholesky; the features must be linearly independent). For
+    /// GD from a small initialisation on MultiCluster data this is the weight decomposition's λ up to
+    /// the part of w_r outside span{μ_j}.
+    public static func featureCoefficients(_ weights: Matrix, _ features: Matrix) throws -> Matrix {
+        let k = features.rows
+        let gram = Kernels.gram(features, .serial), projected = correlations(weights, features)
+        var lambda = Matrix(rows: weights.rows, columns: k)
+        for r in 0..<weights.rows {
+            let row = try Cholesky.solve(gram, projected.row(r))
+            for j in 0..<k { lambda[r, j] = row[j] }
+        }
+        return lambda
+    }
 }
