@@ -33,7 +33,7 @@ public enum Probes {
     /// the part of w_r outside span{μ_j}.
     public static func featureCoefficients(_ weights: Matrix, _ features: Matrix) throws -> Matrix {
         let k = features.rows
-        let gram = Kernels.gram(features, .serial), projected = correlations(weights, features)
+        let gram = Kernels.gram(features, .serial), projected = Kernels.productTransposed(weights, features, .serial)
         var lambda = Matrix(rows: weights.rows, columns: k)
         for r in 0..<weights.rows {
             let row = try Cholesky.solve(gram, projected.row(r))
