@@ -12,7 +12,6 @@ public enum Gzip {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count * 4)
         var consumed = 0
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         try bytes.withUnsafeBufferPointer { input in
             while consumed < input.count {
                 var stream = z_stream()
@@ -22,16 +21,7 @@ public enum Gzip {
                 defer { inflateEnd(&stream) }
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + consumed)
                 stream.avail_in = UInt32(input.count - consumed)
-                var status = Z_OK
-                while status == Z_OK {
-                    let before = stream.total_out
-                    status = chunk.withUnsafeMutableBufferPointer { out in
-                        stream.next_out = out.baseAddress
-                        stream.avail_out = UInt32(out.count)
-                        return inflate(&stream, Z_NO_FLUSH)
-                    }
-                    output += chunk[0..<Int(stream.total_out - before)]
-                }
+                let status = pump(&stream, into: &output) { inflate(&$0, Z_NO_FLUSH) }
                 let offset = consumed + Int(stream.total_in)
                 switch status {
                 case Z_STREAM_END:
@@ -55,23 +45,30 @@ public enum Gzip {
         precondition(tc_deflate_init_gzip(&stream) == Z_OK, "zlib deflateInit2 failed")
         defer { deflateEnd(&stream) }
         var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var input = bytes
         input.withUnsafeMutableBufferPointer { source in
             stream.next_in = source.baseAddress
             stream.avail_in = UInt32(source.count)
-            var status = Z_OK
-            while status == Z_OK {
-                let before = stream.total_out
-                status = chunk.withUnsafeMutableBufferPointer { out in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = UInt32(out.count)
-                    return deflate(&stream, Z_FINISH)
-                }
-                output += chunk[0..<Int(stream.total_out - before)]
-            }
+            let status = pump(&stream, into: &output) { deflate(&$0, Z_FINISH) }
             precondition(status == Z_STREAM_END, "zlib deflate failed: \(status)")
         }
         return output
+    }
+
+    /// Runs `step` (one `inflate` or `deflate` call) into 64 KiB chunks appended to `output` while
+    /// it returns Z_OK; returns the first other status (Z_STREAM_END when the stream is complete).
+    static func pump(_ stream: inout z_stream, into output: inout [UInt8], _ step: (inout z_stream) -> Int32) -> Int32 {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var status = Z_OK
+        while status == Z_OK {
+            let before = stream.total_out
+            status = chunk.withUnsafeMutableBufferPointer { out in
+                stream.next_out = out.baseAddress
+                stream.avail_out = UInt32(out.count)
+                return step(&stream)
+            }
+            output += chunk[0..<Int(stream.total_out - before)]
+        }
+        return status
     }
 }
