@@ -20,7 +20,7 @@ public struct TheoryCheckCommand: ParsableCommand {
             line take precedence.
             """,
         version: TheoryCheckVersion.string,
-        subcommands: [Verify.self, ClaimsCommand.self, Train.self, PresetsCommand.self, Robustness.self, Regress.self]
+        subcommands: [Verify.self, Merge.self, ClaimsCommand.self, Train.self, PresetsCommand.self, Robustness.self, Regress.self]
     )
 
     /// The command line of a package that checks its own claims: `verify`, `claims`, `regress` (and

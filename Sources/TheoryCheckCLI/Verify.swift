@@ -53,6 +53,15 @@ struct Verify: ParsableCommand {
     @Option(help: "Real data for the claims that read it (FA.realImages, EP.dataSeparation): \(DataSource.spellings); default: the shipped digits.")
     var data: String?
 
+    @Option(help: ArgumentHelp("Run only shard i of n (0 ≤ i < n) of the selected work and write a partial report into --out; `theorycheck merge` joins them. Default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or TEST_SHARD_INDEX/TEST_TOTAL_SHARDS, when set.", valueName: "i/n"))
+    var shard: String?
+
+    @Flag(help: "With a shard: keep the units an earlier (killed) run of this shard finished in --out, and run only the missing ones.")
+    var resume = false
+
+    @Option(help: "With a shard: the recorded seconds per unit that shards are balanced by (written by `merge --record-costs`).")
+    var costs: String = "Baselines/unit-costs.json"
+
     func run() throws {
         guard let scale = Scale(rawValue: scale) else {
             throw ConfigError(field: "--scale", value: self.scale, allowed: Scale.allCases.map(\.rawValue).joined(separator: ", "))
@@ -72,12 +81,21 @@ struct Verify: ParsableCommand {
                                   + ClaimRegistry.active.filter(\.readsData).map(\.id).joined(separator: ", "))
             }
         }
+        if quiet && verbose { throw ConfigError(field: "--quiet", value: "with --verbose", allowed: "one of --quiet and --verbose") }
+        let runsFoundation = paper == nil && claim.isEmpty && !counterfactual
+        if let spec = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment) {
+            let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
+                               parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data)
+            try ShardRun(spec: spec, out: out, resume: resume, costs: costs, quiet: quiet)
+                .run(selected, run, foundationSeed: runsFoundation ? seed : nil)
+            return
+        }
+        if resume { throw ConfigError(field: "--resume", value: "without a shard", allowed: "only with --shard i/n (or a Slurm array task)") }
         let output = try out.map { try StagedOutput(path: $0) }
         let started = Date(), clock = ContinuousClock(), start = clock.now
-        if quiet && verbose { throw ConfigError(field: "--quiet", value: "with --verbose", allowed: "one of --quiet and --verbose") }
         if !quiet { print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))") }
         var foundation: [Report.FoundationEntry] = []
-        if paper == nil && claim.isEmpty && !counterfactual { foundation = Self.foundationChecks(seed: seed, quiet: quiet) }
+        if runsFoundation { foundation = Self.foundationChecks(seed: seed, quiet: quiet) }
         var ok = foundation.allSatisfy(\.holds)
         let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
                            parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data)
@@ -85,24 +103,32 @@ struct Verify: ParsableCommand {
         let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose)
         ok = ok && results.allSatisfy { $0.verdict == wanted }
         if let output {
-            let elapsed = clock.now - start
-            let environment = Report.Environment(
-                theorycheckVersion: TheoryCheckVersion.string, gitCommit: Self.gitCommit(), swiftCompiler: Report.swiftCompiler,
-                operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString, processors: ProcessInfo.processInfo.activeProcessorCount,
-                threads: run.parallelism.threads, scale: scale.rawValue, variant: run.variant.rawValue, seedsOverride: seeds,
-                startedAt: ISO8601DateFormatter().string(from: started),
-                seconds: elapsed.inSeconds)
+            let environment = Self.environment(run, seedsOverride: seeds, startedAt: started, seconds: (clock.now - start).inSeconds)
             var report = Report(environment: environment, claims: Array(zip(selected, results)))
             report.foundation = foundation
-            var written: [String] = []
-            if formats.contains("json") { try output.write("report.json", text: try ReportFormats.json(report)); written.append("report.json") }
-            if formats.contains("md") { try output.write("report.md", text: ReportFormats.markdown(report)); written.append("report.md") }
-            if formats.contains("html") { try output.write("report.html", text: HTMLReport.page(report)); written.append("report.html") }
-            if formats.contains("junit") { try output.write("junit.xml", text: ReportFormats.junit(report)); written.append("junit.xml") }
-            try output.commit()
-            print("wrote \(written.joined(separator: ", ")) to \(output.target.path)")
+            try Self.write(report, formats: formats, to: output)
         }
         if !ok { throw ExitCode(1) }
+    }
+
+    /// The environment a report records: the program, the machine, the run and its time.
+    static func environment(_ run: ClaimRun, seedsOverride: Int?, startedAt: Date, seconds: Double) -> Report.Environment {
+        Report.Environment(
+            theorycheckVersion: TheoryCheckVersion.string, gitCommit: gitCommit(), swiftCompiler: Report.swiftCompiler,
+            operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString, processors: ProcessInfo.processInfo.activeProcessorCount,
+            threads: run.parallelism.threads, scale: run.scale.rawValue, variant: run.variant.rawValue, seedsOverride: seedsOverride,
+            startedAt: ISO8601DateFormatter().string(from: startedAt), seconds: seconds)
+    }
+
+    /// Writes `report` in `formats` (html, md, json, junit) and commits them together.
+    static func write(_ report: Report, formats: [String], to output: StagedOutput) throws {
+        var written: [String] = []
+        if formats.contains("json") { try output.write("report.json", text: try ReportFormats.json(report)); written.append("report.json") }
+        if formats.contains("md") { try output.write("report.md", text: ReportFormats.markdown(report)); written.append("report.md") }
+        if formats.contains("html") { try output.write("report.html", text: HTMLReport.page(report)); written.append("report.html") }
+        if formats.contains("junit") { try output.write("junit.xml", text: ReportFormats.junit(report)); written.append("junit.xml") }
+        try output.commit()
+        print("wrote \(written.joined(separator: ", ")) to \(output.target.path)")
     }
 
     /// The commit of the git checkout in the working directory, if any (read from .git, no process).
@@ -153,6 +179,12 @@ struct Verify: ParsableCommand {
                 fflush(nil)  // every open output stream, stdout among them
             }
         }
+        printVerdicts(claims, results, wanted: wanted, quiet: quiet, verbose: verbose)
+        return results
+    }
+
+    /// The verdict table: the counts, then a line per claim (on --quiet, only those not as wanted).
+    static func printVerdicts(_ claims: [any Claim], _ results: [ClaimResult], wanted: Verdict, quiet: Bool, verbose: Bool) {
         let counts = Verdict.allCases.map { v in (v, results.filter { $0.verdict == v }.count) }.filter { $0.1 > 0 }
         print((quiet ? "" : "\n") + "\(claims.count) claim(s): " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "))
         let width = claims.map(\.id.count).max() ?? 0
@@ -172,7 +204,6 @@ struct Verify: ParsableCommand {
                 }
             }
         }
-        return results
     }
 
     static func foundationChecks(seed: UInt64, quiet: Bool) -> [Report.FoundationEntry] {

@@ -164,15 +164,71 @@ public struct PhaseTransitionClaim: Claim {
         return (byClass, Double(certified.filter { $0 }.count) / Double(certified.count))
     }
 
+    /// The follow-up stages: the first seed's dynamics (adversarial beside standard, the report's
+    /// figure); for the claim, each t* sweep point's seeds and each phase-diagram cell's seeds.
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
+        var stages = [FollowUpStage("dynamics", instances: [1])]
+        guard run.variant == .claim else { return stages }
+        let sweepSeeds = UInt64(Self.sweepSeeds[run.scale]!)
+        if sweepSeeds > 0 { stages += Self.sweep.map { FollowUpStage("tStar." + $0.name, instances: Array(1...sweepSeeds)) } }
+        let diagramSeeds = UInt64(Self.diagram.seeds[run.scale]!)
+        if diagramSeeds > 0 { stages.append(FollowUpStage("diagram", instances: Self.diagramCells.indices.flatMap { cell in (1...diagramSeeds).map { Self.diagramUnit(cell: cell, seed: $0) } })) }
+        return stages
+    }
+
+    /// The phase diagram's cells, row-major over c × ε/β.
+    static let diagramCells = diagram.cleanWeights.flatMap { c in diagram.epsilonOverBeta.map { (cleanWeight: c, epsilonOverBeta: $0) } }
+    /// A diagram unit's instance: the cell in the high 32 bits, the seed in the low.
+    static func diagramUnit(cell: Int, seed: UInt64) -> UInt64 { UInt64(cell) << 32 | seed }
+
+    /// A diagram cell's configuration at `seed`.
+    static func diagramConfig(_ scale: Scale, cell: Int, seed: UInt64) -> ExperimentConfig {
+        var config = PhaseSetting.config(scale, seed: seed)
+        guard case let .patchStructured(data) = config.data else { preconditionFailure("the AT claims run on patch data") }
+        let (c, ratio) = diagramCells[cell]
+        config.adversarialTraining.cleanWeight = c
+        config.adversarialTraining.epsilon = ratio * data.beta.upper
+        config.robustness.epsilon = ratio * data.beta.upper
+        return config
+    }
+
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        if stage == "dynamics" {
+            // The dynamics of the seed, adversarial vs standard.
+            let adversarial = try PhaseSetting.run(Self.config(run.scale, seed: instance), parallelism: run.parallelism)
+            let standard = try PhaseSetting.run(Self.config(run.scale, seed: instance, adversarial: false), parallelism: run.parallelism)
+            let k = adversarial.config.data.classes
+            var value = UnitValue(series: ["dynamics.steps": adversarial.history.map { Double($0.step) }])
+            for (name, e) in [("adversarial", adversarial), ("standard", standard)] {
+                for (i, path) in Self.paths(e.history, classes: k).enumerated() {
+                    value.series["dynamics.\(name).robustCorrelation.\(i)"] = path.robust
+                    value.series["dynamics.\(name).nonRobustCorrelation.\(i)"] = path.nonRobust
+                }
+                value.series["dynamics.\(name).robustTestAccuracy"] = e.history.map { $0.robustTestAccuracy ?? 0 }
+                value.series["dynamics.\(name).testAccuracy"] = e.history.map { $0.testAccuracy ?? 0 }
+                value.values["dynamics.\(name).tStar"] = Self.changepoint(Self.paths(e.history, classes: k))
+            }
+            return value
+        }
+        if stage.hasPrefix("tStar."), let point = Self.sweep.first(where: { "tStar." + $0.name == stage }) {
+            var config = PhaseSetting.config(run.scale, seed: instance)
+            point.change(&config)
+            return UnitValue(values: ["tStar": Self.changepoint(Self.paths(try ExperimentRun.run(config, parallelism: run.parallelism).history,
+                                                                         classes: config.data.classes))])
+        }
+        if stage == "diagram" {
+            let cell = Int(instance >> 32), seed = instance & 0xFFFF_FFFF
+            guard Self.diagramCells.indices.contains(cell) else { throw ClaimError("\(id): no diagram cell \(cell)") }
+            let p = Self.phases(try PhaseSetting.run(Self.diagramConfig(run.scale, cell: cell, seed: seed), parallelism: run.parallelism))
+            return UnitValue(values: ["phaseI": Double(p.phaseI), "phaseII": Double(p.phaseII), "satisfied": p.satisfied ? 1 : 0, "tStar": p.tStar])
+        }
+        throw ClaimError("\(id) has no follow-up stage \(stage)")
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        var first: (adversarial: ExperimentRun, standard: ExperimentRun)? = nil
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let config = Self.config(run.scale, seed: seed, adversarial: run.variant == .claim)
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)
-            if first == nil {
-                first = (try PhaseSetting.run(Self.config(run.scale, seed: seed), parallelism: run.parallelism),
-                         try PhaseSetting.run(Self.config(run.scale, seed: seed, adversarial: false), parallelism: run.parallelism))
-            }
             let (phaseI, phaseII, _, tStar, endsRobust, stops) = Self.phases(e)
             let certified = Self.certifiedFinal(e, parallelism: run.parallelism)
             let proven = Self.phases(e, certifiedFinal: certified.byClass)
@@ -191,19 +247,11 @@ public struct PhaseTransitionClaim: Claim {
             Bound.phaseIIClasses.admits(t.values["classesWithPhaseII"]!, times: classCount)
                 && Bound.phaseIClasses.admits(t.values["classesWithPhaseI"]!, times: classCount)
         }
-        guard result.verdict != .outOfRegime, let first else { return result }
+        guard result.verdict != .outOfRegime else { return result }
         // The dynamics of the first seed, adversarial vs standard (the report's figure).
-        let k = first.adversarial.config.data.classes
-        result.series["dynamics.steps"] = first.adversarial.history.map { Double($0.step) }
-        for (name, e) in [("adversarial", first.adversarial), ("standard", first.standard)] {
-            for (i, path) in Self.paths(e.history, classes: k).enumerated() {
-                result.series["dynamics.\(name).robustCorrelation.\(i)"] = path.robust
-                result.series["dynamics.\(name).nonRobustCorrelation.\(i)"] = path.nonRobust
-            }
-            result.series["dynamics.\(name).robustTestAccuracy"] = e.history.map { $0.robustTestAccuracy ?? 0 }
-            result.series["dynamics.\(name).testAccuracy"] = e.history.map { $0.testAccuracy ?? 0 }
-            result.measurements["dynamics.\(name).tStar"] = Self.changepoint(Self.paths(e.history, classes: k))
-        }
+        let dynamics = try followingUp(run, stage: "dynamics", [1])[0]
+        result.series.merge(dynamics.series) { $1 }
+        result.measurements.merge(dynamics.values) { $1 }
         guard run.variant == .claim else { return result }
         // The t* table: the confirmatory trials, then each sweep point around at-phase (−1: not every class switched).
         let sweepSeeds = Self.sweepSeeds[run.scale]!
@@ -217,12 +265,7 @@ public struct PhaseTransitionClaim: Claim {
                 let outside = try PhaseSetting.ledger([(name, probe)], introducedAfter: Self.seen).violated
                 result.measurements["tStar.\(name).inRegime"] = outside.isEmpty ? 1 : 0
                 if !outside.isEmpty { regimeNotes[name] = outside.map(\.description).joined(separator: "; ") }
-                rows.append((name, try (1...UInt64(sweepSeeds)).map { seed in
-                    var config = PhaseSetting.config(run.scale, seed: seed)
-                    change(&config)
-                    return Self.changepoint(Self.paths(try ExperimentRun.run(config, parallelism: run.parallelism).history,
-                                                       classes: config.data.classes))
-                }))
+                rows.append((name, try followingUp(run, stage: "tStar." + name, (1...UInt64(sweepSeeds)).map { $0 }).map { $0.values["tStar"]! }))
             }
         }
         var table: [String] = []
@@ -252,27 +295,19 @@ public struct PhaseTransitionClaim: Claim {
         let seeds = Self.diagram.seeds[run.scale]!
         guard seeds > 0 else { return }
         var phaseI: [Double] = [], phaseII: [Double] = [], satisfied: [Double] = [], switched: [Double] = [], inRegime: [Double] = []
-        for c in Self.diagram.cleanWeights {
-            for ratio in Self.diagram.epsilonOverBeta {
-                var cell: [(phaseI: Int, phaseII: Int, satisfied: Bool, tStar: Double, endsRobust: Int, nonRobustStops: Int)] = []
-                var inside = true
-                for seed in 1...UInt64(seeds) {
-                    var config = PhaseSetting.config(run.scale, seed: seed)
-                    guard case let .patchStructured(data) = config.data else { preconditionFailure() }
-                    config.adversarialTraining.cleanWeight = c
-                    config.adversarialTraining.epsilon = ratio * data.beta.upper
-                    config.robustness.epsilon = ratio * data.beta.upper
-                    let violated = try PhaseSetting.ledger([("cell", config)], introducedAfter: Self.seen).violated
-                    inside = inside && violated.isEmpty
-                    cell.append(Self.phases(try PhaseSetting.run(config, parallelism: run.parallelism)))
-                }
-                let k = Double(PhaseSetting.config(run.scale, seed: 1).data.classes), n = Double(cell.count)
-                phaseI.append(cell.map { Double($0.phaseI) / k }.reduce(0, +) / n)
-                phaseII.append(cell.map { Double($0.phaseII) / k }.reduce(0, +) / n)
-                satisfied.append(Double(cell.filter(\.satisfied).count) / n)
-                switched.append(Double(cell.filter { $0.tStar >= 0 }.count) / n)
-                inRegime.append(inside ? 1 : 0)
+        let k = Double(PhaseSetting.config(run.scale, seed: 1).data.classes), n = Double(seeds)
+        for cell in Self.diagramCells.indices {
+            var inside = true
+            for seed in 1...UInt64(seeds) {
+                let violated = try PhaseSetting.ledger([("cell", Self.diagramConfig(run.scale, cell: cell, seed: seed))], introducedAfter: Self.seen).violated
+                inside = inside && violated.isEmpty
             }
+            let units = try followingUp(run, stage: "diagram", (1...UInt64(seeds)).map { Self.diagramUnit(cell: cell, seed: $0) }).map(\.values)
+            phaseI.append(units.map { $0["phaseI"]! / k }.reduce(0, +) / n)
+            phaseII.append(units.map { $0["phaseII"]! / k }.reduce(0, +) / n)
+            satisfied.append(units.map { $0["satisfied"]! }.reduce(0, +) / n)
+            switched.append(Double(units.filter { $0["tStar"]! >= 0 }.count) / n)
+            inRegime.append(inside ? 1 : 0)
         }
         result.series["phaseDiagram.cleanWeight"] = Self.diagram.cleanWeights
         result.series["phaseDiagram.epsilonOverBeta"] = Self.diagram.epsilonOverBeta

@@ -74,6 +74,9 @@ public struct ClaimRun: Sendable {
     public var data: String?
     /// Called as trials progress (the CLI shows it on a terminal).
     public var progress: (@Sendable (_ trial: Int, _ of: Int, _ seed: UInt64) -> Void)?
+    /// Where the work is split across machines (`verify --shard`, `merge`): which units this
+    /// process measures, and the outcomes it replays. nil: everything runs here.
+    public var work: WorkSchedule?
 
     /// A run of a check; `seeds` overrides the claim's seed count, `data` is `--data`.
     public init(scale: Scale = .smoke, variant: ClaimVariant = .claim, seeds: Int? = nil, parallelism: Parallelism = .machine,
@@ -126,6 +129,13 @@ public protocol Claim: Sendable {
     /// Runs the check (or its counterfactual) and decides it. Throws only on a bug or bad input;
     /// a violated predicate is a `fails` verdict with a counterexample, never an error.
     func check(_ run: ClaimRun) throws -> ClaimResult
+
+    /// The follow-up stages `check` may ask for after its trials (`followingUp`), each point a unit
+    /// that a shard runs on its own. Default: none (whatever the check does after its trials then
+    /// runs where the shards' outcomes are merged).
+    func followUps(_ run: ClaimRun) -> [FollowUpStage]
+    /// Measures point `instance` of follow-up stage `stage` — a pure function of its arguments.
+    func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue
 }
 
 extension Claim {
@@ -133,4 +143,22 @@ extension Claim {
     public var robustnessEvidence: [RobustnessEvidence] { [] }
     /// False by default: the claim samples or constructs its own data.
     public var readsData: Bool { false }
+    /// None by default.
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] { [] }
+    /// No stages by default.
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        throw ClaimError("\(id) has no follow-up stage \(stage)")
+    }
+
+    /// The points `instances` of follow-up stage `stage`, in order: measured here, or — when
+    /// merging shards — taken from the shard that measured them. The stage must be one of
+    /// `followUps(run)` (else a merge could not find it).
+    public func followingUp(_ run: ClaimRun, stage: String, _ instances: [UInt64]) throws -> [UnitValue] {
+        try instances.map { instance in
+            let unit = UnitID(claim: id, variant: run.variant, stage: stage, instance: instance)
+            guard let outcome = try run.work?.replayed(unit) else { return try followUp(run, stage: stage, instance: instance) }
+            guard case let .value(value) = outcome else { throw ClaimError("unit \(unit) recorded \(outcome), not a follow-up value") }
+            return value
+        }
+    }
 }

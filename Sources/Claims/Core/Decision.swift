@@ -74,16 +74,30 @@ extension Claim {
             return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
                                summary: "outside the hypotheses: \(error.reason)", ledger: ledger, seconds: seconds())
         }
+        // Each instance is a unit (`UnitID`): planned, measured by the shard that owns it, or
+        // replayed from it (`ClaimRun.work`); on one machine, measured here.
+        let units = instances.map { UnitID(claim: id, variant: run.variant, stage: UnitID.trialsStage, instance: $0) }
+        func outcome(_ index: Int) throws -> UnitOutcome {
+            do {
+                let (satisfied, values, config) = try measure(instances[index])
+                return .trial(Trial(seed: instances[index], satisfied: satisfied, values: values, config: config))
+            } catch let error as OutOfRegime {
+                return .outOfRegime(error.reason)
+            }
+        }
+        try run.work?.visit(units, measure: outcome)
         var trials: [Trial] = []
         for (index, seed) in instances.enumerated() {
             run.progress?(index + 1, instances.count, seed)
-            do {
-                let (satisfied, values, config) = try measure(seed)
-                trials.append(Trial(seed: seed, satisfied: satisfied, values: values, config: config))
-            } catch let error as OutOfRegime {
+            switch try run.work?.replayed(units[index]) ?? outcome(index) {
+            case let .trial(trial):
+                trials.append(trial)
+            case let .outOfRegime(reason):
                 return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
-                                   summary: "instance \(seed) is outside the hypotheses: \(error.reason)", trials: trials, ledger: ledger,
+                                   summary: "instance \(seed) is outside the hypotheses: \(reason)", trials: trials, ledger: ledger,
                                    seconds: seconds())
+            case let other:
+                throw ClaimError("unit \(units[index]) recorded \(other), not a trial")
             }
         }
         var (verdict, proportion, counterexample) = decision.decide(trials)

@@ -51,7 +51,6 @@ public struct RobustSolutionClaim: Claim {
         // c²·d with c = ¼ (claim) or ¾ (counterfactual).
         let c = (run.variant == .claim ? Bound.radius : Bound.counterfactualRadius).bound
         let radiusSquared = try Rational(exactly: c * c) * Rational(d)  // c² exact in Double for c = ¼, ¾
-        var ratios: [Double] = []
         var result = try trials(run, instances: ks.map { UInt64($0) }, decision: .everyTrial) { instance in
             let k = Int(instance)
             let setting = Self.setting(d: d, k: k)
@@ -69,13 +68,13 @@ public struct RobustSolutionClaim: Claim {
             let exact = try ExactRadius.radii(robust, test, parallelism: run.parallelism).map(\.radius).sorted()
             let flips = NonRobustnessClaim.flipRadii(experiment.final, test, features: features, positiveClusters: k / 2).sorted()
             let ratio = exact[exact.count / 2] / flips[flips.count / 2]
-            if run.variant == .claim { ratios.append(ratio) }
             let fraction = Double(certified) / Double(test.count)
             return (Bound.certified.admits(fraction), ["k": Double(k), "certifiedFraction": fraction, "medianCertifiedRadius": radii.sorted()[radii.count / 2], "medianExactRadius": exact[exact.count / 2],
                                       "medianTrainedFlipRadius": flips[flips.count / 2], "ratio": ratio],
                     "d = \(d), k = \(k), \(test.count) test points, certificate at \(run.variant == .claim ? "√d/4" : "3√d/4")")
         }
         guard run.variant == .claim, result.verdict != .outOfRegime else { return result }
+        let ratios = result.trials.map { $0.values["ratio"]! }
         result.addScalingCheck("robustOverAveragedRadiusVersusK", x: ("k", ks.map(Double.init)), y: ("f_robust/trained radius", ratios), band: PredicateConstant.range(Bound.kBand))
         return result
     }

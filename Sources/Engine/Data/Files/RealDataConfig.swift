@@ -128,10 +128,13 @@ public struct LoadedData: Sendable {
 
 /// FNV-1a, 64 bits, over samples' values and labels (a fingerprint of file contents, not a
 /// cryptographic hash).
-struct Fingerprint {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    mutating func add(_ word: UInt64) { for b in 0..<8 { add(UInt8(truncatingIfNeeded: word >> (8 * b))) } }
+public struct Fingerprint {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    public init() {}
+    public mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    /// Every byte of `text`'s UTF-8.
+    public mutating func add(_ text: String) { for b in text.utf8 { add(b) } }
+    public mutating func add(_ word: UInt64) { for b in 0..<8 { add(UInt8(truncatingIfNeeded: word >> (8 * b))) } }
     mutating func add(_ part: LabelledSamples) {
         switch part.values {
         case let .bytes(bytes, scale): for b in bytes { add(b) }; add(UInt64(scale))
