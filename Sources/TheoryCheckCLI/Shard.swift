@@ -44,6 +44,7 @@ struct ShardRun {
     let resume: Bool
     let costs: String
     let quiet: Bool
+    let verbose: Bool
 
     func run(_ claims: [any Claim], _ run: ClaimRun, foundationSeed: UInt64?) throws {
         guard let out else {
@@ -87,7 +88,11 @@ struct ShardRun {
         try Sharding.execute(claims, run, owned: Set(owned), done: done) { record in
             try PartialReport.writeUnit(record, run: identity, into: directory)
             let k = counter.next()
-            if !quiet { print("[\(k)/\(counter.total)] \(record.unit) " + String(format: "(%.1f s)", record.seconds)); fflush(nil) }
+            // A CI log follows the run by its slower units (every unit with --verbose).
+            if !quiet && (verbose || record.seconds >= 1 || k == counter.total) {
+                print("[\(k)/\(counter.total)] \(record.unit) " + String(format: "(%.1f s)", record.seconds))
+                fflush(nil)
+            }
         }
         let manifest = PartialReport(identity: identity, shard: spec.index, units: owned, foundation: foundation,
                                      startedAt: ISO8601DateFormatter().string(from: started), seconds: (clock.now - start).inSeconds,

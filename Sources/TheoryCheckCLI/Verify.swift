@@ -86,7 +86,7 @@ struct Verify: ParsableCommand {
         if let spec = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment) {
             let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
                                parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data)
-            try ShardRun(spec: spec, out: out, resume: resume, costs: costs, quiet: quiet)
+            try ShardRun(spec: spec, out: out, resume: resume, costs: costs, quiet: quiet, verbose: verbose)
                 .run(selected, run, foundationSeed: runsFoundation ? seed : nil)
             return
         }

@@ -88,8 +88,30 @@ public struct StandardTrainingClaim: Claim {
          RobustnessEvidence("robustAccuracyErased", .exact, decides: .broken, how: "the fixed perturbation −β·v_y on every non-robust patch, evaluated exactly")]
     }
 
+    /// Seeds of the main trials by scale.
+    static let seedCounts: [Scale: Int] = [.smoke: 4, .standard: 12, .paper: 20]
+
+    /// A density unit's instance: the non-robust patch count in the high 32 bits, the seed in the low.
+    static func densityUnit(patches: Int, seed: UInt64) -> UInt64 { UInt64(patches) << 32 | seed }
+
+    /// The density trend (the claim, when its main trials fail; so a shard measures it speculatively):
+    /// each denser level at each seed of the main trials.
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
+        guard run.variant == .claim else { return [] }
+        let seeds = run.seedList(Self.seedCounts)
+        return [FollowUpStage("density", instances: Self.densityTrend.dropFirst().flatMap { n in seeds.map { Self.densityUnit(patches: n, seed: $0) } })]
+    }
+
+    /// Whether the claim's predicate holds at one density level and seed.
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        let patches = Int(instance >> 32), seed = instance & 0xFFFF_FFFF
+        guard stage == "density", Self.densityTrend.contains(patches) else { throw ClaimError("\(id) has no follow-up \(stage)/\(instance)") }
+        let m = try Self.measure(Self.config(run.scale, seed: seed, nonRobustPatches: patches), parallelism: run.parallelism)
+        return UnitValue(values: ["satisfied": Self.satisfied(m, .claim) ? 1 : 0])
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        var result = try trials(run, seeds: [.smoke: 4, .standard: 12, .paper: 20], decision: Bound.level.fractionDecision) { seed in
+        var result = try trials(run, instances: run.seedList(Self.seedCounts), decision: Bound.level.fractionDecision) { seed in
             let config = Self.config(run.scale, seed: seed)
             let m = try Self.measure(config, parallelism: run.parallelism)
             return (Self.satisfied(m, run.variant), ["trainAccuracy": m.train, "testAccuracy": m.test, "minNonRobustOverRobust": m.minRatio,
@@ -108,9 +130,7 @@ public struct StandardTrainingClaim: Claim {
             guard case let .patchStructured(data) = probe.data, case let .smoothedReLU(q, _) = probe.network.activation else { preconditionFailure() }
             levels.append(log2(Double(data.nonRobustPatches) * data.beta.meanPower(Double(q)) / (Double(data.robustPatches) * data.alpha.meanPower(Double(q)))))
             guard n != Self.densityTrend[0] else { continue }
-            outcomes.append(try seeds.map { seed in
-                Self.satisfied(try Self.measure(Self.config(run.scale, seed: seed, nonRobustPatches: n), parallelism: run.parallelism), .claim)
-            })
+            outcomes.append(try followingUp(run, stage: "density", seeds.map { Self.densityUnit(patches: n, seed: $0) }).map { $0.values["satisfied"]! == 1 })
         }
         result.verdict = result.trendOfFailedFraction("satisfiedVersusDensity", x: "log₂ R", levels: levels, outcomes: outcomes,
                                                       approaching: PredicateConstant.range(Bound.densityBand))

@@ -62,6 +62,19 @@ extension Claim {
         _ run: ClaimRun, instances: [UInt64], decision: Decision,
         measure: (UInt64) throws -> (satisfied: Bool, values: [String: Double], config: String)
     ) throws -> ClaimResult {
+        try trials(run, instances: instances, decision: decision) { instance in
+            let (satisfied, values, config) = try measure(instance)
+            return (satisfied, values, config, [:])
+        }.result
+    }
+
+    /// The same, where each trial also measures curves (the report's figures): returned beside the
+    /// result, by instance, for the check to place — a trial's measurement has no side effects, so
+    /// that any machine can run it (`UnitID`).
+    public func trials(
+        _ run: ClaimRun, instances: [UInt64], decision: Decision,
+        measureWithCurves measure: (UInt64) throws -> (satisfied: Bool, values: [String: Double], config: String, curves: [String: [Double]])
+    ) throws -> (result: ClaimResult, curves: [UInt64: [String: [Double]]]) {
         let clock = ContinuousClock(), start = clock.now
         func seconds() -> Double {
             let elapsed = clock.now - start
@@ -71,31 +84,32 @@ extension Claim {
         do {
             try ledger.requireRegime()
         } catch let error as OutOfRegime {
-            return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
-                               summary: "outside the hypotheses: \(error.reason)", ledger: ledger, seconds: seconds())
+            return (ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
+                                summary: "outside the hypotheses: \(error.reason)", ledger: ledger, seconds: seconds()), [:])
         }
         // Each instance is a unit (`UnitID`): planned, measured by the shard that owns it, or
         // replayed from it (`ClaimRun.work`); on one machine, measured here.
         let units = instances.map { UnitID(claim: id, variant: run.variant, stage: UnitID.trialsStage, instance: $0) }
         func outcome(_ index: Int) throws -> UnitOutcome {
             do {
-                let (satisfied, values, config) = try measure(instances[index])
-                return .trial(Trial(seed: instances[index], satisfied: satisfied, values: values, config: config))
+                let (satisfied, values, config, curves) = try measure(instances[index])
+                return .trial(Trial(seed: instances[index], satisfied: satisfied, values: values, config: config), curves: curves)
             } catch let error as OutOfRegime {
                 return .outOfRegime(error.reason)
             }
         }
         try run.work?.visit(units, measure: outcome)
-        var trials: [Trial] = []
+        var trials: [Trial] = [], curves: [UInt64: [String: [Double]]] = [:]
         for (index, seed) in instances.enumerated() {
             run.progress?(index + 1, instances.count, seed)
             switch try run.work?.replayed(units[index]) ?? outcome(index) {
-            case let .trial(trial):
+            case let .trial(trial, trialCurves):
                 trials.append(trial)
+                if !trialCurves.isEmpty { curves[seed] = trialCurves }
             case let .outOfRegime(reason):
-                return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
-                                   summary: "instance \(seed) is outside the hypotheses: \(reason)", trials: trials, ledger: ledger,
-                                   seconds: seconds())
+                return (ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: .outOfRegime, predicate: predicate(for: run),
+                                    summary: "instance \(seed) is outside the hypotheses: \(reason)", trials: trials, ledger: ledger,
+                                    seconds: seconds()), curves)
             case let other:
                 throw ClaimError("unit \(units[index]) recorded \(other), not a trial")
             }
@@ -112,8 +126,8 @@ extension Claim {
             verdict = .inconclusive
             summary += "; inconclusive: " + RobustnessEvidence.violations(undecisive).joined(separator: "; ")
         }
-        return ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run), summary: summary,
-                           trials: trials, proportion: proportion, counterexample: counterexample, ledger: ledger, seconds: seconds())
+        return (ClaimResult(id: id, variant: run.variant, scale: run.scale, verdict: verdict, predicate: predicate(for: run), summary: summary,
+                            trials: trials, proportion: proportion, counterexample: counterexample, ledger: ledger, seconds: seconds()), curves)
     }
 }
 

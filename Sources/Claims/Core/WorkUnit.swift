@@ -43,8 +43,8 @@ public struct UnitID: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
 /// What one unit produced: exactly what the check would have seen had it run the unit itself.
 public enum UnitOutcome: Codable, Equatable, Sendable {
-    /// A trial's outcome.
-    case trial(Trial)
+    /// A trial's outcome, with the curves it measured for the report (`trials(_:instances:decision:measureWithCurves:)`).
+    case trial(Trial, curves: [String: [Double]])
     /// The instance lies outside the theorem's hypotheses (`OutOfRegime`), with the reason.
     case outOfRegime(String)
     /// A follow-up point's measured values.

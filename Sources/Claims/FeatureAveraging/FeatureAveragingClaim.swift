@@ -102,6 +102,26 @@ public struct FeatureAveragingClaim: Claim {
         return m
     }
 
+    /// A sweep unit's instance: the setting's index in the high 32 bits, the seed in the low.
+    static func sweepUnit(setting: Int, seed: UInt64) -> UInt64 { UInt64(setting) << 32 | seed }
+
+    /// Part B (the claim only): the cross/own ratio at each d of the sweep, per seed.
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
+        guard run.variant == .claim else { return [] }
+        let (settings, seeds) = Self.sweep(run.scale)
+        return [FollowUpStage("sweep", instances: settings.indices.flatMap { index in (1...UInt64(seeds)).map { Self.sweepUnit(setting: index, seed: $0) } })]
+    }
+
+    /// max|cross λ| / min own λ of one sweep setting at one seed.
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        let (settings, _) = Self.sweep(run.scale)
+        let index = Int(instance >> 32), seed = instance & 0xFFFF_FFFF
+        guard stage == "sweep", settings.indices.contains(index) else { throw ClaimError("\(id) has no follow-up \(stage)/\(instance)") }
+        let setting = settings[index]
+        let m = Self.measure(try ExperimentRun.run(setting.config(seed: 1000 + seed, probeEvery: setting.steps / 2), parallelism: run.parallelism))
+        return UnitValue(values: ["ratio": m.maxCrossLambda / m.minOwnLambda])
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let base = Self.base(run.scale)
         var partA = try trials(run, seeds: [.smoke: 12, .standard: 20, .paper: 20], decision: Bound.level.fractionDecision) { seed in
@@ -119,12 +139,8 @@ public struct FeatureAveragingClaim: Claim {
         // Part B: the cross/own ratio against d.
         let (settings, seeds) = Self.sweep(run.scale)
         var ratios: [Double] = []
-        for setting in settings {
-            var perSeed: [Double] = []
-            for seed in 1...UInt64(seeds) {
-                let m = Self.measure(try ExperimentRun.run(setting.config(seed: 1000 + seed, probeEvery: setting.steps / 2), parallelism: run.parallelism))
-                perSeed.append(m.maxCrossLambda / m.minOwnLambda)
-            }
+        for index in settings.indices {
+            let perSeed = try followingUp(run, stage: "sweep", (1...UInt64(seeds)).map { Self.sweepUnit(setting: index, seed: $0) }).map { $0.values["ratio"]! }
             ratios.append(perSeed.sorted()[perSeed.count / 2])
         }
         let b = partA.addScalingCheck("crossOverOwnVersusD", x: ("d", settings.map { Double($0.dimension) }),

@@ -100,6 +100,22 @@ public struct FeatureDecouplingClaim: Claim {
          RobustnessEvidence("criticalRadiusDerivedAttack", .attack, decides: .nothing, how: "strong PGD, reported beside")]
     }
 
+    /// The trend of the robustness comparison over the smaller d (the claim only; used when the
+    /// comparison fails at the largest d, so a shard measures it speculatively).
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
+        let s = Self.sizes(run.scale)
+        return run.variant == .claim ? [FollowUpStage("trend", instances: s.dims.filter { $0 < s.robustD }.map { UInt64($0) })] : []
+    }
+
+    /// The critical radii at dimension `instance`.
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        let s = Self.sizes(run.scale)
+        guard stage == "trend", s.dims.contains(Int(instance)) else { throw ClaimError("\(id) has no follow-up \(stage)/\(instance)") }
+        let r = try criticalRadii(s, d: Int(instance), run: run)
+        return UnitValue(values: ["criticalRadiusBinary": r.binary, "criticalRadiusDerived": r.derived, "exactRadii": r.exact ? 1 : 0,
+                                  "criticalRadiusBinaryAttack": r.binaryAttack, "criticalRadiusDerivedAttack": r.derivedAttack])
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let s = Self.sizes(run.scale)
         let factor = (run.variant == .claim ? Bound.ratio : Bound.counterfactualRatio).bound * Double(s.k).squareRoot()
@@ -133,13 +149,11 @@ public struct FeatureDecouplingClaim: Claim {
         var ratios: [Double] = []
         for d in trendDims {
             if d == s.robustD { ratios.append(robustness.values["ratio"]!); continue }
-            let r = try criticalRadii(s, d: d, run: run)
-            result.measurements["trend.criticalRadiusBinary@d=\(d)"] = r.binary
-            result.measurements["trend.criticalRadiusDerived@d=\(d)"] = r.derived
-            result.measurements["trend.exactRadii@d=\(d)"] = r.exact ? 1 : 0
-            result.measurements["trend.criticalRadiusBinaryAttack@d=\(d)"] = r.binaryAttack
-            result.measurements["trend.criticalRadiusDerivedAttack@d=\(d)"] = r.derivedAttack
-            ratios.append(r.derived / r.binary)
+            let r = try followingUp(run, stage: "trend", [UInt64(d)])[0].values
+            for name in ["criticalRadiusBinary", "criticalRadiusDerived", "exactRadii", "criticalRadiusBinaryAttack", "criticalRadiusDerivedAttack"] {
+                result.measurements["trend.\(name)@d=\(d)"] = r[name]!
+            }
+            ratios.append(r["criticalRadiusDerived"]! / r["criticalRadiusBinary"]!)
         }
         let partTwo = result.trendOfFailure("ratioVersusD", x: ("d", trendDims.map(Double.init)), y: ("ratio of critical radii", ratios),
                                             approaching: PredicateConstant.range(Bound.ratioTrendBand))

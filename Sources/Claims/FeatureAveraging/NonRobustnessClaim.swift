@@ -70,6 +70,29 @@ public struct NonRobustnessClaim: Claim {
          RobustnessEvidence("fit.medianExactRadiusVersus*", .exact, decides: .nothing, how: "exact ℓ2 radii of the same nets (ExactRadius), reported beside")]
     }
 
+    /// Part A's points: the d sweep at fixed k, then the k sweep at fixed d.
+    static func partAPoints(_ sizes: Sizes) -> [(axis: String, dim: Int, k: Int)] {
+        sizes.dimensions.map { ("d", $0, sizes.fixedK) } + sizes.clusterCounts.map { ("k", sizes.fixedD, $0) }
+    }
+
+    /// Part A (the claim only): one GD-trained net per point of `partAPoints`.
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
+        run.variant == .claim ? [FollowUpStage("partA", instances: Self.partAPoints(Self.sizes(run.scale)).indices.map { UInt64($0) })] : []
+    }
+
+    /// A part-A point's median and 95th-percentile flip radii, and the median exact ℓ2 radius
+    /// beside the ray (reported, not deciding).
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        let points = Self.partAPoints(Self.sizes(run.scale))
+        guard stage == "partA", points.indices.contains(Int(instance)) else { throw ClaimError("\(id) has no follow-up \(stage)/\(instance)") }
+        let (_, dim, kk) = points[Int(instance)]
+        let setting = Self.partASetting(dim: dim, k: kk)
+        let experiment = try ExperimentRun.run(setting.config(seed: 1), parallelism: run.parallelism)
+        let radii = Self.flipRadii(experiment.final, experiment.test, features: experiment.data.clusterFeatures!, positiveClusters: kk / 2).sorted()
+        let exact = try ExactRadius.radii(experiment.final, experiment.test, parallelism: run.parallelism).map(\.radius).sorted()
+        return UnitValue(values: ["median": radii[radii.count / 2], "critical": radii[radii.count - 1 - radii.count / 20], "exactMedian": exact[exact.count / 2]])
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let sizes = Self.sizes(run.scale)
         let clock = ContinuousClock(), start = clock.now
@@ -102,19 +125,14 @@ public struct NonRobustnessClaim: Claim {
                     "f_FA, d = \(sizes.certificateD), k = \(sizes.certificateK), biases (\(bp), \(bn)), \(data.test.count) test points")
         }
         guard run.variant == .claim else { return result }
-        // Part A: median flip radii of GD-trained nets against d and against k.
+        // Part A: median flip radii of GD-trained nets against d and against k (a follow-up stage).
+        let points = Self.partAPoints(sizes)
+        let measured = try followingUp(run, stage: "partA", points.indices.map { UInt64($0) }).map(\.values)
         var medians: [String: [Double]] = [:], critical: [String: [Double]] = [:], exactMedians: [String: [Double]] = [:]
-        for (name, settings) in [("d", sizes.dimensions.map { (dim: $0, k: sizes.fixedK) }), ("k", sizes.clusterCounts.map { (dim: sizes.fixedD, k: $0) })] {
-            for (dim, kk) in settings {
-                let setting = Self.partASetting(dim: dim, k: kk)
-                let experiment = try ExperimentRun.run(setting.config(seed: 1), parallelism: run.parallelism)
-                let radii = Self.flipRadii(experiment.final, experiment.test, features: experiment.data.clusterFeatures!, positiveClusters: kk / 2).sorted()
-                medians[name, default: []].append(radii[radii.count / 2])
-                critical[name, default: []].append(radii[radii.count - 1 - radii.count / 20])
-                // Beside the ray: the exact ℓ2 radii of the same net (reported, not deciding).
-                let exact = try ExactRadius.radii(experiment.final, experiment.test, parallelism: run.parallelism).map(\.radius).sorted()
-                exactMedians[name, default: []].append(exact[exact.count / 2])
-            }
+        for (point, values) in zip(points, measured) {
+            medians[point.axis, default: []].append(values["median"]!)
+            critical[point.axis, default: []].append(values["critical"]!)
+            exactMedians[point.axis, default: []].append(values["exactMedian"]!)
         }
         result.summary = "B: " + result.summary + "; A"
         result.addScalingCheck("medianFlipRadiusVersusD", x: ("d", sizes.dimensions.map(Double.init)), y: ("median flip radius", medians["d"]!), band: PredicateConstant.range(Bound.dBand))

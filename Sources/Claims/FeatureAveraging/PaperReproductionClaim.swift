@@ -71,8 +71,8 @@ public struct PaperReproductionClaim: Claim {
         let (binaryConfig, clusterConfig, radii) = Self.configs(run.scale)
         guard case let .multiCluster(data) = binaryConfig.data else { preconditionFailure() }
         let d = Double(data.dimension), k = Double(data.clusters)
-        var curves: [String: [Double]] = [:], critical: [String: Double] = [:], cosines: [String: [Double]] = [:], verified: [String: Bool] = [:]
-        var result = try trials(run, instances: [binaryConfig.seed], decision: .everyTrial) { _ in
+        var (result, measured) = try trials(run, instances: [binaryConfig.seed], decision: .everyTrial) { _ in
+            var curves: [String: [Double]] = [:], critical: [String: Double] = [:], cosines: [String: [Double]] = [:], verified: [String: Bool] = [:]
             // Both nets on one sample, as the official experiment has it (the configs share seed and
             // data, so this is each run's own sample), and one Gram matrix for both trainings.
             precondition(binaryConfig.seed == clusterConfig.seed && binaryConfig.data == clusterConfig.data)
@@ -130,9 +130,11 @@ public struct PaperReproductionClaim: Claim {
             var values = ["sqrtDOverK": sqrtDK, "sqrtDOverTwo": sqrtD2, "binaryCosinesOK": binaryOK ? 1 : 0, "clusterCosinesOK": clusterOK ? 1 : 0]
             for (key, value) in critical { values["criticalRadius." + key] = value }
             values["exactRadii"] = exact ? 1 : 0
-            return (radiiOK && binaryOK && clusterOK, values, "fa-paper / fa-paper-cluster at \(run.scale.rawValue) scale: d = \(Int(d)), k = \(Int(k))")
+            return (radiiOK && binaryOK && clusterOK, values, "fa-paper / fa-paper-cluster at \(run.scale.rawValue) scale: d = \(Int(d)), k = \(Int(k))",
+                    curves.mapKeys { "monotoneRobustAccuracy." + $0 }.merging(cosines.mapKeys { "cosine." + $0 }) { a, _ in a })
         }
-        result.series = curves.mapKeys { "monotoneRobustAccuracy." + $0 }.merging(cosines.mapKeys { "cosine." + $0 }) { a, _ in a }
+        result.series = measured[binaryConfig.seed] ?? [:]
+        let critical = (result.trials.first?.values ?? [:]).filter { $0.key.hasPrefix("criticalRadius.") }.mapKeys { String($0.dropFirst("criticalRadius.".count)) }
         result.series["radii"] = radii
         let c = critical.mapValues { String(format: "%.2f", $0) }
         result.summary += "; critical radii (exact/strong/official): binary \(c["binary.exact"] ?? "–")/\(c["binary.strong"] ?? "–")/\(c["binary.official"] ?? "–") vs √(d/k) = "

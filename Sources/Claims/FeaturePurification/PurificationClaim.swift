@@ -49,6 +49,15 @@ public struct PurificationClaim: Claim {
          RobustnessEvidence("robustTestAccuracyClean", .attack, decides: .nothing, how: "the clean-trained net under the same attacks, reported")]
     }
 
+    /// The size sweep, used when the main trials fail (`PurificationSetting.sweepStage`).
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] { PurificationSetting.sweepStage(run) }
+
+    /// One seed at one size of the sweep.
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        let point = try PurificationSetting.sweepPoint(self, stage: stage, instance: instance)
+        return UnitValue(values: try Self.measure(run, seed: point.seed, size: point.size))
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let v = try Self.measure(run, seed: seed, size: PurificationSetting.mainSize)
@@ -59,7 +68,7 @@ public struct PurificationClaim: Claim {
         }
         guard run.variant == .claim, result.verdict == .fails else { return result }
         // The statement is asymptotic in d = D: decide it on the size sweep's trend (Proofs page).
-        let points = try PurificationSetting.sweepPoints(run.scale, main: result.trials) { try Self.measure(run, seed: $0, size: $1) }
+        let points = try PurificationSetting.sweepPoints(self, run, main: result.trials)
         let robustError = { (v: [String: Double]) in 1 - v["robustTestAccuracy"]! }
         let cleanError = { (v: [String: Double]) in 1 - v["testAccuracy"]! }
         let massRatio = { (v: [String: Double]) in v["medianMassAfter"]! / v["medianMassBefore"]! }

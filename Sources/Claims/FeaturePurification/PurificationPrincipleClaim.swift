@@ -54,6 +54,15 @@ public struct PurificationPrincipleClaim: Claim {
                  "medianCosine": cosine])
     }
 
+    /// The size sweep, used when the main trials fail (`PurificationSetting.sweepStage`).
+    public func followUps(_ run: ClaimRun) -> [FollowUpStage] { PurificationSetting.sweepStage(run) }
+
+    /// One seed at one size of the sweep.
+    public func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue {
+        let point = try PurificationSetting.sweepPoint(self, stage: stage, instance: instance)
+        return UnitValue(values: try Self.measure(run, seed: point.seed, size: point.size).values)
+    }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let (satisfied, values) = try Self.measure(run, seed: seed, size: PurificationSetting.mainSize)
@@ -61,7 +70,7 @@ public struct PurificationPrincipleClaim: Claim {
         }
         guard run.variant == .claim, result.verdict == .fails else { return result }
         // The statement is asymptotic in d = D: decide it on the size sweep's trend (Proofs page).
-        let points = try PurificationSetting.sweepPoints(run.scale, main: result.trials) { try Self.measure(run, seed: $0, size: $1).values }
+        let points = try PurificationSetting.sweepPoints(self, run, main: result.trials)
         let density = { (v: [String: Double]) in v["medianResidualMass"]! / v["medianPurifiedMass"]! }
         let dominant = points.medianAtLargest { $0["fractionDominant"]! }, denser = points.medianAtLargest(density)
         result.measurements["trend.fractionDominant@D=\(points.largest).median"] = dominant

@@ -115,9 +115,24 @@ enum PurificationSetting {
         }
     }
 
-    static func sweepPoints(_ scale: Scale, main: [Trial], _ measure: (UInt64, Int) throws -> [String: Double]) rethrows -> SweepPoints {
-        let others = try sweepLevels[scale]!.filter { $0 != mainSize }.flatMap { size in try sweepSeeds.map { try measure($0, size) } }
-        return SweepPoints(all: main.map(\.values) + others, largest: sweepLevels[scale]!.max()!)
+    /// The size sweep beyond the main size, as a follow-up stage "sweep" (each unit one seed at one
+    /// size: the size in the high 32 bits, the seed in the low). Its claims use it when their main
+    /// trials fail, so a shard measures it speculatively.
+    static func sweepStage(_ run: ClaimRun) -> [FollowUpStage] {
+        guard run.variant == .claim else { return [] }
+        return [FollowUpStage("sweep", instances: sweepLevels[run.scale]!.filter { $0 != mainSize }.flatMap { size in sweepSeeds.map { UInt64(size) << 32 | $0 } })]
+    }
+
+    /// The (seed, size) of a sweep unit; throws for anything else.
+    static func sweepPoint(_ claim: some Claim, stage: String, instance: UInt64) throws -> (seed: UInt64, size: Int) {
+        guard stage == "sweep" else { throw ClaimError("\(claim.id) has no follow-up stage \(stage)") }
+        return (instance & 0xFFFF_FFFF, Int(instance >> 32))
+    }
+
+    /// The main trials' values followed by the sweep's (`sweepStage`), measured by `claim.followUp`.
+    static func sweepPoints(_ claim: some Claim, _ run: ClaimRun, main: [Trial]) throws -> SweepPoints {
+        let others = try claim.followingUp(run, stage: "sweep", sweepStage(run).flatMap(\.instances)).map(\.values)
+        return SweepPoints(all: main.map(\.values) + others, largest: sweepLevels[run.scale]!.max()!)
     }
 
     /// 1 − Σ_{top-s j} ⟨M_j, w⟩²/‖w‖²: the fraction of ‖w‖² outside its s largest dictionary
