@@ -42,6 +42,16 @@ public struct UnitCosts: Codable, Equatable, Sendable {
         }
     }
 
+    /// Updates the table at `path` with `records`' seconds at `scale`, atomically.
+    public static func record(_ records: [UnitRecord], scale: Scale, in path: String) throws {
+        let table = try load(path).updated(with: records, scale: scale)
+        let url = URL(fileURLWithPath: path)
+        let output = try StagedOutput(path: url.deletingLastPathComponent().path)
+        try output.write(url.lastPathComponent, text: try table.encoded())
+        try output.commit()
+        print("recorded the units' seconds in \(path)")
+    }
+
     /// The table as JSON (sorted keys: a stable diff).
     public func encoded() throws -> String {
         let encoder = JSONEncoder()

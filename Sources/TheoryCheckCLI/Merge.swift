@@ -98,13 +98,7 @@ struct Merge: ParsableCommand {
         var report = Report(environment: environment, claims: Array(zip(claims, results)))
         report.foundation = foundation
         try Verify.write(report, formats: formats, to: output)
-        if let recordCosts {
-            let table = try UnitCosts.load(recordCosts).updated(with: Array(records.values), scale: scale)
-            let costs = try StagedOutput(path: URL(fileURLWithPath: recordCosts).deletingLastPathComponent().path)
-            try costs.write(URL(fileURLWithPath: recordCosts).lastPathComponent, text: try table.encoded())
-            try costs.commit()
-            print("recorded the units' seconds in \(recordCosts)")
-        }
+        if let recordCosts { try UnitCosts.record(Array(records.values), scale: scale, in: recordCosts) }
         let ok = foundation.allSatisfy(\.holds) && results.allSatisfy { $0.verdict == wanted }
         if !ok { throw ExitCode(1) }
     }

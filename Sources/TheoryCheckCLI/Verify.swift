@@ -56,10 +56,13 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("Run only shard i of n (0 ≤ i < n) of the selected work and write a partial report into --out; `theorycheck merge` joins them. Default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or TEST_SHARD_INDEX/TEST_TOTAL_SHARDS, when set.", valueName: "i/n"))
     var shard: String?
 
+    @Option(help: "Write each unit's seconds (mean per claim, variant and stage) into this cost table.")
+    var recordCosts: String?
+
     @Flag(help: "With a shard: keep the units an earlier (killed) run of this shard finished in --out, and run only the missing ones.")
     var resume = false
 
-    @Option(help: "With a shard: the recorded seconds per unit that shards are balanced by (written by `merge --record-costs`).")
+    @Option(help: "The recorded seconds per unit (written by `merge --record-costs`): shards are balanced by them, and the progress line estimates the time left from them.")
     var costs: String = "Baselines/unit-costs.json"
 
     func run() throws {
@@ -100,7 +103,7 @@ struct Verify: ParsableCommand {
         let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
                            parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data)
         let wanted: Verdict = counterfactual ? .fails : .holds
-        let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose)
+        let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose, costs: try UnitCosts.load(costs), recordCosts: recordCosts)
         ok = ok && results.allSatisfy { $0.verdict == wanted }
         if let output {
             let environment = Self.environment(run, seedsOverride: seeds, startedAt: started, seconds: (clock.now - start).inSeconds)
@@ -161,25 +164,25 @@ struct Verify: ParsableCommand {
     /// Runs the claims with progress on a terminal and prints the verdict table. When stdout is not
     /// a terminal (a CI log), each claim's verdict line is printed, and flushed, as soon as it is
     /// decided — a long run shows where it is.
-    static func decide(_ claims: [any Claim], _ run: ClaimRun, wanted: Verdict, quiet: Bool, verbose: Bool) throws -> [ClaimResult] {
+    static func decide(_ claims: [any Claim], _ run: ClaimRun, wanted: Verdict, quiet: Bool, verbose: Bool,
+                       costs: UnitCosts = UnitCosts(), recordCosts: String? = nil) throws -> [ClaimResult] {
         let progress = Progress(total: claims.count)
         let streaming = !quiet && isatty(1) == 0
-        var results: [ClaimResult] = []
-        for (index, claim) in claims.enumerated() {
-            var observed = run
-            observed.progress = { trial, of, seed in progress.show(claim: index + 1, id: claim.id, trial: trial, of: of, seed: seed) }
-            // The whole check's wall time (its trials, and its sweeps and fits beyond them).
-            let clock = ContinuousClock(), start = clock.now
-            var result = try claim.check(observed)
-            result.seconds = (clock.now - start).inSeconds
-            results.append(result)
+        // Every trial and sweep point is a unit (docs/sharding.md): they run side by side on the
+        // machine's threads, and each claim is decided as soon as its units are done.
+        let (results, units) = try Sharding.sideBySide(
+            claims, run, workers: run.parallelism.threads, cost: { costs.cost($0, scale: run.scale) },
+            progress: { done, total, left in progress.show(units: done, of: total, secondsLeft: left) }
+        ) { index, result in
             progress.clear()
             if streaming {
-                print("[\(index + 1)/\(claims.count)] \(claim.id): \(result.verdict.rawValue) " + String(format: "(%.1f s)", result.seconds))
+                print("[\(index + 1)/\(claims.count)] \(claims[index].id): \(result.verdict.rawValue) " + String(format: "(%.1f s)", result.seconds))
                 fflush(nil)  // every open output stream, stdout among them
             }
         }
+        progress.clear()
         printVerdicts(claims, results, wanted: wanted, quiet: quiet, verbose: verbose)
+        if let recordCosts { try UnitCosts.record(units, scale: run.scale, in: recordCosts) }
         return results
     }
 
@@ -235,11 +238,12 @@ final class Progress: @unchecked Sendable {
 
     init(total: Int) { self.total = total }
 
-    func show(claim: Int, id: String, trial: Int, of: Int, seed: UInt64) {
+    /// Units done of all, and the time left as the recorded costs estimate it.
+    func show(units done: Int, of total: Int, secondsLeft: Double?) {
         guard enabled else { return }
-        let elapsed = ContinuousClock.now - start
-        let seconds = elapsed.inSeconds
-        FileDescriptor.standardError.write("\r\u{1B}[2Kclaim \(claim)/\(total) \(id): trial \(trial)/\(of) (instance \(seed)), \(String(format: "%.1f s", seconds))")
+        let elapsed = (ContinuousClock.now - start).inSeconds
+        let eta = secondsLeft.map { String(format: ", ETA %.0f s", $0) } ?? ""
+        FileDescriptor.standardError.write("\r\u{1B}[2K\(done)/\(total) units of \(self.total) claim(s), \(String(format: "%.1f s", elapsed))\(eta)")
     }
 
     func clear() { if enabled { FileDescriptor.standardError.write("\r\u{1B}[2K") } }

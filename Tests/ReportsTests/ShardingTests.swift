@@ -60,6 +60,18 @@ struct ShardingTests {
         }
     }
 
+    /// Units run side by side on two workers (verify's default) decide every claim as running the
+    /// claims one after another does, and report each claim once, in order.
+    @Test func sideBySideIsSequential() throws {
+        let claims = Self.claimIDs.compactMap { ClaimRegistry.claim($0) }
+        let run = ClaimRun(scale: .smoke, parallelism: Parallelism(threads: 2))
+        let sequential = try claims.map { try $0.check(run) }
+        let order = Mutex<[Int]>([])
+        let parallel = try Sharding.sideBySide(claims, run, workers: 2, cost: { _ in 1 }) { index, _ in order.withLock { $0.append(index) } }.results
+        #expect(order.withLock { $0 } == Array(claims.indices))
+        #expect(try Self.formats(claims, parallel) == Self.formats(claims, sequential))
+    }
+
     /// A shard killed after two units, re-run with the units it finished, measures only the rest —
     /// and its records are those of an uninterrupted run.
     @Test func resumedShardRunsOnlyMissingUnits() throws {
