@@ -159,6 +159,10 @@ public struct PartialReport: Codable, Sendable {
     /// Reads a finished shard: its manifest and the records of every unit it lists.
     public static func read(_ directory: URL) throws -> (report: PartialReport, records: [UnitRecord]) {
         let manifest = directory.appendingPathComponent(manifestName)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigError(field: "merge", value: directory.path, allowed: "a shard's --out directory (this one does not exist)")
+        }
         guard FileManager.default.fileExists(atPath: manifest.path) else {
             throw ConfigError(field: "merge", value: directory.path,
                               allowed: "a finished shard directory (no \(manifestName): the shard did not finish — re-run it with --resume)")

@@ -41,10 +41,7 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         guard !partials.isEmpty else { throw ConfigError(field: "merge", value: "no directories", allowed: "the shards' --out directories") }
-        let formats = format.split(separator: ",").map(String.init)
-        for f in formats where !["html", "md", "json", "junit"].contains(f) {
-            throw ConfigError(field: "--format", value: f, allowed: "html, md, json, junit (comma-separated)")
-        }
+        let formats = try Verify.formats(format)
         if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
         let clock = ContinuousClock(), start = clock.now
         let shards = try partials.map { try PartialReport.read(URL(fileURLWithPath: $0).standardizedFileURL) }
@@ -61,10 +58,9 @@ struct Merge: ParsableCommand {
         let run = ClaimRun(scale: scale, variant: variant, seeds: identity.seedsOverride,
                            parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: identity.data)
         // The partial reports must come from this program with these settings.
-        var here = try RunIdentity(theorycheckVersion: TheoryCheckVersion.string, gitCommit: identity.gitCommit, scale: scale, variant: variant,
+        let here = try RunIdentity(theorycheckVersion: TheoryCheckVersion.string, gitCommit: identity.gitCommit, scale: scale, variant: variant,
                                    seedsOverride: identity.seedsOverride, data: identity.data, foundationSeed: identity.foundationSeed,
                                    claims: claims, run: run, shards: identity.shards)
-        here.gitCommit = identity.gitCommit
         if let difference = identity.difference(from: here) {
             throw ConfigError(field: "merge", value: partials[0], allowed: "partial reports of this program and settings (they differ in \(difference))")
         }

@@ -72,10 +72,7 @@ struct Verify: ParsableCommand {
         if let seeds, !(1...10_000).contains(seeds) { throw ConfigError(field: "--seeds", value: "\(seeds)", allowed: "1 … 10000") }
         if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
         let selected = try Self.select(paper: paper, ids: claim)
-        let formats = format.split(separator: ",").map(String.init)
-        for f in formats where !["html", "md", "json", "junit"].contains(f) {
-            throw ConfigError(field: "--format", value: f, allowed: "html, md, json, junit (comma-separated)")
-        }
+        let formats = try Self.formats(format)
         if let data {
             // Read (and so check) the files before anything is written: a bad file exits 2.
             _ = try DataSource(parsing: data, field: "--data").load()
@@ -121,6 +118,15 @@ struct Verify: ParsableCommand {
             operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString, processors: ProcessInfo.processInfo.activeProcessorCount,
             threads: run.parallelism.threads, scale: run.scale.rawValue, variant: run.variant.rawValue, seedsOverride: seedsOverride,
             startedAt: ISO8601DateFormatter().string(from: startedAt), seconds: seconds)
+    }
+
+    /// The report formats of `--format` (html, md, json, junit; comma-separated), checked.
+    static func formats(_ text: String) throws -> [String] {
+        let formats = text.split(separator: ",").map(String.init)
+        for f in formats where !["html", "md", "json", "junit"].contains(f) {
+            throw ConfigError(field: "--format", value: f, allowed: "html, md, json, junit (comma-separated)")
+        }
+        return formats
     }
 
     /// Writes `report` in `formats` (html, md, json, junit) and commits them together.
