@@ -74,31 +74,47 @@ public enum Bareiss {
     /// The unique x with A·x = b for square A (the empty vector for the 0×0 system); throws
     /// `ExactError.singular` when A is singular.
     public static func solve(_ a: RationalMatrix, _ b: [Rational]) throws -> [Rational] {
-        guard a.rows == a.columns, b.count == a.rows else {
+        guard b.count == a.rows else {
             throw ExactError.dimensionMismatch(operation: "solve", lhs: a.shape, rhs: "[\(b.count)]")
         }
-        let n = a.rows
-        if n == 0 { return [] }  // the 0×0 system: the unique solution is the empty vector
-        var augmented = RationalMatrix(uncheckedZeros: n, n + 1)
+        return try solve(a, rightHandSides: [b])[0]
+    }
+
+    /// The unique x_c with A·x_c = b_c for every right-hand side b_c of square A, by one
+    /// elimination of the augmented matrix [A | b_1 … b_q] (q right-hand sides cost about one
+    /// solve, not q; each x_c is exact, so it is the x_c of `solve(a, b_c)`). Throws
+    /// `ExactError.singular` when A is singular.
+    public static func solve(_ a: RationalMatrix, rightHandSides b: [[Rational]]) throws -> [[Rational]] {
+        guard a.rows == a.columns, b.allSatisfy({ $0.count == a.rows }) else {
+            throw ExactError.dimensionMismatch(operation: "solve", lhs: a.shape, rhs: b.map { "[\($0.count)]" }.joined(separator: ", "))
+        }
+        let n = a.rows, q = b.count
+        if n == 0 { return [[Rational]](repeating: [], count: q) }  // the 0×0 system: the empty vector
+        var augmented = RationalMatrix(uncheckedZeros: n, n + q)
         for i in 0..<n {
             for j in 0..<n { augmented[i, j] = a[i, j] }
-            augmented[i, n] = b[i]
+            for c in 0..<q { augmented[i, n + c] = b[c][i] }
         }
         var m = integerRows(augmented).rows
-        let pivots = eliminate(&m, columns: n + 1)
-        guard pivots.count == n, let last = pivots.last, last < n else {
+        let pivots = eliminate(&m, columns: n + q)
+        // A is nonsingular iff its n columns hold the first n pivots.
+        guard pivots.count >= n, pivots[n - 1] == n - 1 else {
             throw ExactError.singular(rows: n, columns: n, rank: rank(a))
         }
-        // Back substitution on the integer echelon form.
-        var x = [Rational](repeating: .zero, count: n)
+        // Back substitution on the integer echelon form, one right-hand side at a time.
         var acc = RationalAccumulator()
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            acc.reset()
-            acc.add(Rational(m[i][n]))
-            for j in (i + 1)..<n { acc.subtractProduct(Rational(m[i][j]), x[j]) }
-            x[i] = try acc.value / Rational(m[i][i])
+        var solutions: [[Rational]] = []
+        for c in 0..<q {
+            var x = [Rational](repeating: .zero, count: n)
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                acc.reset()
+                acc.add(Rational(m[i][n + c]))
+                for j in (i + 1)..<n { acc.subtractProduct(Rational(m[i][j]), x[j]) }
+                x[i] = try acc.value / Rational(m[i][i])
+            }
+            solutions.append(x)
         }
-        return x
+        return solutions
     }
 
     /// The least-squares solution of A·x ≈ b for A with full column rank, from the normal equations

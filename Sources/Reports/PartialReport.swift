@@ -11,6 +11,8 @@ public struct RunIdentity: Codable, Equatable, Sendable {
     public var variant: String
     public var seedsOverride: Int?
     public var data: String?
+    /// true with `--explore` (the exploratory stages run); absent otherwise.
+    public var explore: Bool?
     /// The foundation checks' seed, when the run includes them (a `verify` with no selection).
     public var foundationSeed: UInt64?
     /// The selected claims, in the order of the report.
@@ -27,6 +29,7 @@ public struct RunIdentity: Codable, Equatable, Sendable {
         self.variant = variant.rawValue
         self.seedsOverride = seedsOverride
         self.data = data
+        self.explore = run.explore ? true : nil
         self.foundationSeed = foundationSeed
         self.claims = claims.map(\.id)
         self.configHashes = try claims.map { try Sharding.configHash($0, run) }
@@ -40,6 +43,7 @@ public struct RunIdentity: Codable, Equatable, Sendable {
             ("scale", scale, other.scale), ("variant", variant, other.variant),
             ("seedsOverride", seedsOverride.map(String.init) ?? "none", other.seedsOverride.map(String.init) ?? "none"),
             ("data", data ?? "default", other.data ?? "default"),
+            ("explore", explore == true ? "on" : "off", other.explore == true ? "on" : "off"),
             ("foundationSeed", foundationSeed.map(String.init) ?? "none", other.foundationSeed.map(String.init) ?? "none"),
             ("claims", claims.joined(separator: ","), other.claims.joined(separator: ",")), ("shards", "\(shards)", "\(other.shards)"),
         ]
@@ -54,7 +58,7 @@ public struct RunIdentity: Codable, Equatable, Sendable {
     /// units of the same run).
     public var fingerprint: String {
         var f = Fingerprint()
-        f.add([theorycheckVersion, gitCommit ?? "", scale, variant, seedsOverride.map(String.init) ?? "", data ?? "",
+        f.add([theorycheckVersion, gitCommit ?? "", scale, variant, seedsOverride.map(String.init) ?? "", data ?? "", explore == true ? "explore" : "",
                foundationSeed.map(String.init) ?? "", claims.joined(separator: ","), configHashes.joined(separator: ","), "\(shards)"]
             .joined(separator: "\u{1F}"))
         return String(f.value, radix: 16)

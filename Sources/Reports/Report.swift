@@ -17,11 +17,14 @@ public struct Report: Codable, Sendable {
         public var scale: String
         public var variant: String
         public var seedsOverride: Int?
+        /// true when the exploratory stages ran (`verify --explore`); absent otherwise.
+        public var explore: Bool?
         public var startedAt: String
         public var seconds: Double
 
         public init(theorycheckVersion: String, gitCommit: String?, swiftCompiler: String, operatingSystem: String, processors: Int,
-                    threads: Int, scale: String, variant: String, seedsOverride: Int?, startedAt: String, seconds: Double) {
+                    threads: Int, scale: String, variant: String, seedsOverride: Int?, startedAt: String, seconds: Double,
+                    explore: Bool = false) {
             self.theorycheckVersion = theorycheckVersion
             self.gitCommit = gitCommit
             self.swiftCompiler = swiftCompiler
@@ -31,6 +34,7 @@ public struct Report: Codable, Sendable {
             self.scale = scale
             self.variant = variant
             self.seedsOverride = seedsOverride
+            self.explore = explore ? true : nil
             self.startedAt = startedAt
             self.seconds = seconds
         }

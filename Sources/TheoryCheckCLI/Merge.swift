@@ -56,7 +56,8 @@ struct Merge: ParsableCommand {
             throw ConfigError(field: "merge", value: "\(identity.scale)/\(identity.variant)", allowed: "a scale and variant this program knows")
         }
         let run = ClaimRun(scale: scale, variant: variant, seeds: identity.seedsOverride,
-                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: identity.data)
+                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: identity.data,
+                           explore: identity.explore == true)
         // The partial reports must come from this program with these settings.
         let here = try RunIdentity(theorycheckVersion: TheoryCheckVersion.string, gitCommit: identity.gitCommit, scale: scale, variant: variant,
                                    seedsOverride: identity.seedsOverride, data: identity.data, foundationSeed: identity.foundationSeed,

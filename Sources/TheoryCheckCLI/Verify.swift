@@ -32,6 +32,9 @@ struct Verify: ParsableCommand {
     @Flag(help: "Run the counterfactuals (each must come out `fails`).")
     var counterfactual = false
 
+    @Flag(help: "Also run the exploratory stages (AT.phaseTransition's t* sweep and phase diagram): they decide no verdict.")
+    var explore = false
+
     @Option(help: "Write the report into this directory, atomically (report.json, report.md, report.html, junit.xml).")
     var out: String?
 
@@ -85,7 +88,7 @@ struct Verify: ParsableCommand {
         let runsFoundation = paper == nil && claim.isEmpty && !counterfactual
         if let spec = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment) {
             let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
-                               parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data)
+                               parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data, explore: explore)
             try ShardRun(spec: spec, out: out, resume: resume, costs: costs, quiet: quiet, verbose: verbose)
                 .run(selected, run, foundationSeed: runsFoundation ? seed : nil)
             return
@@ -98,7 +101,7 @@ struct Verify: ParsableCommand {
         if runsFoundation { foundation = Self.foundationChecks(seed: seed, quiet: quiet) }
         var ok = foundation.allSatisfy(\.holds)
         let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
-                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data)
+                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data, explore: explore)
         let wanted: Verdict = counterfactual ? .fails : .holds
         let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose, costs: try UnitCosts.load(costs), recordCosts: recordCosts)
         ok = ok && results.allSatisfy { $0.verdict == wanted }
@@ -117,7 +120,7 @@ struct Verify: ParsableCommand {
             theorycheckVersion: TheoryCheckVersion.string, gitCommit: gitCommit(), swiftCompiler: Report.swiftCompiler,
             operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString, processors: ProcessInfo.processInfo.activeProcessorCount,
             threads: run.parallelism.threads, scale: run.scale.rawValue, variant: run.variant.rawValue, seedsOverride: seedsOverride,
-            startedAt: ISO8601DateFormatter().string(from: startedAt), seconds: seconds)
+            startedAt: ISO8601DateFormatter().string(from: startedAt), seconds: seconds, explore: run.explore)
     }
 
     /// The report formats of `--format` (html, md, json, junit; comma-separated), checked.

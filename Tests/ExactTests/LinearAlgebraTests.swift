@@ -31,6 +31,28 @@ struct LinearAlgebraTests {
         }
     }
 
+    /// One elimination for several right-hand sides gives each system's own exact solution, with
+    /// rows scaled by fractions (the augmented rows' common denominators differ from each system's).
+    @Test func severalRightHandSidesSolveEachSystem() async throws {
+        await propertyCheck(count: 100, input: linearSystems(rows: 1...6), linearSystems(rows: 1...6)) { s, t throws in
+            let a = s.matrix, n = a.rows
+            let halves = try s.rhs.map { try $0 / Rational(2) }, mixed = try (0..<n).map { try Rational($0 + 1, 3 * n + 1) - (t.rhs.first ?? 0) }
+            let rhs = [s.rhs, halves, mixed, [Rational](repeating: 0, count: n)]
+            if try Bareiss.determinant(a).isZero {
+                #expect(throws: ExactError.singular(rows: n, columns: n, rank: Bareiss.rank(a))) { try Bareiss.solve(a, rightHandSides: rhs) }
+            } else {
+                let x = try Bareiss.solve(a, rightHandSides: rhs)
+                #expect(x.count == rhs.count)
+                for (xc, bc) in zip(x, rhs) {
+                    #expect(try a * xc == bc)
+                    #expect(try Bareiss.solve(a, bc) == xc)
+                }
+            }
+        }
+        #expect(try Bareiss.solve(RationalMatrix(zeros: 0, 0), rightHandSides: [[], []]) == [[], []])
+        #expect(throws: ExactError.self) { try Bareiss.solve(.identity(2), rightHandSides: [[1, 2], [1]]) }
+    }
+
     @Test func determinantIsMultiplicativeAndMatchesKnownValues() async throws {
         await propertyCheck(count: 100, input: linearSystems(rows: 3...3), linearSystems(rows: 3...3)) { s, t throws in
             let (a, _) = s, (b, _) = t

@@ -153,5 +153,27 @@ struct ShardingTests {
         b.configHashes = ["0"]
         #expect(a.difference(from: b)?.contains("EP.lowerBound") == true)
         #expect(a.fingerprint != b.fingerprint)
+        var exploring = run
+        exploring.explore = true
+        let c = try RunIdentity(theorycheckVersion: "1", gitCommit: nil, scale: .smoke, variant: .claim, seedsOverride: nil, data: nil,
+                                foundationSeed: nil, claims: claims, run: exploring, shards: 3)
+        #expect(a.difference(from: c) == "explore: off vs on")
+        #expect(a.fingerprint != c.fingerprint)
+    }
+
+    /// Exploratory stages (AT.phaseTransition's t* sweep and phase diagram) are planned only with
+    /// `explore`, and never for the counterfactual; the stages a verdict reads are planned either way.
+    @Test func explorationIsOptIn() throws {
+        let claim = ClaimRegistry.claim("AT.phaseTransition")!
+        func stages(_ scale: Scale, _ variant: ClaimVariant, explore: Bool) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: claim.followUps(ClaimRun(scale: scale, variant: variant, explore: explore)).map { ($0.name, $0.instances.count) })
+        }
+        #expect(stages(.standard, .claim, explore: false) == ["dynamics": 1])
+        #expect(stages(.standard, .counterfactual, explore: true) == ["dynamics": 1])
+        let explored = stages(.standard, .claim, explore: true)
+        #expect(explored["dynamics"] == 1 && explored["diagram"] == 12 * 2)
+        #expect(explored.keys.filter { $0.hasPrefix("tStar.") }.count == 8 && explored["tStar.beta=0.6"] == 3)
+        #expect(stages(.smoke, .claim, explore: true) == ["dynamics": 1])  // no exploration seeds at smoke
+        #expect(try Sharding.configHash(claim, ClaimRun(scale: .standard)) != Sharding.configHash(claim, ClaimRun(scale: .standard, explore: true)))
     }
 }

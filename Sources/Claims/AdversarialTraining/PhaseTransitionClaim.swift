@@ -165,10 +165,11 @@ public struct PhaseTransitionClaim: Claim {
     }
 
     /// The follow-up stages: the first seed's dynamics (adversarial beside standard, the report's
-    /// figure); for the claim, each t* sweep point's seeds and each phase-diagram cell's seeds.
+    /// figure); with `run.explore`, for the claim, each t* sweep point's seeds and each
+    /// phase-diagram cell's seeds (exploratory: they decide nothing).
     public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
         var stages = [FollowUpStage("dynamics", instances: [1])]
-        guard run.variant == .claim else { return stages }
+        guard run.variant == .claim, run.explore else { return stages }
         let sweepSeeds = UInt64(Self.sweepSeeds[run.scale]!)
         if sweepSeeds > 0 { stages += Self.sweep.map { FollowUpStage("tStar." + $0.name, instances: Array(1...sweepSeeds)) } }
         let diagramSeeds = UInt64(Self.diagram.seeds[run.scale]!)
@@ -253,8 +254,9 @@ public struct PhaseTransitionClaim: Claim {
         result.series.merge(dynamics.series) { $1 }
         result.measurements.merge(dynamics.values) { $1 }
         guard run.variant == .claim else { return result }
-        // The t* table: the confirmatory trials, then each sweep point around at-phase (−1: not every class switched).
-        let sweepSeeds = Self.sweepSeeds[run.scale]!
+        // The t* table: the confirmatory trials, then (exploring) each sweep point around at-phase
+        // (−1: not every class switched).
+        let sweepSeeds = run.explore ? Self.sweepSeeds[run.scale]! : 0
         let base = result.trials.map { $0.values["tStar"]! }
         var rows: [(String, [Double])] = [("confirmatory", base)]
         var regimeNotes: [String: String] = [:]  // exploratory sweep points outside the hypotheses
@@ -283,11 +285,15 @@ public struct PhaseTransitionClaim: Claim {
             }
         }
         result.summary += "; t*: " + table.joined(separator: "; ")
-        try addPhaseDiagram(&result, run)
+        if run.explore {
+            try addPhaseDiagram(&result, run)
+        } else if Self.sweepSeeds[run.scale]! > 0 || Self.diagram.seeds[run.scale]! > 0 {
+            result.summary += "; t* sweep and phase diagram (exploratory): not run (verify --explore)"
+        }
         return result
     }
 
-    /// Runs the exploratory phase diagram into `result.series["phaseDiagram.…"]` (row-major over
+    /// Runs the exploratory phase diagram (with `run.explore`) into `result.series["phaseDiagram.…"]` (row-major over
     /// c × ε/β): the mean fraction of classes with Phase I and with Phase II, the fraction of seeds
     /// satisfying the predicate, and the fraction whose every class switched. Cells outside the
     /// hypotheses are measured too and flagged (`phaseDiagram.inRegime`).

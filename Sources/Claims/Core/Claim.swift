@@ -77,11 +77,17 @@ public struct ClaimRun: Sendable {
     /// Where the work is split across machines (`verify --shard`, `merge`): which units this
     /// process measures, and the outcomes it replays. nil: everything runs here.
     public var work: WorkSchedule?
+    /// Also run the claims' exploratory stages (`verify --explore`): sweeps and grids that decide
+    /// no verdict and are where a confirmatory setting is chosen from (THEORY.md §0.8: exploration
+    /// stays on the Proofs page, labelled). Off, a verification runs only what its verdicts read.
+    public var explore: Bool
 
-    /// A run of a check; `seeds` overrides the claim's seed count, `data` is `--data`.
+    /// A run of a check; `seeds` overrides the claim's seed count, `data` is `--data`, `explore`
+    /// adds the exploratory stages.
     public init(scale: Scale = .smoke, variant: ClaimVariant = .claim, seeds: Int? = nil, parallelism: Parallelism = .machine,
-                data: String? = nil, progress: (@Sendable (Int, Int, UInt64) -> Void)? = nil) {
+                data: String? = nil, explore: Bool = false, progress: (@Sendable (Int, Int, UInt64) -> Void)? = nil) {
         self.data = data
+        self.explore = explore
         self.scale = scale
         self.variant = variant
         self.seeds = seeds

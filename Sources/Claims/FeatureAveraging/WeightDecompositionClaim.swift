@@ -66,7 +66,7 @@ public struct WeightDecompositionClaim: Claim {
             let rebuilt = decomposition.reconstruct(initial: initial, features: features, noise: noise, run.parallelism)
             let change = zip(final.storage, initial.storage).map { abs($0 - $1) }.max()!
             let reconstruction = zip(rebuilt.storage, final.storage).map { abs($0 - $1) }.max()! / change
-            let recovered = try Self.exactRecovery(experiment, features: features, parallelism: run.parallelism)
+            let recovered = try Self.exactRecovery(experiment, features: features)
             let lambdaError = Self.maxDifference(recovered.lambda, lambda) / lambda.storage.map(abs).max()!
             let sigmaError = Self.maxDifference(recovered.sigma, tracked.sigma) / tracked.sigma.storage.map(abs).max()!
             let exact = try Self.exactIdentity(config, parallelism: run.parallelism)
@@ -112,9 +112,10 @@ public struct WeightDecompositionClaim: Claim {
     static func maxDifference(_ a: Matrix, _ b: Matrix) -> Double { zip(a.storage, b.storage).map { abs($0 - $1) }.max()! }
 
     /// λ̂, σ̂: the exact least-squares coefficients of w_r(T) − w_r(0) in the basis
-    /// [μ_1 … μ_k, ξ_1 … ξ_n] with ξ_i = x_i − μ_{c(i)} exactly (Bareiss on the normal equations),
+    /// [μ_1 … μ_k, ξ_1 … ξ_n] with ξ_i = x_i − μ_{c(i)} exactly (Bareiss on the normal equations, one
+    /// elimination for every neuron: they share the Gram matrix),
     /// rounded to Double at the end.
-    static func exactRecovery(_ experiment: ExperimentRun, features: Matrix, parallelism: Parallelism) throws -> (lambda: Matrix, sigma: Matrix) {
+    static func exactRecovery(_ experiment: ExperimentRun, features: Matrix) throws -> (lambda: Matrix, sigma: Matrix) {
         let train = experiment.train
         let k = features.rows, n = train.count, d = features.columns
         let mu = try features.rowList.map { try $0.map { try Rational(exactly: $0) } }
@@ -128,20 +129,11 @@ public struct WeightDecompositionClaim: Claim {
         let gram = basis.transposed.rowGram
         let initial = experiment.initial.weights, final = experiment.final.weights
         let transposedBasis = basis.transposed
-        // One exact solve per neuron, in parallel (each writes only its own entry).
-        var solutions = [Result<[Double], any Error>](repeating: .success([]), count: initial.rows)
-        solutions.withUnsafeMutableBufferPointer { buffer in
-            let out = UncheckedBox(buffer)
-            parallelism.forEachRange(initial.rows) { rows in
-                for r in rows {
-                    out.value[r] = Result {
-                        let change = try (0..<d).map { try Rational(exactly: final[r, $0]) - Rational(exactly: initial[r, $0]) }
-                        return try Bareiss.solve(gram, try transposedBasis * change).map(Double.init)
-                    }
-                }
-            }
+        // Every neuron's normal equations share the Gram matrix: one elimination for all of them.
+        let changes = try (0..<initial.rows).map { r in
+            try transposedBasis * (0..<d).map { try Rational(exactly: final[r, $0]) - Rational(exactly: initial[r, $0]) }
         }
-        let coefficients = try solutions.map { try $0.get() }
+        let coefficients = try Bareiss.solve(gram, rightHandSides: changes).map { $0.map(Double.init) }
         var lambda = Matrix(rows: initial.rows, columns: k), sigma = Matrix(rows: initial.rows, columns: n)
         for r in 0..<initial.rows {
             for j in 0..<k { lambda[r, j] = coefficients[r][j] }
@@ -149,10 +141,4 @@ public struct WeightDecompositionClaim: Claim {
         }
         return (lambda, sigma)
     }
-}
-
-/// A value shared with the worker threads of `Parallelism.forEachRange`, which write disjoint parts.
-struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
