@@ -62,6 +62,40 @@ struct KernelTests {
         }
     }
 
+    /// Four inner products at once are the bits of four `dot`s, with and without a scalar tail.
+    @Test(arguments: [1, 3, 4, 16, 19, 64])
+    func fourDotsAreFourDots(n: Int) {
+        let a = gaussianMatrix(1, n, seed: 31), b = gaussianMatrix(4, n, seed: 32)
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                let four = Kernels.dot4(ap.baseAddress!, bp.baseAddress!, stride: n, n)
+                for j in 0..<4 {
+                    #expect(four[j].bitPattern == Kernels.dot(ap.baseAddress!, bp.baseAddress! + j * n, n).bitPattern, "product \(j)")
+                }
+            }
+        }
+    }
+
+    /// The logits of a batch (four samples side by side in vector lanes where the head allows) are
+    /// the bits of each sample's logits alone (the one-sample loop), for binary and per-class heads,
+    /// one and several patches, widths with and without the four-neuron blocks.
+    @Test(arguments: [(TwoLayerNetwork.Head.binary(neuronsPerSign: 8, scale: 0.125), 1), (.perClass(classes: 4, neuronsPerClass: 4, scale: 1), 3),
+                      (.perClass(classes: 3, neuronsPerClass: 2, scale: 0.5), 2), (.binary(neuronsPerSign: 3, scale: 1), 1),
+                      (.perClass(classes: 5, neuronsPerClass: 4, scale: 1), 1)])
+    func batchLogitsAreEachSamplesLogits(head: TwoLayerNetwork.Head, patches: Int) {
+        let d = 7, m = head.neuronOutput.count
+        for activation in [Activation.relu, .smoothedReLU(q: 3, rho: 0.1), .softThreshold(b: 0.2)] {
+            let net = TwoLayerNetwork(weights: gaussianMatrix(m, d, seed: 33), biases: gaussianMatrix(1, m, seed: 34).storage,
+                                      head: head, activation: activation, patches: patches)
+            let x = gaussianMatrix(11, patches * d, seed: 35)
+            let batch = net.logits(x, .serial)
+            for i in 0..<x.rows {
+                let alone = net.logits(Matrix(rows: 1, columns: x.columns, storage: x.row(i)), .serial)
+                #expect(batch.row(i).map(\.bitPattern) == alone.storage.map(\.bitPattern), "sample \(i), \(activation)")
+            }
+        }
+    }
+
     @Test func everyKernelIsBitIdenticalForAnyThreadCount() {
         let x = gaussianMatrix(203, 517, seed: 5), w = gaussianMatrix(10, 517, seed: 6), g = gaussianMatrix(203, 10, seed: 7)
         let big = gaussianMatrix(70, 517, seed: 8)

@@ -105,7 +105,15 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
     /// z_{(i,p),r} = ⟨w_r, x_{i,p}⟩ + b_r, one row per (sample, patch).
     public func preactivations(_ inputs: Matrix, _ parallelism: Parallelism) -> Matrix {
         var z = Kernels.productTransposed(patchRows(inputs), weights, parallelism)
-        for row in 0..<z.rows { for r in 0..<z.columns { z[row, r] += biases[r] } }
+        let (rows, m) = (z.rows, z.columns)
+        z.storage.withUnsafeMutableBufferPointer { zp in
+            biases.withUnsafeBufferPointer { bp in
+                for row in 0..<rows {
+                    let out = zp.baseAddress! + row * m
+                    for r in 0..<m { out[r] += bp[r] }
+                }
+            }
+        }
         return z
     }
 
@@ -127,6 +135,15 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                             // sum keeps its own order, so the bits are those of one sample at a time).
                             let samples = z.rows / patches, rowWidth = patches * m
                             var i = 0
+                            if o <= 4 && m % 4 == 0 {
+                                // Lanes = four samples, one vector of sums per output, in registers:
+                                // each sample's σ(z) read four neurons at a time and transposed.
+                                while i + 4 <= samples {
+                                    Self.addOutputs(sp.baseAddress! + i * rowWidth, rowWidth: rowWidth, patches: patches, neurons: m,
+                                                    out: out.baseAddress!, a: a.baseAddress!, into: fp.baseAddress! + i * o, outputs: o)
+                                    i += 4
+                                }
+                            }
                             while i + 4 <= samples {
                                 let s0 = sp.baseAddress! + i * rowWidth, f0 = fp.baseAddress! + i * o
                                 for p in 0..<patches {
@@ -153,6 +170,45 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
             }
         }
         return f
+    }
+
+    /// F_{k,q} = Σ_p Σ_{r: out(r) = q} a_r·σ_{k,(p,r)} for four samples k (rows of `s`, `rowWidth`
+    /// apart), added in the order (p, r) from +0 with a rounded product and a rounded sum per term —
+    /// the bits of `logits`' one-sample loop — with the samples in the lanes of one vector per output
+    /// (≤ 4 outputs; `neurons` a multiple of 4).
+    @inline(__always)
+    static func addOutputs(_ s: UnsafePointer<Double>, rowWidth: Int, patches: Int, neurons m: Int, out: UnsafePointer<Int>,
+                           a: UnsafePointer<Double>, into f: UnsafeMutablePointer<Double>, outputs o: Int) {
+        var f0 = SIMD4<Double>(), f1 = SIMD4<Double>(), f2 = SIMD4<Double>(), f3 = SIMD4<Double>()
+        let s1 = s + rowWidth, s2 = s1 + rowWidth, s3 = s2 + rowWidth
+        @inline(__always) func add(_ q: Int, _ term: SIMD4<Double>) {
+            switch q {
+            case 0: f0 = f0 + term
+            case 1: f1 = f1 + term
+            case 2: f2 = f2 + term
+            default: f3 = f3 + term
+            }
+        }
+        var column = 0
+        for _ in 0..<patches {
+            var r = 0
+            while r < m {
+                let u0 = Kernels.load4(s, column), u1 = Kernels.load4(s1, column)
+                let u2 = Kernels.load4(s2, column), u3 = Kernels.load4(s3, column)
+                add(out[r], SIMD4(repeating: a[r]) * SIMD4(u0[0], u1[0], u2[0], u3[0]))
+                add(out[r + 1], SIMD4(repeating: a[r + 1]) * SIMD4(u0[1], u1[1], u2[1], u3[1]))
+                add(out[r + 2], SIMD4(repeating: a[r + 2]) * SIMD4(u0[2], u1[2], u2[2], u3[2]))
+                add(out[r + 3], SIMD4(repeating: a[r + 3]) * SIMD4(u0[3], u1[3], u2[3], u3[3]))
+                r += 4
+                column += 4
+            }
+        }
+        for k in 0..<4 {
+            f[k * o] = f0[k]
+            if o > 1 { f[k * o + 1] = f1[k] }
+            if o > 2 { f[k * o + 2] = f2[k] }
+            if o > 3 { f[k * o + 3] = f3[k] }
+        }
     }
 
     public func logits(_ inputs: Matrix, _ parallelism: Parallelism) -> Matrix {
@@ -206,8 +262,17 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         let xt = data.transposedPatchRows(patches: patches) ?? patchRows(data.inputs).transposed
         var gradient = Kernels.productTransposed(xt, dz.transposed, parallelism).transposed.storage
         if trainsBiases {
+            // ∂L/∂b_r = Σ_rows ∂L/∂z_{row,r}, summed over the rows in order.
             var db = [Double](repeating: 0, count: neurons)
-            for row in 0..<dz.rows { for r in 0..<neurons { db[r] += dz[row, r] } }
+            let m = neurons
+            db.withUnsafeMutableBufferPointer { out in
+                dz.storage.withUnsafeBufferPointer { g in
+                    for row in 0..<dz.rows {
+                        let line = g.baseAddress! + row * m
+                        for r in 0..<m { out[r] += line[r] }
+                    }
+                }
+            }
             gradient += db
         }
         return gradient

@@ -36,6 +36,33 @@ public enum Kernels {
         return s
     }
 
+    /// (⟨a, b_0⟩, ⟨a, b_1⟩, ⟨a, b_2⟩, ⟨a, b_3⟩) over n contiguous Doubles, b_j = b + j·stride: four
+    /// inner products sharing a's loads, each in the order stated above — the bits of four `dot`s
+    /// (the lanes' final sums are formed by a 4 × 4 transpose, so (l₀ + l₁) + (l₂ + l₃) is added
+    /// for all four at once).
+    @inlinable
+    public static func dot4(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, stride: Int, _ n: Int) -> SIMD4<Double> {
+        var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>(), a3 = SIMD4<Double>()
+        let b1 = b + stride, b2 = b1 + stride, b3 = b2 + stride
+        let n4 = n & ~3
+        var j = 0
+        while j < n4 {
+            let u = load4(a, j)
+            a0 = a0.addingProduct(u, load4(b, j)); a1 = a1.addingProduct(u, load4(b1, j))
+            a2 = a2.addingProduct(u, load4(b2, j)); a3 = a3.addingProduct(u, load4(b3, j))
+            j += 4
+        }
+        // Lane l of every accumulator, side by side: t_l = (a0[l], a1[l], a2[l], a3[l]).
+        let t0 = SIMD4(a0[0], a1[0], a2[0], a3[0]), t1 = SIMD4(a0[1], a1[1], a2[1], a3[1])
+        let t2 = SIMD4(a0[2], a1[2], a2[2], a3[2]), t3 = SIMD4(a0[3], a1[3], a2[3], a3[3])
+        var s = (t0 + t1) + (t2 + t3)
+        while j < n {
+            s = s.addingProduct(SIMD4(repeating: a[j]), SIMD4(b[j], b1[j], b2[j], b3[j]))
+            j += 1
+        }
+        return s
+    }
+
     /// A·Bᵀ for A (n×d) and B (m×d): entry (i, r) = ⟨a_i, b_r⟩. With A a data matrix and B a weight
     /// matrix (one neuron per row) this is the matrix of pre-activations. Tiles of 4 rows × 3
     /// neurons (or 2 × 5 at the edges) share their loads; parallel over groups of 4 rows.

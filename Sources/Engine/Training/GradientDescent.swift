@@ -112,7 +112,8 @@ extension GradientDescent {
         try robustness.validate()
         let fullBatch = batchSize == nil || batchSize! >= train.count
         if var network = model as? TwoLayerNetwork, !adversary.enabled,
-           algorithm.usesKernel(steps: steps, samples: train.count, neurons: network.neurons, patches: network.patches, fullBatch: fullBatch) {
+           algorithm.usesKernel(steps: steps, samples: train.count, dimension: network.inputDimension, neurons: network.neurons,
+                                    patches: network.patches, fullBatch: fullBatch) {
             let recorder = HistoryRecorder<TwoLayerNetwork>(
                 train: train, test: test, loss: loss, robustness: robustness, key: key.child("robustness"),
                 parallelism: parallelism, probe: probe.map { p in { step, net in p(step, net as! M) } })

@@ -8,8 +8,13 @@
 /// After forming K once (n²d/2 multiply-adds, compute-bound) a step costs n²·neurons instead of
 /// 2·n·d·neurons and never touches X — the iterates are those of the primal algorithm up to
 /// rounding (replay-checked in the tests). W(t) itself is formed only where it is needed (probes,
-/// the end). `auto` picks this route when it needs fewer operations: steps·2·neurons·d > n·d/2 + …,
-/// i.e. roughly when 4·steps·neurons > n.
+/// the end). `auto` picks this route when it needs fewer multiply-adds in all:
+///
+///     n²d/2 + steps·n²·neurons  <  steps·2·n·d·neurons,
+///
+/// which needs n < 2d (a step in the span is cheaper only for fewer samples than twice the input
+/// dimension: fa-paper's n = 1000 at d = 3072) and enough steps to pay for K. On short inputs with
+/// many samples (the digits: n = 1200, d = 64) the route would cost ~9× the primal one per step.
 public enum TrainingAlgorithm: String, Codable, Sendable, CaseIterable {
     /// The kernel route when it is cheaper and applicable (one patch, full batch), else primal.
     case auto
@@ -18,9 +23,11 @@ public enum TrainingAlgorithm: String, Codable, Sendable, CaseIterable {
     /// The span/kernel route above (falls back to primal where it does not apply).
     case kernel
 
-    func usesKernel(steps: Int, samples n: Int, neurons: Int, patches: Int, fullBatch: Bool) -> Bool {
+    func usesKernel(steps: Int, samples n: Int, dimension d: Int, neurons: Int, patches: Int, fullBatch: Bool) -> Bool {
         guard patches == 1, fullBatch, self != .primal else { return false }
-        return self == .kernel || 4 * steps * neurons > n
+        if self == .kernel { return true }
+        let (n, d, m, t) = (Double(n), Double(d), Double(neurons), Double(steps))
+        return n * n * d / 2 + t * n * n * m < t * 2 * n * d * m
     }
 }
 
