@@ -135,7 +135,7 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                             // sum keeps its own order, so the bits are those of one sample at a time).
                             let samples = z.rows / patches, rowWidth = patches * m
                             var i = 0
-                            if o <= 4 && m % 4 == 0 {
+                            if o <= 4 {
                                 // Lanes = four samples, one vector of sums per output, in registers:
                                 // each sample's σ(z) read four neurons at a time and transposed.
                                 while i + 4 <= samples {
@@ -175,7 +175,7 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
     /// F_{k,q} = Σ_p Σ_{r: out(r) = q} a_r·σ_{k,(p,r)} for four samples k (rows of `s`, `rowWidth`
     /// apart), added in the order (p, r) from +0 with a rounded product and a rounded sum per term —
     /// the bits of `logits`' one-sample loop — with the samples in the lanes of one vector per output
-    /// (≤ 4 outputs; `neurons` a multiple of 4).
+    /// (≤ 4 outputs).
     @inline(__always)
     static func addOutputs(_ s: UnsafePointer<Double>, rowWidth: Int, patches: Int, neurons m: Int, out: UnsafePointer<Int>,
                            a: UnsafePointer<Double>, into f: UnsafeMutablePointer<Double>, outputs o: Int) {
@@ -192,7 +192,7 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         var column = 0
         for _ in 0..<patches {
             var r = 0
-            while r < m {
+            while r + 4 <= m {
                 let u0 = Kernels.load4(s, column), u1 = Kernels.load4(s1, column)
                 let u2 = Kernels.load4(s2, column), u3 = Kernels.load4(s3, column)
                 add(out[r], SIMD4(repeating: a[r]) * SIMD4(u0[0], u1[0], u2[0], u3[0]))
@@ -201,6 +201,11 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                 add(out[r + 3], SIMD4(repeating: a[r + 3]) * SIMD4(u0[3], u1[3], u2[3], u3[3]))
                 r += 4
                 column += 4
+            }
+            while r < m {  // the last m mod 4 neurons of the patch, one at a time
+                add(out[r], SIMD4(repeating: a[r]) * SIMD4(s[column], s1[column], s2[column], s3[column]))
+                r += 1
+                column += 1
             }
         }
         for k in 0..<4 {
