@@ -130,9 +130,10 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                             // F_{i,q} = Σ_p Σ_{r: out(r) = q} a_r·σ(z_{(i,p),r}), added in the order (p, r).
                             // No branch on σ = 0: adding a·0 = ±0 leaves every sum's bits as they are
                             // (f starts at +0 and is never −0), and the branch mispredicts on half the rows.
-                            // Four samples at a time: their sums are independent chains of additions,
-                            // interleaved so that one chain's latency hides behind the others' (each
-                            // sum keeps its own order, so the bits are those of one sample at a time).
+                            // Four samples at a time: their sums are independent chains of additions
+                            // (each keeps its own order, so the bits are those of one sample at a time) —
+                            // in vector registers for ≤ 4 outputs (`addOutputs`), else interleaved in
+                            // memory so that one chain's latency hides behind the others'.
                             let samples = z.rows / patches, rowWidth = patches * m
                             var i = 0
                             if o <= 4 {
