@@ -101,18 +101,20 @@ public enum Bareiss {
         guard pivots.count >= n, pivots[n - 1] == n - 1 else {
             throw ExactError.singular(rows: n, columns: n, rank: rank(a))
         }
-        // Back substitution on the integer echelon form, one right-hand side at a time.
-        var acc = RationalAccumulator()
+        // Fraction-free back substitution (integers only, one gcd per entry at the end). The last
+        // pivot D is ± the determinant of the row-scaled integer matrix, so y = D·x = ±adj·b is an
+        // integer vector (Cramer's rule), and row i of the echelon form, U_ii·y_i = D·b′_i − Σ_{j>i}
+        // U_ij·y_j, divides exactly.
+        let determinant = m[n - 1][n - 1]
         var solutions: [[Rational]] = []
         for c in 0..<q {
-            var x = [Rational](repeating: .zero, count: n)
+            var y = [BigInt](repeating: BigInt(0), count: n)
             for i in stride(from: n - 1, through: 0, by: -1) {
-                acc.reset()
-                acc.add(Rational(m[i][n + c]))
-                for j in (i + 1)..<n { acc.subtractProduct(Rational(m[i][j]), x[j]) }
-                x[i] = try acc.value / Rational(m[i][i])
+                var v = determinant * m[i][n + c]
+                for j in (i + 1)..<n where !m[i][j].isZero { v -= m[i][j] * y[j] }
+                y[i] = v.dividedExactly(by: m[i][i])  // exact: y is an integer vector
             }
-            solutions.append(x)
+            solutions.append(try y.map { try Rational($0, determinant) })
         }
         return solutions
     }

@@ -90,6 +90,25 @@ struct LinearizedNetworkTests {
         }
     }
 
+    /// The ridges of one regression share J, K and F(X; θ₀) and nothing else: each model is the
+    /// one-ridge regression's, bit for bit, in any order of the ridges.
+    @Test func severalRidgesAreEachRidgesRegression() async throws {
+        await propertyCheck(count: 10, input: GradientCheckTests.seeds) { seed throws in
+            let problem = SmallProblem.make(seed: seed, kind: .binaryReLU)
+            let net = problem.network
+            let k = Kernels.productTransposed(NeuralTangentKernel.jacobian(net, problem.data.inputs, .serial),
+                                              NeuralTangentKernel.jacobian(net, problem.data.inputs, .serial), .serial)
+            guard (0..<k.rows).contains(where: { k[$0, $0] > 0 }) else { return }  // no active neuron: nothing to fit
+            let ridges = [1.0, 1e-2, 0.5]
+            let together = try NeuralTangentKernel.regression(net, on: problem.data, ridges: ridges, parallelism: .serial)
+            for (ridge, model) in zip(ridges, together) {
+                let alone = try NeuralTangentKernel.regression(net, on: problem.data, ridge: ridge, parallelism: .serial)
+                #expect(model.parameters == alone.parameters, "\(problem), ridge \(ridge)")
+            }
+            #expect(together[0].parameters != together[1].parameters, "different ridges fit different models")
+        }
+    }
+
     /// Cholesky solves of random SPD systems A = BBᵀ + I against the exact rational solution
     /// (Bareiss): relative error within n·u·κ(A) ≤ n·u·(1 + ‖B‖²) — here ≤ 1e-12; a matrix with a
     /// negative pivot is rejected with that pivot named.

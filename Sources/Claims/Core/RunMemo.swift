@@ -21,9 +21,20 @@ public enum RunMemo {
 
     /// The run of `config`, from the store when it was run before.
     public static func run(_ config: ExperimentConfig, parallelism: Parallelism) throws -> ExperimentRun {
+        try run(config) { try ExperimentRun.run(config, parallelism: parallelism) }
+    }
+
+    /// The run of `config` continued from the stored `prefix` (`ExperimentRun.run(_:continuing:)`:
+    /// the same bits as running it from step 0), from the store when it was run before.
+    public static func run(_ config: ExperimentConfig, continuing prefix: ExperimentRun, parallelism: Parallelism) throws -> ExperimentRun {
+        try run(config) { try ExperimentRun.run(config, continuing: prefix, parallelism: parallelism) }
+    }
+
+    /// The stored run of `config`, or `compute()`'s — which must be `config`'s run — stored.
+    static func run(_ config: ExperimentConfig, compute: () throws -> ExperimentRun) throws -> ExperimentRun {
         let key = TheoremSetting.describe(config)
         if let stored = store.withLock({ $0.runs[key] }) { return stored }
-        let run = try ExperimentRun.run(config, parallelism: parallelism)
+        let run = try compute()
         let size = bytes(run)
         store.withLock { store in
             guard store.runs[key] == nil else { return }

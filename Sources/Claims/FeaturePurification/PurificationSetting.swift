@@ -98,7 +98,9 @@ enum PurificationSetting {
     /// The clean and the adversarial run of `seed`, and their data.
     static func runs(_ scale: Scale, seed: UInt64, size: Int = mainSize, parallelism: Parallelism) throws -> (clean: ExperimentRun, adversarial: ExperimentRun, data: SparseCodingData) {
         let (clean, data) = try clean(scale, seed: seed, size: size, parallelism: parallelism)
-        return (clean, try RunMemo.run(config(scale, seed: seed, adversarial: true, size: size), parallelism: parallelism), data)
+        // Its first T₁ steps are the clean run's: it continues from there, with the same bits.
+        let adversarial = try RunMemo.run(config(scale, seed: seed, adversarial: true, size: size), continuing: clean, parallelism: parallelism)
+        return (clean, adversarial, data)
     }
 
     /// The points a trend is fitted to: the main trials' values (at `mainSize`) and `measure` at

@@ -38,14 +38,59 @@ public struct ExperimentRun: Sendable {
         let initial = TwoLayerNetwork.initialized(
             inputDimension: config.data.patchDimension, head: config.head, weightStd: net.weightInitStd, biasStd: net.biasInitStd,
             activation: net.activation, patches: config.data.patches, trainsBiases: net.trainBiases, key: key.child("init"))
-        var network = initial
-        // One tracker shared by the step observer (which updates it) and the probe (which reads it).
         // Adversarial examples leave the span of the clean data, so λ is tracked for standard training only.
-        let tracksDecomposition = data.clusterFeatures != nil && !config.adversarialTraining.enabled
-        let tracker = DecompositionTracker(tracksDecomposition
+        let decomposition = data.clusterFeatures != nil && !config.adversarialTraining.enabled
             ? WeightDecomposition(neurons: initial.neurons, clusters: config.data.classes, train: data.train,
                                   learningRate: config.optimizer.learningRate)
-            : nil)
+            : nil
+        let run = try train(config, data, initial: initial, from: (initial, 0, [], decomposition), parallelism: parallelism)
+        return run.timed(data: (sampled - start).inSeconds)
+    }
+
+    /// The run of `config` continued from `prefix`, the run of its first s₀ steps: `config` with
+    /// `optimizer.steps` = s₀ (its preset name aside), or — where `config` trains adversarially from
+    /// `adversarialTraining.startStep` ≥ s₀ — with adversarial training off. Bit for bit
+    /// `run(config)` (`GradientDescent.train`'s `resuming`), at the cost of the remaining steps only:
+    /// FP's adversarial runs continue their clean run (Proofs/engine.md, "Continued runs").
+    /// Throws a `ConfigError` naming `continuing` when `prefix` is not such a run, or when either
+    /// run takes the span route (which cannot be resumed).
+    public static func run(_ config: ExperimentConfig, continuing prefix: ExperimentRun, parallelism: Parallelism = .machine) throws -> ExperimentRun {
+        try config.validate()
+        let s0 = prefix.config.optimizer.steps
+        var same = config
+        same.preset = prefix.config.preset
+        same.optimizer.steps = s0
+        var clean = same
+        clean.adversarialTraining.enabled = false
+        let prefixIsClean = prefix.config == clean && (!config.adversarialTraining.enabled || config.adversarialTraining.startStep >= s0)
+        let fullBatch = config.optimizer.batchSize.map { $0 >= prefix.train.count } ?? true
+        func spanRoute(_ c: ExperimentConfig) -> Bool {
+            !c.adversarialTraining.enabled && c.optimizer.algorithm.usesKernel(
+                steps: c.optimizer.steps, samples: prefix.train.count, dimension: prefix.initial.inputDimension,
+                neurons: prefix.initial.neurons, patches: prefix.initial.patches, fullBatch: fullBatch)
+        }
+        let tracksBoth = (prefix.decomposition != nil) == (prefix.data.clusterFeatures != nil && !config.adversarialTraining.enabled)
+        try ConfigError.require((prefix.config == same || prefixIsClean) && s0 <= config.optimizer.steps && tracksBoth
+                                && !spanRoute(prefix.config) && !spanRoute(config),
+                                "continuing", "a run of \(prefix.config.preset) (\(s0) steps)",
+                                "the first s₀ ≤ \(config.optimizer.steps) steps of \(config.preset) on the primal route (the same config with optimizer.steps = s₀, adversarial training off before its startStep)")
+        let history = prefix.history.filter { $0.step < s0 }  // the record at s₀ is the continuation's own
+        let run = try train(config, prefix.data, initial: prefix.initial, from: (prefix.final, s0, history, prefix.decomposition),
+                            parallelism: parallelism)
+        return run.timed(data: 0)
+    }
+
+    /// GD on `config` from `start` = (θ_s, s, history before s, λ tracked to s).
+    static func train(_ config: ExperimentConfig, _ data: SampledData, initial: TwoLayerNetwork,
+                      from start: (network: TwoLayerNetwork, step: Int, history: [HistoryRecord], decomposition: WeightDecomposition?),
+                      parallelism: Parallelism) throws -> ExperimentRun {
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let key = PRNGKey(seed: config.seed)
+        let net = config.network
+        var network = start.network
+        // One tracker shared by the step observer (which updates it) and the probe (which reads it).
+        let tracker = DecompositionTracker(start.decomposition)
         var adversary = config.adversarialTraining, robustness = config.robustness
         adversary.attack = data.resolving(config.resolved(adversary.attack))
         robustness.attack = data.resolving(config.resolved(robustness.attack))
@@ -66,10 +111,16 @@ public struct ExperimentRun: Sendable {
                     }
                 }
                 return series
-            })
-        let trained = clock.now
+            },
+            resuming: start.step == 0 ? nil : (start.step, start.history))
         return ExperimentRun(config: config, data: data, initial: initial, final: network, history: history,
-                             decomposition: tracker.value, timings: ((sampled - start).inSeconds, (trained - sampled).inSeconds))
+                             decomposition: tracker.value, timings: (0, (clock.now - begin).inSeconds))
+    }
+
+    /// The run with its data-sampling seconds.
+    func timed(data seconds: Double) -> ExperimentRun {
+        ExperimentRun(config: config, data: self.data, initial: initial, final: final, history: history,
+                      decomposition: decomposition, timings: (seconds, timings.training))
     }
 
     /// Given data must have the config's shape and labels for its task (the cheap part of "its own

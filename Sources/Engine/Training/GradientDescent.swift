@@ -101,11 +101,16 @@ extension GradientDescent {
     /// (SGD batches, the adversary's and the probe's random starts), for any `parallelism`.
     /// Throws `DivergenceError` naming the step and the quantity at the first NaN or ±∞ in the loss,
     /// the gradient or the updated parameters.
+    ///
+    /// `resuming` continues a run at step s₀ with `model` = θ_{s₀} and the history of steps < s₀:
+    /// every step's randomness is keyed by its index, so the result is bit for bit the run from
+    /// step 0 (a precondition: the primal route, which the span route's precomputation excludes).
     public func train<M: DifferentiableModel>(
         _ model: inout M, on train: Dataset, test: Dataset? = nil, loss: any Loss,
         adversary: AdversarialTraining = .disabled, robustness: RobustnessProbe = .none,
         key: PRNGKey = PRNGKey(seed: 0), parallelism: Parallelism = .machine,
-        observe: StepObserver? = nil, probe: Probe<M>? = nil
+        observe: StepObserver? = nil, probe: Probe<M>? = nil,
+        resuming: (step: Int, history: [HistoryRecord])? = nil
     ) throws -> [HistoryRecord] {
         try validate()
         try adversary.validate()
@@ -114,6 +119,7 @@ extension GradientDescent {
         if var network = model as? TwoLayerNetwork, !adversary.enabled,
            algorithm.usesKernel(steps: steps, samples: train.count, dimension: network.inputDimension, neurons: network.neurons,
                                     patches: network.patches, fullBatch: fullBatch) {
+            precondition(resuming == nil, "a run on the span route cannot be resumed")
             let recorder = HistoryRecorder<TwoLayerNetwork>(
                 train: train, test: test, loss: loss, robustness: robustness, key: key.child("robustness"),
                 parallelism: parallelism, probe: probe.map { p in { step, net in p(step, net as! M) } })
@@ -122,13 +128,18 @@ extension GradientDescent {
             model = network as! M
             return history
         }
-        var history: [HistoryRecord] = []
+        var history = resuming?.history ?? []
         var batches = key.child("batches").stream
         let train = batchSize == nil ? model.prepareForTraining(train) : train
         let recorder = HistoryRecorder<M>(train: train, test: test, loss: loss, robustness: robustness, key: key.child("robustness"),
                                           parallelism: parallelism, probe: probe)
         func record(_ step: Int, loss value: Double) { history.append(recorder.record(step, loss: value, model: model)) }
-        for step in 0..<steps {
+        let first = resuming?.step ?? 0
+        precondition((0...steps).contains(first), "resuming at step \(first) of \(steps)")
+        if let b = batchSize, b < train.count {  // the batches of the skipped steps, drawn and dropped
+            for _ in 0..<first { _ = GradientDescent.sampleWithoutReplacement(b, of: train.count, &batches) }
+        }
+        for step in first..<steps {
             var batch: [Int]? = nil
             var data = train
             if let b = batchSize, b < train.count {

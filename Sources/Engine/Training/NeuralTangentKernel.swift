@@ -34,18 +34,30 @@ public enum NeuralTangentKernel {
     /// numerically positive definite (a larger ridge is then needed).
     public static func regression(_ base: TwoLayerNetwork, on data: Dataset, ridge: Double,
                                   parallelism: Parallelism) throws -> LinearizedNetwork {
-        precondition(ridge >= 0 && ridge.isFinite, "ridge must be finite and ≥ 0")
+        try regression(base, on: data, ridges: [ridge], parallelism: parallelism)[0]
+    }
+
+    /// `regression` at each of `ridges`, sharing J, K = J·Jᵀ and F(X; θ₀) (each model is the one
+    /// `regression(_:on:ridge:parallelism:)` returns, bit for bit).
+    public static func regression(_ base: TwoLayerNetwork, on data: Dataset, ridges: [Double],
+                                  parallelism: Parallelism) throws -> [LinearizedNetwork] {
+        precondition(ridges.allSatisfy { $0 >= 0 && $0.isFinite }, "ridges must be finite and ≥ 0")
         let j = jacobian(base, data.inputs, parallelism)
-        var k = Kernels.productTransposed(j, j, parallelism)
+        let kernel = Kernels.productTransposed(j, j, parallelism)
         let n = data.count
-        let lambda = ridge * (0..<n).reduce(0.0) { $0 + k[$1, $1] } / Double(n)
-        for i in 0..<n { k[i, i] += lambda }
+        let trace = (0..<n).reduce(0.0) { $0 + kernel[$1, $1] }
         let f0 = base.logits(data.inputs, parallelism)
-        let alpha = try Cholesky.solve(k, (0..<n).map { Double(data.labels[$0]) - f0[$0, 0] })
-        var delta = [Double](repeating: 0, count: j.columns)
-        for i in 0..<n { for t in 0..<j.columns { delta[t] += alpha[i] * j[i, t] } }
-        var model = LinearizedNetwork(around: base)
-        model.parameters = delta
-        return model
+        let residual = (0..<n).map { Double(data.labels[$0]) - f0[$0, 0] }
+        return try ridges.map { ridge in
+            var k = kernel
+            let lambda = ridge * trace / Double(n)
+            for i in 0..<n { k[i, i] += lambda }
+            let alpha = try Cholesky.solve(k, residual)
+            var delta = [Double](repeating: 0, count: j.columns)
+            for i in 0..<n { for t in 0..<j.columns { delta[t] += alpha[i] * j[i, t] } }
+            var model = LinearizedNetwork(around: base)
+            model.parameters = delta
+            return model
+        }
     }
 }
