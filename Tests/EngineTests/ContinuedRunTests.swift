@@ -1,8 +1,10 @@
+import Foundation
 import Testing
 @testable import Engine
 
 /// `ExperimentRun.run(_:continuing:)`: a run continued from the run of its first s₀ steps is the run
-/// from step 0, bit for bit (weights, history), and a prefix that is not such a run is refused.
+/// from step 0, bit for bit (weights, history), and a prefix that is not such a run is refused; and
+/// the probes, which only observe a run.
 @Suite("Continued runs")
 struct ContinuedRunTests {
     /// FP's shape, small: clean steps, then FGM adversarial training from `startStep`.
@@ -51,6 +53,35 @@ struct ContinuedRunTests {
         let prefix = try ExperimentRun.run(Self.purification(steps: 21, startStep: 10, adversarial: true), parallelism: .serial)
         Self.expectSameBits(try ExperimentRun.run(full, continuing: prefix, parallelism: .serial),
                             try ExperimentRun.run(full, parallelism: .serial))
+    }
+
+    /// Probes observe: recording the history every 7 steps or only at the ends gives the same
+    /// final weights and the same records at the steps both have.
+    @Test func probesDoNotChangeTheRun() throws {
+        let probed = Self.purification(steps: 40, startStep: 20, adversarial: true)
+        var ends = probed
+        ends.optimizer.probeEvery = 40
+        let (a, b) = (try ExperimentRun.run(probed, parallelism: .serial), try ExperimentRun.run(ends, parallelism: .serial))
+        #expect(a.final.parameters == b.final.parameters)
+        #expect(b.history.map(\.step) == [0, 40])
+        let same = a.history.filter { [0, 40].contains($0.step) } == b.history
+        #expect(same, "the records at steps 0 and 40 differ")
+        // A probe of the test points only: the same run and test records, no robust train accuracy.
+        var testOnly = probed
+        testOnly.robustness.trainSet = false
+        let c = try ExperimentRun.run(testOnly, parallelism: .serial)
+        #expect(c.final.parameters == a.final.parameters)
+        #expect(c.history.map(\.robustTestAccuracy) == a.history.map(\.robustTestAccuracy))
+        #expect(c.history.allSatisfy { $0.robustTrainAccuracy == nil } && a.history.allSatisfy { $0.robustTrainAccuracy != nil })
+    }
+
+    @Test func aProbeWrittenBeforeTrainSetExistedAttacksBothSets() throws {
+        // A probe as written before the field existed: every field but `trainSet`.
+        var fields = try #require(try JSONSerialization.jsonObject(
+            with: JSONEncoder().encode(RobustnessProbe(epsilon: 0.3, attack: .fgm, samples: 50, trainSet: false))) as? [String: Any])
+        #expect(fields.removeValue(forKey: "trainSet") as? Bool == false)
+        let probe = try JSONDecoder().decode(RobustnessProbe.self, from: JSONSerialization.data(withJSONObject: fields))
+        #expect(probe.trainSet && probe.samples == 50)
     }
 
     @Test func aPrefixThatIsNotTheRunsOwnIsRefused() throws {

@@ -47,7 +47,7 @@ public struct AdversarialTrainingClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
-            let config = PhaseSetting.finalOnly(PhaseSetting.config(run.scale, seed: seed))  // in regime: the ledger checked it (seed-independent)
+            let config = PhaseSetting.config(run.scale, seed: seed).recordingFirstAndLast()  // in regime: the ledger checked it (seed-independent)
             guard case let .patchStructured(data) = config.data else { preconditionFailure() }
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)
             let (ru, rv) = PhaseSetting.correlations(e, e.final.weights)

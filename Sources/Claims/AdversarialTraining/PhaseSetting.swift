@@ -19,16 +19,6 @@ enum PhaseSetting {
         return c
     }
 
-    /// `config` recording its history at the first and the last step only, for the claims that read
-    /// the final model alone (AT.adversarialTraining, AT.targetedAttacks). The probes observe the
-    /// run and never change it, so the final weights are the same bits; what is saved is the
-    /// probe's targeted PGD every 25 steps, about a fifth of an adversarial run.
-    static func finalOnly(_ config: ExperimentConfig) -> ExperimentConfig {
-        var c = config
-        c.optimizer.probeEvery = c.optimizer.steps
-        return c
-    }
-
     /// `config` with its patch-data fields changed by `change`.
     static func patchData(_ config: ExperimentConfig, _ change: (inout PatchStructuredConfig) -> Void) -> DataConfig {
         guard case var .patchStructured(data) = config.data else { preconditionFailure("the AT claims run on patch data") }

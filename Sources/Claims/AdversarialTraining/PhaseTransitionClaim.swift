@@ -34,6 +34,9 @@ public struct PhaseTransitionClaim: Claim {
         c.adversarialTraining.cleanWeight = 0
         c.adversarialTraining.epsilon = 2 * data.beta.upper
         c.robustness.epsilon = 2 * data.beta.upper
+        // The phases are read off the robust *test* accuracy (and the correlations): the probe
+        // attacks the test points only (it never changes the run; Proofs/engine.md, "Probes observe").
+        c.robustness.trainSet = false
         return c
     }
 

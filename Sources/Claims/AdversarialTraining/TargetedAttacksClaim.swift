@@ -83,9 +83,9 @@ public struct TargetedAttacksClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
-            let adversarialConfig = PhaseSetting.finalOnly(PhaseSetting.config(run.scale, seed: seed))  // in regime: the ledger checked it
+            let adversarialConfig = PhaseSetting.config(run.scale, seed: seed).recordingFirstAndLast()  // in regime: the ledger checked it
             let epsilon = adversarialConfig.adversarialTraining.epsilon
-            let standard = try PhaseSetting.run(PhaseSetting.finalOnly(PhaseSetting.config(run.scale, seed: seed, adversarial: false)),
+            let standard = try PhaseSetting.run(PhaseSetting.config(run.scale, seed: seed, adversarial: false).recordingFirstAndLast(),
                                                 parallelism: run.parallelism)
             let adversarial = try PhaseSetting.run(adversarialConfig, parallelism: run.parallelism)
             func rate(_ e: ExperimentRun, _ subspace: AttackConfig.Subspace) -> Double {

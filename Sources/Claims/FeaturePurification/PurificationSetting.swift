@@ -45,7 +45,9 @@ enum PurificationSetting {
         c.adversarialTraining.startStep = sizes.clean
         c.adversarialTraining.enabled = adversarial
         c.optimizer.steps = adversarial ? sizes.clean + sizes.adversarial : sizes.clean
-        return c
+        // The FP claims read the final models only: history at step 0 and at the end (the same
+        // probeEvery for the clean run and its continuation, so one continues the other).
+        return c.recordingFirstAndLast(of: sizes.clean + sizes.adversarial)
     }
 
     /// The window of the setting page (Proofs/feature-purification.md, written with the setting):

@@ -4,6 +4,15 @@ extension Activation {
     /// σ″(z) where σ′ is differentiable, with σ″ := 0 at the kinks of σ′ (the convention of
     /// `derivative` at the kinks of σ): 0 for the piecewise-linear σ (identity, ReLU, soft
     /// threshold), 2 for z², and (q − 1)z^{q−2}/ρ^{q−1} on (0, ρ) for the smoothed ReLU.
+    /// Whether σ″ is nonzero anywhere (false for the piecewise-linear kinds, whose `secondDerivative`
+    /// is 0 at every z, the kinks included).
+    public var hasCurvature: Bool {
+        switch self {
+        case .identity, .relu, .softThreshold: return false
+        case .smoothedReLU, .square: return true
+        }
+    }
+
     @inlinable public func secondDerivative(_ z: Double) -> Double {
         switch self {
         case .identity, .relu, .softThreshold: return 0

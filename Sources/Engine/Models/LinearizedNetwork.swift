@@ -44,12 +44,27 @@ public struct LinearizedNetwork: DifferentiableModel, Equatable {
         let z0 = base.preactivations(inputs, parallelism)
         let zDelta = displacement.preactivations(inputs, parallelism)
         var f = base.logits(fromPreactivations: z0)
-        let head = base.head
-        for row in 0..<z0.rows {
-            let i = row / base.patches
-            for r in 0..<base.neurons {
-                let slope = base.activation.derivative(z0[row, r])
-                if slope != 0 { f[i, head.neuronOutput[r]] += head.coefficient[r] * slope * zDelta[row, r] }
+        // σ′(z⁰) by the array form (the scalar form's bits), then f_{i,out(r)} += a_r·σ′·z^Δ in the
+        // order row, r — skipping σ′ = 0 as the scalar loop did.
+        var slope = Matrix(rows: z0.rows, columns: z0.columns)
+        z0.storage.withUnsafeBufferPointer { z in
+            slope.storage.withUnsafeMutableBufferPointer { base.activation.apply(z, into: $0, derivative: true) }
+        }
+        let (m, o, patches) = (base.neurons, f.columns, base.patches)
+        slope.storage.withUnsafeBufferPointer { sp in
+            zDelta.storage.withUnsafeBufferPointer { zp in
+                f.storage.withUnsafeMutableBufferPointer { fp in
+                    base.head.neuronOutput.withUnsafeBufferPointer { out in
+                        base.head.coefficient.withUnsafeBufferPointer { a in
+                            for row in 0..<z0.rows {
+                                let logits = fp.baseAddress! + (row / patches) * o
+                                for r in 0..<m where sp[row * m + r] != 0 {
+                                    logits[out[r]] += a[r] * sp[row * m + r] * zp[row * m + r]
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         return (z0, zDelta, f)
@@ -75,8 +90,10 @@ public struct LinearizedNetwork: DifferentiableModel, Equatable {
         var w = base.weights
         for t in w.storage.indices { w.storage[t] += displacement.weights.storage[t] }
         var dx = Kernels.product(first, w, parallelism)
-        var second = Matrix(rows: z0.rows, columns: base.neurons), curved = false
-        for row in 0..<z0.rows {
+        // σ″ = 0 everywhere for the piecewise-linear activations: no curvature term to form.
+        var second = Matrix(rows: 0, columns: base.neurons), curved = false
+        if base.activation.hasCurvature { second = Matrix(rows: z0.rows, columns: base.neurons) }
+        for row in 0..<second.rows {
             let i = row / base.patches
             for r in 0..<base.neurons {
                 let c = base.activation.secondDerivative(z0[row, r])

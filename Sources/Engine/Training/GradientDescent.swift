@@ -88,7 +88,8 @@ struct HistoryRecorder<M: DifferentiableModel> {
         return HistoryRecord(
             step: step, loss: value, trainAccuracy: trainAccuracy ?? model.accuracy(train, parallelism),
             testAccuracy: test.map { model.accuracy($0, parallelism) },
-            robustTrainAccuracy: robustness.robustAccuracy(model, train, loss: loss, key: robustKey.child("train"), parallelism: parallelism),
+            robustTrainAccuracy: robustness.trainSet
+                ? robustness.robustAccuracy(model, train, loss: loss, key: robustKey.child("train"), parallelism: parallelism) : nil,
             robustTestAccuracy: robustTest.map(RobustnessProbe.fraction),
             series: series)
     }

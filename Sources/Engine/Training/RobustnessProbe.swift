@@ -7,11 +7,24 @@ public struct RobustnessProbe: Codable, Equatable, Sendable {
     public var attack: AttackConfig
     /// At most this many points of each set (the first ones) are attacked.
     public var samples: Int
+    /// Whether the training set is attacked too (false: robust test accuracy only, for a run whose
+    /// reader needs no robust training accuracy — the attack on it is about half the probe).
+    public var trainSet: Bool
 
-    public init(epsilon: Double, attack: AttackConfig, samples: Int) {
+    public init(epsilon: Double, attack: AttackConfig, samples: Int, trainSet: Bool = true) {
         self.epsilon = epsilon
         self.attack = attack
         self.samples = samples
+        self.trainSet = trainSet
+    }
+
+    enum CodingKeys: String, CodingKey { case epsilon, attack, samples, trainSet }
+
+    /// Decodes a probe; `trainSet` may be absent (configs written before it existed): true.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(epsilon: try c.decode(Double.self, forKey: .epsilon), attack: try c.decode(AttackConfig.self, forKey: .attack),
+                  samples: try c.decode(Int.self, forKey: .samples), trainSet: try c.decodeIfPresent(Bool.self, forKey: .trainSet) ?? true)
     }
 
     /// Records nothing.
