@@ -43,7 +43,7 @@ public struct ExperimentRun: Sendable {
             ? WeightDecomposition(neurons: initial.neurons, clusters: config.data.classes, train: data.train,
                                   learningRate: config.optimizer.learningRate)
             : nil
-        let run = try train(config, data, initial: initial, from: (initial, 0, [], decomposition), parallelism: parallelism)
+        let run = try descend(config, on: data, initial: initial, from: (initial, 0, [], decomposition), parallelism: parallelism)
         return run.timed(data: (sampled - start).inSeconds)
     }
 
@@ -75,13 +75,13 @@ public struct ExperimentRun: Sendable {
                                 "continuing", "a run of \(prefix.config.preset) (\(s0) steps)",
                                 "the first s₀ ≤ \(config.optimizer.steps) steps of \(config.preset) on the primal route (the same config with optimizer.steps = s₀, adversarial training off before its startStep)")
         let history = prefix.history.filter { $0.step < s0 }  // the record at s₀ is the continuation's own
-        let run = try train(config, prefix.data, initial: prefix.initial, from: (prefix.final, s0, history, prefix.decomposition),
+        let run = try descend(config, on: prefix.data, initial: prefix.initial, from: (prefix.final, s0, history, prefix.decomposition),
                             parallelism: parallelism)
         return run.timed(data: 0)
     }
 
-    /// GD on `config` from `start` = (θ_s, s, history before s, λ tracked to s).
-    static func train(_ config: ExperimentConfig, _ data: SampledData, initial: TwoLayerNetwork,
+    /// Gradient descent on `config` from `start` = (θ_s, s, the history before s, λ tracked to s).
+    static func descend(_ config: ExperimentConfig, on data: SampledData, initial: TwoLayerNetwork,
                       from start: (network: TwoLayerNetwork, step: Int, history: [HistoryRecord], decomposition: WeightDecomposition?),
                       parallelism: Parallelism) throws -> ExperimentRun {
         let clock = ContinuousClock()
