@@ -117,9 +117,9 @@ public struct LowComplexityClaim: Claim {
             }
             values["bestQuadraticRobustTestAccuracy"] = bestPolynomial
             values["bestQuadraticRobustTestAccuracyCertified"] = bestPolynomialCertified
-            var kernelModels: [(String, LinearizedNetwork)] = zip(
-                Self.kernelRidges.map { "ntk.ridge=\($0)" },
-                try NeuralTangentKernel.regression(clean.initial, on: clean.train, ridges: Self.kernelRidges, parallelism: run.parallelism)).map { $0 }
+            var kernelModels = Array(zip(Self.kernelRidges.map { "ntk.ridge=\($0)" },
+                                         try NeuralTangentKernel.regression(clean.initial, on: clean.train, ridges: Self.kernelRidges,
+                                                                            parallelism: run.parallelism)))
             kernelModels.append(("ntk.fgm.rho=\(epsilon)", try Self.linearizedAdversarialTraining(
                 clean, radius: epsilon, steps: Self.linearizedSteps[run.scale]!, parallelism: run.parallelism)))
             var bestKernel = 0.0, bestKernelCertified = 0.0

@@ -91,8 +91,7 @@ public struct LinearizedNetwork: DifferentiableModel, Equatable {
         for t in w.storage.indices { w.storage[t] += displacement.weights.storage[t] }
         var dx = Kernels.product(first, w, parallelism)
         // σ″ = 0 everywhere for the piecewise-linear activations: no curvature term to form.
-        var second = Matrix(rows: 0, columns: base.neurons), curved = false
-        if base.activation.hasCurvature { second = Matrix(rows: z0.rows, columns: base.neurons) }
+        var second = Matrix(rows: base.activation.hasCurvature ? z0.rows : 0, columns: base.neurons), curved = false
         for row in 0..<second.rows {
             let i = row / base.patches
             for r in 0..<base.neurons {
