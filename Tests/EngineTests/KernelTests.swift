@@ -46,6 +46,19 @@ struct KernelTests {
         }
     }
 
+    /// The transpose moves every entry to its place: shapes below, at and above the 4×4 blocks and
+    /// the 32×32 tiles, with ragged edges on both sides, on 1 and 3 threads.
+    @Test(arguments: [(1, 1), (3, 5), (4, 4), (7, 130), (33, 64), (64, 33), (130, 1000), (1000, 2)])
+    func transposeMovesEveryEntry(shape: (Int, Int)) {
+        let (n, m) = shape
+        let a = gaussianMatrix(n, m, seed: 31)
+        for threads in [1, 3] {
+            let t = Kernels.transpose(a, Parallelism(threads: threads))
+            #expect(t.rows == m && t.columns == n)
+            #expect((0..<m).allSatisfy { j in (0..<n).allSatisfy { i in t[j, i].bitPattern == a[i, j].bitPattern } })
+        }
+    }
+
     /// Aᵀ·B is exactly its documented sum, fma over i = 0, 1, … in order — for row counts with and
     /// without a remainder of the four-row stream, and column counts with a vector tail.
     @Test(arguments: [(7, 3, 13), (8, 10, 517), (203, 16, 64), (1, 1, 1)])

@@ -26,6 +26,18 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
             self.coefficient = coefficient
         }
 
+        /// The neurons in maximal runs of consecutive indices that feed one output, in order
+        /// (one run per output for the binary and multiclass heads).
+        var outputRuns: [(neurons: Range<Int>, output: Int)] {
+            var runs: [(neurons: Range<Int>, output: Int)] = []
+            var start = 0
+            for r in neuronOutput.indices where r + 1 == neuronOutput.count || neuronOutput[r + 1] != neuronOutput[r] {
+                runs.append((start..<(r + 1), neuronOutput[r]))
+                start = r + 1
+            }
+            return runs
+        }
+
         public static func binary(neuronsPerSign m: Int, scale: Double) -> Head {
             Head(outputs: 1, neuronOutput: [Int](repeating: 0, count: 2 * m),
                  coefficient: (0..<(2 * m)).map { $0 < m ? scale : -scale })
@@ -233,10 +245,16 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                         head.coefficient.withUnsafeBufferPointer { a in
                             // a_r·∂L/∂F_{i,out(r)} once per sample (the same product (a·g)·σ′ as
                             // before), then every patch row of the sample in one contiguous pass.
+                            // The neurons of one output are contiguous runs (`outputRuns`), so the
+                            // scales are a vector loop per run with ∂L/∂F_{i,q} broadcast.
+                            let runs = head.outputRuns
                             var scale = [Double](repeating: 0, count: m)
                             scale.withUnsafeMutableBufferPointer { c in
                                 for i in 0..<(z.rows / patches) {
-                                    for r in 0..<m { c[r] = a[r] * gp[i * o + out[r]] }
+                                    for run in runs {
+                                        let gq = gp[i &* o &+ run.output]
+                                        for r in run.neurons { c[r] = a[r] * gq }
+                                    }
                                     var row = dp.baseAddress! + i * patches * m
                                     for _ in 0..<patches {
                                         for r in 0..<m {  // a select, not a branch: σ′ = 0 gives +0, as before

@@ -55,12 +55,16 @@ struct AttackPlan<M: DifferentiableModel> {
         precondition(labels.count == inputs.rows && (sampleIndices?.count ?? inputs.rows) == inputs.rows, "one label and index per row")
         let row = { (j: Int) in selected?[j] ?? j }
         let gather = { (rows: Range<Int>, source: Matrix) in
-            var x = Matrix(rows: rows.count, columns: source.columns)
-            for (j, i) in rows.map(row).enumerated() {
-                x.storage.replaceSubrange((j * source.columns)..<((j + 1) * source.columns),
-                                          with: source.storage[(i * source.columns)..<((i + 1) * source.columns)])
+            let w = source.columns
+            let storage = [Double](unsafeUninitializedCapacity: rows.count * w) { buffer, count in
+                source.storage.withUnsafeBufferPointer { sp in
+                    for (j, i) in rows.enumerated() {
+                        (buffer.baseAddress! + j * w).initialize(from: sp.baseAddress! + row(i) * w, count: w)
+                    }
+                }
+                count = rows.count * w
             }
-            return x
+            return Matrix(rows: rows.count, columns: w, storage: storage)
         }
         guard epsilon > 0, n > 0 else {
             let clean = cleanPredictions(parallelism)
@@ -87,7 +91,11 @@ struct AttackPlan<M: DifferentiableModel> {
                                            config: config, objective: objective, key: key, keep: keep)
                         } ?? Attacks.attackBlock(model, inputs: x, labels: y, indices: indices, epsilon: epsilon, config: config, block: block,
                                                  objective: objective, subspace: config.subspaceBasis, start: split, key: key, keep: keep)
-                        if keep != .decisions { for t in 0..<(span.count * width) { rp.value[span.lowerBound * width + t] = outcome.inputs.storage[t] } }
+                        if keep != .decisions {
+                            outcome.inputs.storage.withUnsafeBufferPointer { op in
+                                (rp.value.baseAddress! + span.lowerBound * width).update(from: op.baseAddress!, count: span.count * width)
+                            }
+                        }
                         for (i, f) in outcome.fooled.enumerated() { fp.value[span.lowerBound + i] = f }
                     }
                 }

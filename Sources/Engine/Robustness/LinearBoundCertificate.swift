@@ -153,13 +153,21 @@ public enum LinearBoundCertificate {
     static func evaluate(_ terms: [Term], _ patches: Int, epsilon: Double, _ threat: Threat) -> (Bool, [Double]) {
         let dimension = threat.directions.first?.count ?? 0
         var bound = 0.0, magnitude = 0.0
-        var v = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: patches)
-        for term in terms {
-            bound += term.c * term.line(term.z)
-            magnitude += abs(term.c) * (abs(term.line.slope) * (max(abs(term.l), abs(term.u)) + term.spread) + abs(term.line.intercept))
-            let weight = term.c * term.line.slope
-            if weight != 0 { for i in 0..<dimension { v[term.p][i] += weight * threat.directions[term.r][i] } }
+        // v_p = Σ_{terms of patch p} c·slope·w_r, one flat row per patch (added term by term, in order).
+        var flat = [Double](repeating: 0, count: patches * dimension)
+        flat.withUnsafeMutableBufferPointer { vp in
+            for term in terms {
+                bound += term.c * term.line(term.z)
+                magnitude += abs(term.c) * (abs(term.line.slope) * (max(abs(term.l), abs(term.u)) + term.spread) + abs(term.line.intercept))
+                let weight = term.c * term.line.slope
+                guard weight != 0 else { continue }
+                threat.directions[term.r].withUnsafeBufferPointer { w in
+                    let row = vp.baseAddress! + term.p * dimension
+                    for i in 0..<dimension { row[i] += weight * w[i] }
+                }
+            }
         }
+        let v = (0..<patches).map { Array(flat[($0 * dimension)..<(($0 + 1) * dimension)]) }
         var normGradient = [[Double]](repeating: [], count: patches)
         for p in 0..<patches {
             let norm = Threat.dualNorm(v[p], threat.norm)
