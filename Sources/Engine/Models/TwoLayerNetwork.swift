@@ -131,52 +131,53 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
 
     func logits(fromPreactivations z: Matrix) -> Matrix {
         var f = Matrix(rows: z.rows / patches, columns: outputs)
-        var s = [Double](repeating: 0, count: z.storage.count)
+        // σ(z) of every entry (written by `apply`, so not zero-filled first).
+        let s = [Double](unsafeUninitializedCapacity: z.storage.count) { buffer, count in
+            z.storage.withUnsafeBufferPointer { activation.apply($0, into: buffer, derivative: false) }
+            count = z.storage.count
+        }
         let (m, o) = (neurons, outputs)
-        z.storage.withUnsafeBufferPointer { zp in
-            s.withUnsafeMutableBufferPointer { sp in
-                activation.apply(zp, into: sp, derivative: false)
-                f.storage.withUnsafeMutableBufferPointer { fp in
-                    head.neuronOutput.withUnsafeBufferPointer { out in
-                        head.coefficient.withUnsafeBufferPointer { a in
-                            // F_{i,q} = Σ_p Σ_{r: out(r) = q} a_r·σ(z_{(i,p),r}), added in the order (p, r).
-                            // No branch on σ = 0: adding a·0 = ±0 leaves every sum's bits as they are
-                            // (f starts at +0 and is never −0), and the branch mispredicts on half the rows.
-                            // Four samples at a time: their sums are independent chains of additions
-                            // (each keeps its own order, so the bits are those of one sample at a time) —
-                            // in vector registers for ≤ 4 outputs (`addOutputs`), else interleaved in
-                            // memory so that one chain's latency hides behind the others'.
-                            let samples = z.rows / patches, rowWidth = patches * m
-                            var i = 0
-                            if o <= 4 {
-                                // Lanes = four samples, one vector of sums per output, in registers:
-                                // each sample's σ(z) read four neurons at a time and transposed.
-                                while i + 4 <= samples {
-                                    Self.addOutputs(sp.baseAddress! + i * rowWidth, rowWidth: rowWidth, patches: patches, neurons: m,
-                                                    out: out.baseAddress!, a: a.baseAddress!, into: fp.baseAddress! + i * o, outputs: o)
-                                    i += 4
-                                }
-                            }
+        s.withUnsafeBufferPointer { sp in
+            f.storage.withUnsafeMutableBufferPointer { fp in
+                head.neuronOutput.withUnsafeBufferPointer { out in
+                    head.coefficient.withUnsafeBufferPointer { a in
+                        // F_{i,q} = Σ_p Σ_{r: out(r) = q} a_r·σ(z_{(i,p),r}), added in the order (p, r).
+                        // No branch on σ = 0: adding a·0 = ±0 leaves every sum's bits as they are
+                        // (f starts at +0 and is never −0), and the branch mispredicts on half the rows.
+                        // Four samples at a time: their sums are independent chains of additions
+                        // (each keeps its own order, so the bits are those of one sample at a time) —
+                        // in vector registers for ≤ 4 outputs (`addOutputs`), else interleaved in
+                        // memory so that one chain's latency hides behind the others'.
+                        let samples = z.rows / patches, rowWidth = patches * m
+                        var i = 0
+                        if o <= 4 {
+                            // Lanes = four samples, one vector of sums per output, in registers:
+                            // each sample's σ(z) read four neurons at a time and transposed.
                             while i + 4 <= samples {
-                                let s0 = sp.baseAddress! + i * rowWidth, f0 = fp.baseAddress! + i * o
-                                for p in 0..<patches {
-                                    for r in 0..<m {
-                                        let coefficient = a[r], q = out[r], column = p * m + r
-                                        f0[q] += coefficient * s0[column]
-                                        f0[o + q] += coefficient * s0[rowWidth + column]
-                                        f0[2 * o + q] += coefficient * s0[2 * rowWidth + column]
-                                        f0[3 * o + q] += coefficient * s0[3 * rowWidth + column]
-                                    }
-                                }
+                                Self.addOutputs(sp.baseAddress! + i * rowWidth, rowWidth: rowWidth, patches: patches, neurons: m,
+                                                out: out.baseAddress!, a: a.baseAddress!, into: fp.baseAddress! + i * o, outputs: o)
                                 i += 4
                             }
-                            while i < samples {
-                                for p in 0..<patches {
-                                    let row = i * patches + p
-                                    for r in 0..<m { fp[i * o + out[r]] += a[r] * sp[row * m + r] }
+                        }
+                        while i + 4 <= samples {
+                            let s0 = sp.baseAddress! + i * rowWidth, f0 = fp.baseAddress! + i * o
+                            for p in 0..<patches {
+                                for r in 0..<m {
+                                    let coefficient = a[r], q = out[r], column = p * m + r
+                                    f0[q] += coefficient * s0[column]
+                                    f0[o + q] += coefficient * s0[rowWidth + column]
+                                    f0[2 * o + q] += coefficient * s0[2 * rowWidth + column]
+                                    f0[3 * o + q] += coefficient * s0[3 * rowWidth + column]
                                 }
-                                i += 1
                             }
+                            i += 4
+                        }
+                        while i < samples {
+                            for p in 0..<patches {
+                                let row = i * patches + p
+                                for r in 0..<m { fp[i * o + out[r]] += a[r] * sp[row * m + r] }
+                            }
+                            i += 1
                         }
                     }
                 }
@@ -235,11 +236,10 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
 
     /// ∂L/∂z_{(i,p),r} = a_r · ∂L/∂F_{i,out(r)} · σ′(z_{(i,p),r}).
     func preactivationGradient(_ z: Matrix, logitGradient g: Matrix) -> Matrix {
-        var dz = Matrix(rows: z.rows, columns: neurons)
         let (m, o) = (neurons, g.columns)
-        z.storage.withUnsafeBufferPointer { zp in
-            dz.storage.withUnsafeMutableBufferPointer { dp in
-                activation.apply(zp, into: dp, derivative: true)  // σ′(z), then scaled in place
+        return Matrix(rows: z.rows, columns: neurons) { dp in
+            z.storage.withUnsafeBufferPointer { zp in
+                activation.apply(zp, into: dp, derivative: true)  // σ′(z) into every entry, then scaled in place
                 g.storage.withUnsafeBufferPointer { gp in
                     head.neuronOutput.withUnsafeBufferPointer { out in
                         head.coefficient.withUnsafeBufferPointer { a in
@@ -270,7 +270,6 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
                 }
             }
         }
-        return dz
     }
 
     public func lossAndGradient(_ data: Dataset, _ loss: any Loss, _ parallelism: Parallelism) -> Backward {

@@ -14,6 +14,18 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         storage = [Double](repeating: value, count: rows * columns)
     }
 
+    /// A matrix whose every entry `fill` writes, without zero-filling the storage first. An entry
+    /// `fill` leaves unwritten has no defined value: only for kernels that write every entry.
+    public init(rows: Int, columns: Int, writingEveryEntry fill: (UnsafeMutableBufferPointer<Double>) -> Void) {
+        precondition(rows >= 0 && columns >= 0, "matrix shape must be non-negative")
+        self.rows = rows
+        self.columns = columns
+        storage = [Double](unsafeUninitializedCapacity: rows * columns) { buffer, count in
+            fill(buffer)
+            count = rows * columns
+        }
+    }
+
     public init(rows: Int, columns: Int, storage: [Double]) {
         precondition(storage.count == rows * columns, "storage has \(storage.count) entries, shape \(rows)×\(columns) needs \(rows * columns)")
         self.rows = rows
