@@ -94,21 +94,36 @@ public enum Activation: Codable, Equatable, Sendable {
         let shift = SIMD4<Double>(repeating: (1 - 1 / Double(q)) * rho)
         let denominator = SIMD4<Double>(repeating: Double(q) * Activation.power(rho, q - 1))
         let n4 = z.count & ~3
-        var t = 0
-        while t < n4 {
-            let v = SIMD4<Double>(z[t], z[t + 1], z[t + 2], z[t + 3])
-            var y: SIMD4<Double>
-            if derivative {
-                y = power(v / r, q - 1)
-                y.replace(with: one, where: v .>= r)
-            } else {
-                y = power(v, q) / denominator
-                y.replace(with: v - shift, where: v .>= r)
+        // One loop per (q, σ or σ′), so that the power's unrolling and the piece are fixed inside it.
+        @inline(__always) func lanes(_ e: Int, _ derivative: Bool) {
+            var t = 0
+            while t < n4 {
+                let v = Kernels.load4(z.baseAddress!, t)
+                var y: SIMD4<Double>
+                if derivative {
+                    y = power(v / r, e)
+                    y.replace(with: one, where: v .>= r)
+                } else {
+                    y = power(v, e) / denominator
+                    y.replace(with: v - shift, where: v .>= r)
+                }
+                y.replace(with: zero, where: v .<= zero)
+                Kernels.store4(y, out.baseAddress!, t)
+                t += 4
             }
-            y.replace(with: zero, where: v .<= zero)
-            out[t] = y[0]; out[t + 1] = y[1]; out[t + 2] = y[2]; out[t + 3] = y[3]
-            t += 4
         }
+        switch (q, derivative) {
+        case (1, false): lanes(1, false)
+        case (2, false): lanes(2, false)
+        case (3, false): lanes(3, false)
+        case (4, false): lanes(4, false)
+        case (1, true): lanes(0, true)
+        case (2, true): lanes(1, true)
+        case (3, true): lanes(2, true)
+        case (4, true): lanes(3, true)
+        default: preconditionFailure("the vector smoothed ReLU is for q ≤ 4")
+        }
+        var t = n4
         while t < z.count {
             out[t] = derivative ? smoothedReLUDerivative(z[t], q: q, rho: rho) : smoothedReLUValue(z[t], q: q, rho: rho)
             t += 1
@@ -124,7 +139,7 @@ public enum Activation: Codable, Equatable, Sendable {
         case (.identity, true): for t in z.indices { out[t] = 1 }
         case (.relu, false): for t in z.indices { out[t] = Activation.reluValue(z[t]) }
         case (.relu, true): for t in z.indices { out[t] = Activation.reluDerivative(z[t]) }
-        case let (.smoothedReLU(q, rho), _) where q <= 4:
+        case let (.smoothedReLU(q, rho), _) where (1...4).contains(q):
             Activation.smoothedReLU(z, into: out, q: q, rho: rho, derivative: derivative)
         case let (.smoothedReLU(q, rho), false): for t in z.indices { out[t] = Activation.smoothedReLUValue(z[t], q: q, rho: rho) }
         case let (.smoothedReLU(q, rho), true): for t in z.indices { out[t] = Activation.smoothedReLUDerivative(z[t], q: q, rho: rho) }
