@@ -130,6 +130,36 @@ public enum Activation: Codable, Equatable, Sendable {
         }
     }
 
+    /// The soft threshold four lanes at a time: the same comparisons and the same one subtraction
+    /// or addition per entry as `softThresholdValue` / `softThresholdDerivative` (a NaN lane fails
+    /// every comparison and gives 0 there too), so the bits are those of the scalar form.
+    @inlinable static func softThreshold(_ z: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>,
+                                         b: Double, derivative: Bool) {
+        let zero = SIMD4<Double>(repeating: 0), one = SIMD4<Double>(repeating: 1)
+        let upper = SIMD4<Double>(repeating: b), lower = SIMD4<Double>(repeating: -b)
+        let n4 = z.count & ~3
+        @inline(__always) func lanes(_ derivative: Bool) {
+            var t = 0
+            while t < n4 {
+                let v = Kernels.load4(z.baseAddress!, t)
+                let above = v .> upper, below = v .< lower
+                var y = zero
+                if derivative {
+                    y.replace(with: one, where: above .| below)
+                } else {
+                    y.replace(with: v + upper, where: below)
+                    y.replace(with: v - upper, where: above)
+                }
+                Kernels.store4(y, out.baseAddress!, t)
+                t += 4
+            }
+        }
+        if derivative { lanes(true) } else { lanes(false) }
+        for t in n4..<z.count {
+            out[t] = derivative ? softThresholdDerivative(z[t], b: b) : softThresholdValue(z[t], b: b)
+        }
+    }
+
     /// out[t] = σ(z[t]) (`derivative`: σ′(z[t])) for every t: the kind is decided once, outside
     /// the loop; the same bits as `value` / `derivative` entry by entry.
     @inlinable public func apply(_ z: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>, derivative: Bool) {
@@ -143,8 +173,7 @@ public enum Activation: Codable, Equatable, Sendable {
             Activation.smoothedReLU(z, into: out, q: q, rho: rho, derivative: derivative)
         case let (.smoothedReLU(q, rho), false): for t in z.indices { out[t] = Activation.smoothedReLUValue(z[t], q: q, rho: rho) }
         case let (.smoothedReLU(q, rho), true): for t in z.indices { out[t] = Activation.smoothedReLUDerivative(z[t], q: q, rho: rho) }
-        case let (.softThreshold(b), false): for t in z.indices { out[t] = Activation.softThresholdValue(z[t], b: b) }
-        case let (.softThreshold(b), true): for t in z.indices { out[t] = Activation.softThresholdDerivative(z[t], b: b) }
+        case let (.softThreshold(b), _): Activation.softThreshold(z, into: out, b: b, derivative: derivative)
         case (.square, false): for t in z.indices { out[t] = z[t] * z[t] }
         case (.square, true): for t in z.indices { out[t] = 2 * z[t] }
         }

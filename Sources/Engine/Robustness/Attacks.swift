@@ -96,7 +96,8 @@ public enum Attacks {
         var adversarial = inputs
         var x = inputs
         for step in 0...config.steps {
-            x.storage.withUnsafeMutableBufferPointer { xp in
+            // x = inputs + δ, every entry written (no copy of the inputs first).
+            x = Matrix(rows: n, columns: width) { xp in
                 inputs.storage.withUnsafeBufferPointer { ip in
                     delta.storage.withUnsafeBufferPointer { dp in
                         for t in 0..<xp.count { xp[t] = ip[t] + dp[t] }
