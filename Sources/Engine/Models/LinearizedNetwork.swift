@@ -56,11 +56,29 @@ public struct LinearizedNetwork: DifferentiableModel, Equatable {
                 f.storage.withUnsafeMutableBufferPointer { fp in
                     base.head.neuronOutput.withUnsafeBufferPointer { out in
                         base.head.coefficient.withUnsafeBufferPointer { a in
-                            for row in 0..<z0.rows {
-                                let logits = fp.baseAddress! + (row / patches) * o
-                                for r in 0..<m where sp[row * m + r] != 0 {
-                                    logits[out[r]] += a[r] * sp[row * m + r] * zp[row * m + r]
+                            // A term with σ′ = 0 adds +0 (a select, not a branch): the same bits as
+                            // skipping it, since a logit's sum is never −0 (it starts from the
+                            // base's, which never is) and s + 0 = s otherwise.
+                            @inline(__always) func term(_ t: Int, _ r: Int) -> Double {
+                                let slope = sp[t], value = a[r] * slope * zp[t]
+                                return slope != 0 ? value : 0
+                            }
+                            var row = 0
+                            if patches == 1 {
+                                // Four samples' sums side by side: independent chains, each in its own order.
+                                while row + 4 <= z0.rows {
+                                    let l0 = fp.baseAddress! + row * o, l1 = l0 + o, l2 = l1 + o, l3 = l2 + o
+                                    for r in 0..<m {
+                                        let q = out[r], t = row * m + r
+                                        l0[q] += term(t, r); l1[q] += term(t + m, r); l2[q] += term(t + 2 * m, r); l3[q] += term(t + 3 * m, r)
+                                    }
+                                    row += 4
                                 }
+                            }
+                            while row < z0.rows {
+                                let logits = fp.baseAddress! + (row / patches) * o
+                                for r in 0..<m { logits[out[r]] += term(row * m + r, r) }
+                                row += 1
                             }
                         }
                     }
