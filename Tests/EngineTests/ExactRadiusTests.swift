@@ -146,9 +146,10 @@ struct ExactRadiusTests {
                 for r in radii.dropFirst() {
                     #expect(abs(r.radius - radii[0].radius) <= 1e-9 * radii[0].radius, "seed \(seed), point \(i): \(r.radius) against \(radii[0].radius)")
                 }
-                let z = (0..<net.neurons).map { r in zip(net.weights.row(r), point).reduce(net.biases[r]) { $0 + $1.0 * $1.1 } }
-                let own = z.map { $0 > 0 }
-                let ownDistance = LeastDistance.solve(normals: exact.normals(own, y: Double(y)), bounds: exact.bounds(own, z, y: Double(y)))?.norm ?? .infinity
+                let p = try exact.margin.at(point, label: y)
+                let own = p.z.map { $0.signum > 0 }
+                var ownDistance = Double.infinity
+                if case let .solved(s) = exact.geometry.solve(own, p) { ownDistance = Double(sign: .plus, exponent: p.unitExponent, significand: s.distance) }
                 if abs(ownDistance - radii[0].radius) > 1e-6 * radii[0].radius { ownRegionDiffers += 1 }
             }
         }
@@ -163,8 +164,8 @@ struct ExactRadiusTests {
     }
 
     /// Warm starts from an attack's break radii (Proofs/robustness.md, "Exact radii"): the same radii,
-    /// no more regions solved; a bound planted below the truth (half the exact radius) yields no
-    /// radius rather than a wrong one.
+    /// no more regions solved; a bound planted below the truth (half the exact radius) yields an open
+    /// bracket — no witness, a lower end still below the truth — rather than a wrong radius.
     @Test func warmStartsChangeTheCostNotTheRadius() throws {
         for seed: UInt64 in 1...6 {
             let (exact, data) = ExactRadiusTests.problem(seed)
@@ -179,7 +180,10 @@ struct ExactRadiusTests {
                 #expect(warm[i].regionsSolved <= cold[i].regionsSolved)
             }
             let planted = try ExactRadius.radii(exact.network, data, warmStart: cold.map { $0.radius > 0 ? 0.5 * $0.radius : nil }, parallelism: .serial)
-            for i in 0..<data.count where cold[i].radius > 0 { #expect(planted[i].radius == .infinity && !planted[i].verified) }
+            for i in 0..<data.count where cold[i].radius > 0 {
+                #expect(planted[i].upper == nil && !planted[i].verified)
+                #expect(try #require(planted[i].lower) <= cold[i].squaredRadius!, "seed \(seed), point \(i): a lower end above the exact radius")
+            }
         }
     }
 

@@ -58,3 +58,35 @@ public enum Cholesky {
         return y
     }
 }
+
+extension Cholesky {
+    /// A factor L (n × k) with A ≈ L·Lᵀ for a symmetric positive semidefinite A, by Cholesky with
+    /// diagonal pivoting stopped when the largest remaining pivot is ≤ `tolerance`·max_i a_ii
+    /// (Higham, Accuracy and Stability of Numerical Algorithms, §10.3): k is A's numerical rank,
+    /// and row i of L stays the coordinates of the i-th vector whose Gram matrix A is. A
+    /// floating-point factor: callers that need certainty check their results exactly.
+    public static func pivotedFactor(_ a: Matrix, tolerance: Double = 1e-13) -> Matrix {
+        let n = a.rows
+        var columns: [[Double]] = []  // the factor's columns, each of length n
+        var residual = (0..<n).map { a[$0, $0] }
+        let largest = residual.max() ?? 0
+        var used = [Bool](repeating: false, count: n)
+        while columns.count < n {
+            guard let p = (0..<n).filter({ !used[$0] }).max(by: { residual[$0] < residual[$1] }),
+                  residual[p] > tolerance * largest, residual[p].isFinite else { break }
+            used[p] = true
+            let pivot = residual[p].squareRoot()
+            var column = [Double](repeating: 0, count: n)
+            column[p] = pivot
+            for i in 0..<n where !used[i] {
+                var s = a[i, p]
+                for c in columns { s -= c[i] * c[p] }
+                column[i] = s / pivot
+                residual[i] -= column[i] * column[i]
+            }
+            columns.append(column)
+        }
+        let k = columns.count
+        return Matrix(rows: n, columns: k, storage: (0..<(n * k)).map { columns[$0 % k][$0 / k] })
+    }
+}

@@ -18,8 +18,25 @@ public enum LeastDistance {
 
     /// nil when the polyhedron is (numerically) empty.
     public static func solve(normals g: [[Double]], bounds h: [Double]) -> Solution? {
+        if case let .feasible(solution) = solveOrCertify(normals: g, bounds: h) { return solution }
+        return nil
+    }
+
+    /// The program's outcome with its multipliers either way.
+    public enum Outcome: Sendable {
+        /// The minimiser and its KKT multipliers.
+        case feasible(Solution)
+        /// The polyhedron is (numerically) empty; u ≥ 0 with Σ u_j g_j ≈ 0 and Σ u_j h_j ≈ 1 — a
+        /// Farkas vector, which a caller turns into a (large) sound distance bound.
+        case empty(farkas: [Double])
+    }
+
+    /// The program solved, or its emptiness with the NNLS solution as a Farkas vector. The
+    /// threshold between the two is relative to the data's scale (a floating-point decision;
+    /// soundness is the caller's, from the multipliers).
+    public static func solveOrCertify(normals g: [[Double]], bounds h: [Double]) -> Outcome {
         precondition(g.count == h.count, "one bound per constraint")
-        guard let n = g.first?.count else { return Solution(point: [], multipliers: []) }
+        guard let n = g.first?.count else { return .feasible(Solution(point: [], multipliers: [])) }
         let columns = zip(g, h).map { $0 + [$1] }
         var f = [Double](repeating: 0, count: n + 1)
         f[n] = 1
@@ -27,7 +44,7 @@ public enum LeastDistance {
         var r = f.map { -$0 }
         for (j, c) in columns.enumerated() where u[j] != 0 { for i in r.indices { r[i] += c[i] * u[j] } }
         let scale = 1 + (h.map(abs).max() ?? 0)
-        guard -r[n] > 1e-12 * scale, r[n].isFinite else { return nil }
-        return Solution(point: r[0..<n].map { -$0 / r[n] }, multipliers: u.map { $0 / -r[n] })
+        guard -r[n] > 1e-12 * scale, r[n].isFinite else { return .empty(farkas: u) }
+        return .feasible(Solution(point: r[0..<n].map { -$0 / r[n] }, multipliers: u.map { $0 / -r[n] }))
     }
 }

@@ -16,6 +16,9 @@ public enum LinearProgram {
         /// The rows kept (redundant rows found in phase 1 are dropped).
         public var rows: [Int]
         public var objective: Double
+        /// The reduced costs c_j − yᵀA_j at the optimum (≥ 0 up to the tolerance), one per column:
+        /// for a surplus column −e_i they are the dual values y_i of its row.
+        public var reducedCosts: [Double] = []
     }
 
     public enum Outcome: Sendable {
@@ -120,6 +123,7 @@ public enum LinearProgram {
         guard iterate() else { return .unbounded }
         var x = [Double](repeating: 0, count: n)
         for (r, col) in basis.enumerated() { x[col] = t[r * width + width - 1] }
-        return .optimal(Solution(x: x, basis: basis, rows: rows, objective: zip(c, x).reduce(0) { $0 + $1.0 * $1.1 }))
+        let reduced = (0..<n).map { t[rowCount * width + $0] }
+        return .optimal(Solution(x: x, basis: basis, rows: rows, objective: zip(c, x).reduce(0) { $0 + $1.0 * $1.1 }, reducedCosts: reduced))
     }
 }

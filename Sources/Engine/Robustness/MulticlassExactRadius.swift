@@ -20,6 +20,7 @@ public struct MulticlassExactRadius: Sendable {
             throw ExactRadius.NotApplicable(description: "exact radii need a two-layer ReLU network on one patch")
         }
         self.network = network
+        neurons = (0..<k).map { y in (0..<k).map { j in network.head.neuronOutput.indices.filter { [y, j].contains(network.head.neuronOutput[$0]) } } }
         pairs = try (0..<k).map { y in
             try (0..<k).map { j in
                 guard j != y else { return nil }
@@ -35,22 +36,51 @@ public struct MulticlassExactRadius: Sendable {
         }
     }
 
-    /// ρ(x, y): the least of the k − 1 binary radii (verified iff the least one is). Each binary
-    /// search looks only below the least radius found so far (`upperBound`, with a relative margin
-    /// of 10⁻⁶ so that near-ties are still solved), so a class that cannot win is not enumerated.
+    /// The network's rows that enter each pair's binary problem (its rows, in order).
+    let neurons: [[[Int]]]
+
+    /// ρ(x, y) = min_j ρ_j as a bracket: the least lower end over the pairs, and the least upper end
+    /// with its witness (coefficients mapped back to the network's rows). Each binary search looks
+    /// only below the least upper end found so far (times 1 + 10⁻⁶, so that near-ties are still
+    /// solved); a pair that cannot win then costs a few programs and still leaves its lower bound.
     public func radius(of x: [Double], label y: Int, pruning: ExactRadius.Pruning = .relaxation) throws -> ExactRadius.PointRadius {
         var best: ExactRadius.PointRadius?
+        var lower: Rational?? = .none  // .none: no pair yet; .some(nil): ∞
+        var solved = 0
         for j in pairs[y].indices where j != y {
-            let bound = best.map { $0.radius * (1 + 1e-6) } ?? .infinity
+            let bound = best.map { $0.upperRadius * (1 + 1e-6) } ?? .infinity
             var r = try pairs[y][j]!.radius(of: x, label: j < y ? 1 : -1, upperBound: bound, pruning: pruning)
-            if let previous = best {
-                r.regionsSolved += previous.regionsSolved
-                if r.radius < previous.radius { best = r } else { best!.regionsSolved = r.regionsSolved }
-            } else {
-                best = r
+            solved += r.regionsSolved
+            switch (lower, r.lower) {
+            case (.none, let l): lower = .some(l)
+            case (.some(nil), let l): lower = .some(l)
+            case let (.some(.some(a)), .some(b)) where b < a: lower = .some(b)
+            default: break
+            }
+            r.witness = r.witness.map { remap($0, pair: neurons[y][j]) }
+            guard r.upper != nil else { if best == nil { best = r }; continue }
+            if let previous = best, let p = previous.upper, let u = r.upper, !(u < p || (u == p && r.attained && !previous.attained)) { continue }
+            best = r
+        }
+        var result = best!
+        result.lower = lower ?? nil
+        result.regionsSolved = solved
+        return result
+    }
+
+    /// A pair's witness over the network's rows (its coefficients are over the pair's rows).
+    func remap(_ w: ExactRadius.Witness, pair rows: [Int]) -> ExactRadius.Witness {
+        var out = w
+        func lift(_ beta: [Rational]?) -> [Rational]? {
+            beta.map { beta in
+                var full = [Rational](repeating: Rational(0), count: network.weights.rows)
+                for (i, r) in rows.enumerated() where i < beta.count { full[r] = beta[i] }
+                return full
             }
         }
-        return best!
+        out.coefficients = lift(w.coefficients)
+        out.interiorCoefficients = lift(w.interiorCoefficients)
+        return out
     }
 }
 
@@ -70,7 +100,7 @@ extension ExactRadius {
     /// attack's break radius, nil where it found none. The search then starts from it (times
     /// 1 + 10⁻⁶), pruning from the first region on; the radius is the same, only cheaper. A bound
     /// below the exact radius is impossible for a genuine adversarial example; if one is passed, the
-    /// point comes back unverified with radius ∞ rather than a wrong radius.
+    /// point comes back with a lower bound near it and no witness — an open bracket, never a wrong radius.
     public static func radii(_ network: TwoLayerNetwork, _ data: Dataset, norm: AttackConfig.Norm = .l2, pruning: Pruning = .relaxation,
                              warmStart: [Double?]? = nil, parallelism: Parallelism = .machine) throws -> [PointRadius] {
         if network.head.outputs == 1 {
@@ -87,10 +117,18 @@ extension ExactRadius {
     }
 
     /// The robust-accuracy curve of exact radii over `radii`: a point is robust at ε iff no fooling
-    /// point lies within ε — ρ > ε where the fooling set is closed, ρ ≥ ε where it is only approached.
+    /// point lies within ε — ρ > ε where the fooling set is closed, ρ ≥ ε where it is only
+    /// approached — decided in rationals from each point's bracket. This is the *proven* curve: a
+    /// point whose bracket does not decide ε counts as not robust (`band` gives both ends).
     public static func curve(_ points: [PointRadius], radii: [Double]) -> [RobustAccuracy.Point] {
-        RobustAccuracy.curve(radii: radii) { _, radius in
-            points.map { $0.attained ? $0.radius > radius : $0.radius >= radius }
-        }
+        band(points, radii: radii).lower
+    }
+
+    /// The robust-accuracy band of brackets: `lower` counts the points proven robust at ε, `upper`
+    /// every point not proven broken; equal when every bracket decides every ε of the grid.
+    public static func band(_ points: [PointRadius], radii: [Double]) -> (lower: [RobustAccuracy.Point], upper: [RobustAccuracy.Point]) {
+        let decisions = radii.map { radius in points.map { $0.robust(at: radius) } }
+        return (RobustAccuracy.curve(radii: radii) { i, _ in decisions[i].map { $0 == true } },
+                RobustAccuracy.curve(radii: radii) { i, _ in decisions[i].map { $0 != false } })
     }
 }

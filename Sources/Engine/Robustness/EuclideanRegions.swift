@@ -1,0 +1,223 @@
+import Exact
+
+/// The ℓ2 region programs (Proofs/robustness.md, "Exact radii"): min ‖δ‖₂ over a region's m + 1
+/// constraints, whose normals all lie in span{w_r}, so the program is solved in coordinates of
+/// the rows (rows L_r of a factor with L·Lᵀ = W·Wᵀ, numerical rank k ≤ min(m, d); dependent rows
+/// are fine) by least-distance programming (`LeastDistance`).
+///
+/// Sound parts: a hyperplane's measure z_r²/‖w_r‖²; the dual bound (Σλ_j h_j)²/‖Σλ_j g_j‖² with
+/// ‖Σλ_j g_j‖² = γᵀ(W·Wᵀ)γ, γ = Σλ_j C_j, all in outward-rounded intervals from the exact data;
+/// the relaxation's bound with each line's validity checked on an interval that provably holds
+/// the pre-activation's range; the exact optimum by the KKT system of the float active set in
+/// rationals (multipliers ≥ 0 and every constraint checked exactly).
+struct EuclideanRegions: RegionGeometry {
+    let margin: MarginNetwork
+    /// Rows L_r with ⟨L_r, L_s⟩ ≈ ⟨w_r, w_s⟩, and ‖w_r‖ in floating point.
+    let embedding: [[Double]]
+    let norms: [Double]
+    static var power: Int { 2 }
+
+    init(_ margin: MarginNetwork) {
+        self.margin = margin
+        let m = margin.neurons
+        var gram = Matrix(rows: m, columns: m)
+        for r in 0..<m { for s in 0..<m { gram[r, s] = Double(margin.gram[r][s]) } }
+        let l = Cholesky.pivotedFactor(gram)
+        embedding = (0..<m).map { l.row($0) }
+        norms = (0..<m).map { gram[$0, $0].squareRoot() }
+    }
+
+    func hyperplaneDistance(_ r: Int, _ p: MarginPoint) -> Double {
+        norms[r] > 0 ? abs(p.zUnits[r]) / norms[r] : (p.z[r].isZero ? 0 : .infinity)
+    }
+
+    func hyperplaneMeasure(_ r: Int, _ p: MarginPoint) -> Double {
+        let g = margin.gramIntervals[r][r]
+        guard g.hi > 0 else { return p.z[r].isZero ? 0 : .infinity }  // w_r = 0: the hyperplane is empty or everything
+        return (p.zIntervals[r].squared / g).lo
+    }
+
+    func normals(_ pattern: [Bool], _ p: MarginPoint) -> (g: [[Double]], h: [Double]) {
+        let m = pattern.count, k = embedding.first?.count ?? 0
+        var g: [[Double]] = [], h: [Double] = []
+        var decision = [Double](repeating: 0, count: k), value = 0.0
+        for r in 0..<m {
+            g.append(pattern[r] ? embedding[r] : embedding[r].map { -$0 })
+            h.append(pattern[r] ? -p.zUnits[r] : p.zUnits[r])
+            if pattern[r] {
+                for i in 0..<k { decision[i] -= p.cDouble[r] * embedding[r][i] }
+                value += p.cDouble[r] * p.zUnits[r]
+            }
+        }
+        return (g + [decision], h + [value])
+    }
+
+    func solve(_ pattern: [Bool], _ p: MarginPoint) -> RegionOutcome {
+        let (g, h) = normals(pattern, p)
+        switch LeastDistance.solveOrCertify(normals: g, bounds: h) {
+        case let .feasible(s): return .solved(.init(distance: s.norm, multipliers: s.multipliers))
+        case let .empty(farkas): return .empty(farkas: farkas)
+        }
+    }
+
+    func dualMeasure(_ rows: SoundRows, _ multipliers: [Double]) -> Double {
+        let (gamma, value) = rows.combined(multipliers)
+        guard value.lo > 0 else { return 0 }
+        var norm = Interval(exactly: 0)
+        for r in gamma.indices where gamma[r] != Interval(exactly: 0) {
+            for s in gamma.indices where gamma[s] != Interval(exactly: 0) { norm += gamma[r] * margin.gramIntervals[r][s] * gamma[s] }
+        }
+        guard norm.hi > 0 else { return .infinity }  // Σλ_j g_j = 0 and Σλ_j h_j > 0: the region is empty
+        return max(0, (value.squared.lo / norm.hi).nextDown)
+    }
+
+    func exactOptimum(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> ExactOptimum? {
+        let (c, h) = exactRegionRows(pattern, p)
+        let m = pattern.count
+        let gram = margin.gram
+        /// ⟨Σ_r u_r w_r, Σ_s v_s w_s⟩.
+        func inner(_ u: [Rational], _ v: [Rational]) -> Rational {
+            var s = Rational(0)
+            for r in 0..<m where !u[r].isZero { for t in 0..<m where !v[t].isZero { s += u[r] * gram[r][t] * v[t] } }
+            return s
+        }
+        // The active set, largest multipliers first; dependent rows are skipped (an independent
+        // subset with the same span gives the same KKT point).
+        let ranked = solution.multipliers.indices.filter { solution.multipliers[$0] > 0 }.sorted { solution.multipliers[$0] > solution.multipliers[$1] }
+        func solveKKT(_ set: [Int]) throws -> [Rational]? {
+            let k = try RationalMatrix(rows: set.map { i in set.map { inner(c[i], c[$0]) } })
+            return try? Bareiss.solve(k, set.map { h[$0] })
+        }
+        var active = ranked
+        var lambda: [Rational] = ranked.isEmpty ? [] : (try solveKKT(ranked) ?? [])
+        if !ranked.isEmpty && lambda.isEmpty {
+            active = []
+            for j in ranked {
+                if let solution = try solveKKT(active + [j]) { active.append(j); lambda = solution }
+            }
+        }
+        guard lambda.allSatisfy({ $0.signum >= 0 }) else { return nil }
+        var gamma = [Rational](repeating: Rational(0), count: m)
+        for (index, j) in active.enumerated() { for r in 0..<m where !c[j][r].isZero { gamma[r] += lambda[index] * c[j][r] } }
+        for j in c.indices { guard !(inner(c[j], gamma) < h[j]) else { return nil } }  // δ = Σ_r γ_r w_r is in the region's set
+        var measure = Rational(0)
+        for (index, j) in active.enumerated() { measure += lambda[index] * h[j] }
+        return ExactOptimum(measure: measure, coefficients: gamma)
+    }
+
+    /// Coefficients β with z + W·Wᵀβ = e_r·|z|_max (so x + Σβ_s w_s has neuron r alone active, at
+    /// the point's scale): nil when W·Wᵀ is singular.
+    func interiorPoint(_ pattern: [Bool], _ p: MarginPoint) throws -> [Rational]? {
+        try Self.interiorCoefficients(pattern, p, margin)
+    }
+
+    static func interiorCoefficients(_ pattern: [Bool], _ p: MarginPoint, _ margin: MarginNetwork) throws -> [Rational]? {
+        let m = pattern.count
+        let target = p.z.map(\.magnitude).max() ?? Rational(1)
+        let unit = target.isZero ? Rational(1) : target
+        let k = try RationalMatrix(rows: margin.gram)
+        return try? Bareiss.solve(k, (0..<m).map { (pattern[$0] ? unit : Rational(0)) - p.z[$0] })
+    }
+
+    /// A lower bound on the distance from x to the fooling points within `radius` (units) whose
+    /// pattern agrees with `pattern` on the `fixed` neurons: the least-distance program of the
+    /// fixed neurons' sign constraints and the relaxed decision
+    ///
+    ///     Σ_{r fixed active} c_r·z_r(δ) + Σ_{r free} ℓ_r(z_r(δ)) ≤ 0,
+    ///
+    /// ℓ_r ≤ c_r·ReLU on z_r(δ) ∈ [l, u] ⊇ [z_r − radius·‖w_r‖, z_r + radius·‖w_r‖]: for c_r ≥ 0 the
+    /// line c_r·α·z (α = 1 where u ≥ −l, else 0; valid for every z); for c_r < 0 nothing where
+    /// u ≤ 0, c_r·z where l ≥ 0, else c_r times the chord u·(z − l)/(u − l) of ReLU, which is above
+    /// ReLU on [l, u]. The sound bound re-checks, in intervals, that [l, u] holds the range (so the
+    /// one-sided cases and the chord are valid), and evaluates the dual bound of the float
+    /// multipliers on the enclosed data; nil when a check fails (the subtree is then searched).
+    func relaxation(_ pattern: [Bool], fixed: ArraySlice<Int>, free: ArraySlice<Int>, _ p: MarginPoint,
+                    within radius: Double) -> (distance: Double, sound: () -> Double?)? {
+        let m = embedding.count, k = embedding.first?.count ?? 0
+        var g: [[Double]] = [], h: [Double] = []
+        var decision = [Double](repeating: 0, count: k), value = 0.0
+        /// The line slope·z + intercept of each neuron in the relaxed decision.
+        var lines: [(r: Int, kind: LineKind, lower: Double, upper: Double)] = []
+        func add(_ r: Int, slope: Double, intercept: Double = 0) {
+            guard slope != 0 else { return }
+            for i in 0..<k { decision[i] -= slope * embedding[r][i] }
+            value += slope * p.zUnits[r] + intercept
+        }
+        for r in fixed {
+            g.append(pattern[r] ? embedding[r] : embedding[r].map { -$0 })
+            h.append(pattern[r] ? -p.zUnits[r] : p.zUnits[r])
+            if pattern[r] { add(r, slope: p.cDouble[r]) }
+        }
+        for r in free {
+            let c = p.cDouble[r], spread = radius * norms[r]
+            // One ulp-scaled step outward so that [l, u] holds the range despite rounding; checked below.
+            let lower = (p.zUnits[r] - spread * (1 + 1e-12)).nextDown, upper = (p.zUnits[r] + spread * (1 + 1e-12)).nextUp
+            if p.c[r].signum >= 0 {
+                if upper <= 0 { lines.append((r, .zero, lower, upper)); continue }
+                if lower >= 0 || upper >= -lower { add(r, slope: c); lines.append((r, .identity, lower, upper)) } else { lines.append((r, .zero, lower, upper)) }
+            } else {
+                if upper <= 0 { lines.append((r, .inactive, lower, upper)); continue }
+                if lower >= 0 { add(r, slope: c); lines.append((r, .active, lower, upper)); continue }
+                let s = upper / (upper - lower)
+                add(r, slope: c * s, intercept: -c * s * lower)
+                lines.append((r, .chord, lower, upper))
+            }
+        }
+        g.append(decision)
+        h.append(value)
+        _ = m
+        let outcome = LeastDistance.solveOrCertify(normals: g, bounds: h)
+        let distance: Double, multipliers: [Double]
+        switch outcome {
+        case let .feasible(s): (distance, multipliers) = (s.norm, s.multipliers)
+        case let .empty(farkas): (distance, multipliers) = (.infinity, farkas)
+        }
+        return (distance, { soundRelaxation(pattern, fixed: fixed, lines: lines, p, radius: radius, multipliers: multipliers) })
+    }
+
+    enum LineKind { case zero, identity, inactive, active, chord }
+
+    /// The relaxation's dual bound on enclosed data, after checking each line's validity.
+    func soundRelaxation(_ pattern: [Bool], fixed: ArraySlice<Int>, lines: [(r: Int, kind: LineKind, lower: Double, upper: Double)],
+                         _ p: MarginPoint, radius: Double, multipliers: [Double]) -> Double? {
+        let m = margin.neurons
+        let zero = Interval(exactly: 0)
+        let r2 = Interval(exactly: radius).squared
+        /// [l, u] ⊇ [z − radius·‖w‖, z + radius·‖w‖]: z − l ≥ 0 with (z − l)² ≥ radius²·‖w‖², and likewise u − z.
+        func encloses(_ r: Int, _ l: Double, _ u: Double) -> Bool {
+            let below = p.zIntervals[r] - Interval(exactly: l), above = Interval(exactly: u) - p.zIntervals[r]
+            let spread = r2 * margin.gramIntervals[r][r]
+            return below.lo >= 0 && above.lo >= 0 && below.squared.lo >= spread.hi && above.squared.lo >= spread.hi
+        }
+        var rows: [[Interval]] = [], bounds: [Interval] = []
+        var decision = [Interval](repeating: zero, count: m), value = zero
+        for r in fixed {
+            var row = [Interval](repeating: zero, count: m)
+            row[r] = Interval(exactly: pattern[r] ? 1 : -1)
+            rows.append(row)
+            bounds.append(pattern[r] ? -p.zIntervals[r] : p.zIntervals[r])
+            if pattern[r] { decision[r] -= p.cIntervals[r]; value += p.cIntervals[r] * p.zIntervals[r] }
+        }
+        for line in lines {
+            let r = line.r, c = p.cIntervals[r], z = p.zIntervals[r]
+            switch line.kind {
+            case .zero: break  // c ≥ 0: 0 ≤ c·ReLU everywhere
+            case .identity: decision[r] -= c; value += c * z  // c ≥ 0: c·z ≤ c·ReLU(z) everywhere
+            case .inactive:  // c < 0, u ≤ 0: ReLU = 0 on the range
+                guard encloses(r, line.lower, line.upper) else { return nil }
+            case .active:  // c < 0, l ≥ 0: ReLU(z) = z on the range
+                guard encloses(r, line.lower, line.upper) else { return nil }
+                decision[r] -= c; value += c * z
+            case .chord:  // c < 0: c·u(z − l)/(u − l) ≤ c·ReLU(z) on [l, u]
+                guard encloses(r, line.lower, line.upper) else { return nil }
+                let l = Interval(exactly: line.lower), u = Interval(exactly: line.upper)
+                let slope = c * u / (u - l)
+                decision[r] -= slope
+                value += slope * (z - l)
+            }
+        }
+        rows.append(decision)
+        bounds.append(value)
+        return dualMeasure(SoundRows(coefficients: rows, bounds: bounds), multipliers)
+    }
+}

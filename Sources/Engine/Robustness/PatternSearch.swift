@@ -1,0 +1,228 @@
+import Exact
+
+/// One norm's per-region programs for `PatternSearch` (Proofs/robustness.md, "One search, two
+/// norms"). A region is an activation pattern S; its constraints, in δ, are
+///
+///     σ_r·(z_r + ⟨w_r, δ⟩) ≥ 0   (σ_r = +1 on S, −1 off it),      μ_S(x + δ) = Σ_{r∈S} c_r (z_r + ⟨w_r, δ⟩) ≤ 0,
+///
+/// m + 1 rows ⟨g_j, δ⟩ ≥ h_j whose normals g_j = Σ_r C_jr w_r are combinations of the rows. The
+/// search works in floating point in the point's unit S (`MarginPoint.unitExponent`); every bound
+/// it keeps is *sound*: a Double that is ≤ the true value for the exact data, by outward-rounded
+/// intervals (`Interval`) or rationals. A *measure* is the quantity bounds are kept in: the
+/// squared distance for ℓ2 (`power` 2), the distance for ℓ∞ (`power` 1).
+protocol RegionGeometry: Sendable {
+    var margin: MarginNetwork { get }
+    static var power: Int { get }
+    /// The floating-point distance (units) from x to neuron r's hyperplane: the search's order.
+    func hyperplaneDistance(_ r: Int, _ p: MarginPoint) -> Double
+    /// A sound lower bound on the measure (units) of every point beyond neuron r's hyperplane.
+    func hyperplaneMeasure(_ r: Int, _ p: MarginPoint) -> Double
+    /// The region's program in floating point: its optimum and multipliers, or its emptiness with
+    /// a Farkas vector.
+    func solve(_ pattern: [Bool], _ p: MarginPoint) -> RegionOutcome
+    /// The sound lower bound (units) that multipliers λ ≥ 0 prove for the constraints `rows` (weak
+    /// duality: for every feasible δ, Σλ_j h_j ≤ ⟨Σλ_j g_j, δ⟩ ≤ ‖Σλ_j g_j‖_*·‖δ‖).
+    func dualMeasure(_ rows: SoundRows, _ multipliers: [Double]) -> Double
+    /// The region's optimum re-solved and proven in rationals (original units), from a float solution.
+    func exactOptimum(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> ExactOptimum?
+    /// A point of the open fooling set (μ < 0), for the open-set witness: nil when none is proven.
+    func interiorPoint(_ pattern: [Bool], _ p: MarginPoint) throws -> [Rational]?
+    /// ℓ2's relaxation bound of a subtree (nil for norms without one): the float distance, and the
+    /// sound measure it proves (nil when a validity check fails).
+    func relaxation(_ pattern: [Bool], fixed: ArraySlice<Int>, free: ArraySlice<Int>, _ p: MarginPoint, within: Double) -> (distance: Double, sound: () -> Double?)?
+}
+
+/// A region program's floating-point result.
+enum RegionOutcome {
+    struct Solution {
+        var distance: Double
+        /// One per constraint (m sign rows, then the decision row).
+        var multipliers: [Double]
+        /// The simplex basis (ℓ∞), for the exact re-solve.
+        var basis: [Int] = []
+        var rows: Int = 0
+    }
+    case solved(Solution)
+    case empty(farkas: [Double])
+}
+
+/// A region's optimum proven in rationals: its exact measure (original units), and the optimal
+/// perturbation as coefficients over the merged rows (ℓ2) or in the input space (ℓ∞).
+struct ExactOptimum {
+    var measure: Rational
+    var coefficients: [Rational]?
+    var delta: [Rational]?
+}
+
+/// A constraint system ⟨Σ_r C_jr w_r, δ⟩ ≥ h_j with intervals that enclose its exact data (units).
+struct SoundRows {
+    var coefficients: [[Interval]]
+    var bounds: [Interval]
+
+    /// The pattern's m + 1 rows.
+    static func region(_ pattern: [Bool], _ p: MarginPoint) -> SoundRows {
+        let m = pattern.count
+        var c: [[Interval]] = [], h: [Interval] = []
+        var decision = [Interval](repeating: Interval(exactly: 0), count: m), value = Interval(exactly: 0)
+        for r in 0..<m {
+            var row = [Interval](repeating: Interval(exactly: 0), count: m)
+            row[r] = Interval(exactly: pattern[r] ? 1 : -1)
+            c.append(row)
+            h.append(pattern[r] ? -p.zIntervals[r] : p.zIntervals[r])
+            if pattern[r] {
+                decision[r] = -p.cIntervals[r]
+                value += p.cIntervals[r] * p.zIntervals[r]
+            }
+        }
+        return SoundRows(coefficients: c + [decision], bounds: h + [value])
+    }
+
+    /// γ = Σ_j λ_j C_j and Σ_j λ_j h_j, enclosed.
+    func combined(_ lambda: [Double]) -> (gamma: [Interval], value: Interval) {
+        let m = coefficients.first?.count ?? 0
+        var gamma = [Interval](repeating: Interval(exactly: 0), count: m), value = Interval(exactly: 0)
+        for j in coefficients.indices where lambda[j] > 0 {
+            let l = Interval(exactly: lambda[j])
+            for r in 0..<m where coefficients[j][r] != Interval(exactly: 0) { gamma[r] += l * coefficients[j][r] }
+            value += l * bounds[j]
+        }
+        return (gamma, value)
+    }
+}
+
+/// The exact rows of a pattern's program (original units): coefficients C_j over the merged rows and bounds h_j.
+func exactRegionRows(_ pattern: [Bool], _ p: MarginPoint) -> (c: [[Rational]], h: [Rational]) {
+    let m = pattern.count
+    var c: [[Rational]] = (0..<m).map { r in (0..<m).map { $0 == r ? Rational(pattern[r] ? 1 : -1) : Rational(0) } }
+    var h: [Rational] = (0..<m).map { pattern[$0] ? -p.z[$0] : p.z[$0] }
+    var decision = [Rational](repeating: Rational(0), count: m), value = Rational(0)
+    for r in 0..<m where pattern[r] {
+        decision[r] = -p.c[r]
+        value += p.c[r] * p.z[r]
+    }
+    c.append(decision)
+    h.append(value)
+    return (c, h)
+}
+
+/// The branch and bound over activation patterns shared by the ℓ2 and ℓ∞ exact radii
+/// (Proofs/robustness.md, "Exact radii", "Sound brackets"). Depth first over the neurons in order
+/// of their hyperplane distance; a subtree is skipped when a flipped neuron's hyperplane or (ℓ2)
+/// the relaxation is farther than the best distance found, and every skip, every region solved and
+/// every empty region leaves a sound lower bound. The regions within a relative 10⁻⁹ of the best
+/// are re-solved in rationals. The result is a bracket:
+///
+/// - lower: the least of those sound bounds and exact optima — every region of the fooling set's
+///   closure is covered by one of them (open fooling sets: a region where μ_S ≥ 0 on all of it is
+///   left out only on the exact proof that every c_r of S is ≥ 0);
+/// - upper: the least exact optimum whose point x + δ is proven in the fooling set (closed sets) or
+///   in its closure with an interior point of the same region (open sets), δ kept as the witness.
+///
+/// The bracket is closed when lower = upper exactly: then the radius is exact.
+struct PatternSearch<Geometry: RegionGeometry> {
+    let geometry: Geometry
+
+    func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning) throws -> ExactRadius.PointRadius {
+        let margin = geometry.margin, m = margin.neurons, power = Geometry.power
+        let p = try margin.at(x, label: y)
+        let exactActive = p.z.map { $0.signum > 0 }
+        if p.fooled {
+            let zero = [Rational](repeating: Rational(0), count: m)
+            return ExactRadius.PointRadius(lower: Rational(0), upper: Rational(0), power: power, pattern: exactActive, regionsSolved: 0,
+                                           attained: true, witness: .init(coefficients: Geometry.power == 2 ? zero : nil,
+                                                                          delta: Geometry.power == 2 ? nil : [Rational](repeating: Rational(0), count: margin.inputDimension)))
+        }
+        let toUnits = { (v: Double) in Double(sign: .plus, exponent: -p.unitExponent, significand: v) }
+        let distances = (0..<m).map { geometry.hyperplaneDistance($0, p) }
+        let order = (0..<m).sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+        var candidates: [(distance: Double, pattern: [Bool], solution: RegionOutcome.Solution)] = []
+        var best = upperBound.isFinite ? toUnits(upperBound) : .infinity
+        var lowest = Double.infinity  // the least sound bound kept (measure, units)
+        var solved = 0
+        var pattern = exactActive
+        func keep(_ bound: Double) { lowest = min(lowest, bound.isNaN ? 0 : bound) }
+        func descend(_ depth: Int, _ cost: Double, _ costNeuron: Int?) {
+            if pruning != .none, let r = costNeuron, !(cost < best * (1 + 1e-9)) {
+                keep(geometry.hyperplaneMeasure(r, p))
+                return
+            }
+            if depth > 0 && depth < m && pruning == .relaxation && best.isFinite {
+                let within = best * (1 + 1e-6)
+                if let relaxed = geometry.relaxation(pattern, fixed: order[..<depth], free: order[depth...], p, within: within),
+                   relaxed.distance > within * (1 + 1e-9), let sound = relaxed.sound() {
+                    keep(min(Self.measureBelow(within, power: power), sound))
+                    return
+                }
+            }
+            if depth == m {
+                // An open fooling set has no point in a region where μ_S ≥ 0 throughout: proven by
+                // c_r ≥ 0 for every r ∈ S (μ_S = Σ_S c_r z_r and z_r ≥ 0 on the region).
+                if p.open && (0..<m).allSatisfy({ !pattern[$0] || p.c[$0].signum >= 0 }) { return }
+                solved += 1
+                switch geometry.solve(pattern, p) {
+                case let .empty(farkas):
+                    keep(geometry.dualMeasure(SoundRows.region(pattern, p), farkas))
+                case let .solved(solution):
+                    if solution.distance < best * (1 + 1e-9) {
+                        candidates.append((solution.distance, pattern, solution))
+                        best = min(best, solution.distance)
+                    } else {
+                        keep(geometry.dualMeasure(SoundRows.region(pattern, p), solution.multipliers))
+                    }
+                }
+                return
+            }
+            let r = order[depth]
+            descend(depth + 1, cost, costNeuron)
+            pattern[r].toggle()
+            if distances[r] > cost { descend(depth + 1, distances[r], r) } else { descend(depth + 1, cost, costNeuron) }
+            pattern[r].toggle()
+        }
+        descend(0, 0, nil)
+
+        // Candidates beaten since they were found keep their dual bounds; the near ones are proven exactly.
+        let near = candidates.filter { $0.distance <= best * (1 + 1e-9) }.sorted { $0.distance < $1.distance }
+        for candidate in candidates where !(candidate.distance <= best * (1 + 1e-9)) {
+            keep(geometry.dualMeasure(SoundRows.region(candidate.pattern, p), candidate.solution.multipliers))
+        }
+        var lowerExact: Rational?
+        var upper: (measure: Rational, optimum: ExactOptimum, pattern: [Bool], interior: [Rational]?)?
+        var interiors: [Int: [Rational]?] = [:]
+        for candidate in near {
+            guard let optimum = try geometry.exactOptimum(candidate.pattern, candidate.solution, p) else {
+                keep(geometry.dualMeasure(SoundRows.region(candidate.pattern, p), candidate.solution.multipliers))
+                continue
+            }
+            if lowerExact.map({ optimum.measure < $0 }) ?? true { lowerExact = optimum.measure }
+            guard upper.map({ optimum.measure < $0.measure }) ?? true else { continue }
+            if p.open {
+                // The closure point needs an interior point of the same region: one per neuron r
+                // of S with c_r < 0 (pre-activations e_r), shared by every region holding r.
+                guard let r = (0..<m).first(where: { candidate.pattern[$0] && p.c[$0].signum < 0 }) else { continue }
+                if interiors[r] == nil { interiors[r] = .some(try geometry.interiorPoint((0..<m).map { $0 == r }, p)) }
+                guard let interior = interiors[r]!, !interior.isEmpty else { continue }
+                upper = (optimum.measure, optimum, candidate.pattern, interior)
+            } else {
+                upper = (optimum.measure, optimum, candidate.pattern, nil)
+            }
+        }
+        // The kept bounds in original units: × S^power, exact (S a power of two).
+        var lower: Rational? = lowest.isFinite ? try Rational(exactly: lowest).timesPowerOfTwo(power * p.unitExponent) : nil
+        if let e = lowerExact, lower.map({ e < $0 }) ?? true { lower = e }
+        var witness: ExactRadius.Witness?
+        if let upper {
+            witness = ExactRadius.Witness(coefficients: upper.optimum.coefficients, delta: upper.optimum.delta)
+            if p.open {
+                if power == 2 { witness?.interiorCoefficients = upper.interior } else { witness?.interiorDelta = upper.interior }
+            }
+        }
+        return ExactRadius.PointRadius(lower: lower.map { $0.signum < 0 ? Rational(0) : $0 }, upper: upper?.measure, power: power,
+                                       pattern: upper?.pattern ?? near.first?.pattern ?? exactActive, regionsSolved: solved,
+                                       attained: !p.open, witness: witness)
+    }
+
+    /// A Double ≤ distance^power.
+    static func measureBelow(_ distance: Double, power: Int) -> Double {
+        power == 2 ? (distance * distance).nextDown : distance
+    }
+}
