@@ -595,8 +595,9 @@ class Net:
         return self.cache[key]
 
     # -- the radius -----------------------------------------------------------------------------
-    def radius(self, x, label, norm="l2", open_rule=True):
-        """Exact radius of (x, label). norm 'l2' → value is ρ²; 'linf' → ρ. Returns a dict."""
+    def radius(self, x, label, norm="l2", open_rule=True, prune=True):
+        """Exact radius of (x, label). norm 'l2' → value is ρ²; 'linf' → ρ. Returns a dict.
+        prune=False solves every piece exactly (no bounds used; for cross-checking the pruning)."""
         t0 = time.time()
         m, d = self.m, self.d
         xq = [qf(t) for t in x]
@@ -626,6 +627,8 @@ class Net:
         best = {"closed": [INF, None], "open": [INF, None]}
 
         def prunable(bound, is_open):
+            if not prune:
+                return False
             Bc, Bo = best["closed"][0], best["open"][0]
             if is_open:
                 return bound >= min(Bc, Bo)

@@ -106,7 +106,7 @@ enum NamedAttack {
         switch self {
         case let .exact(network, norm):
             exactRadii = try ExactRadius.radii(network, data, norm: norm)
-            return (ExactRadius.curve(exactRadii, radii: radii), exactRadii.map(\.radius))
+            return (ExactRadius.curve(exactRadii, radii: radii), exactRadii.map(\.lowerRadius))
         case let .certified(network, basis, norm, linear):
             let curve = RobustAccuracy.curve(radii: radii) { _, radius in
                 linear ? LinearBoundCertificate.certified(network, data, epsilon: radius, basis: basis, norm: norm)
@@ -133,7 +133,7 @@ enum NamedAttack {
 
     var summary: String {
         switch self {
-        case let .exact(_, norm): "exact \(norm == .linf ? "ℓ∞" : "ℓ2") radii: branch and bound over activation patterns, the winning region verified in rationals"
+        case let .exact(_, norm): "exact \(norm == .linf ? "ℓ∞" : "ℓ2") radii: branch and bound over activation patterns, each point a bracket proven in exact arithmetic"
         case let .certified(_, basis, norm, linear):
             "\(linear ? "linear-bound" : "interval") certificates (lower bounds), \(norm == .linf ? "ℓ∞" : "ℓ2")" + (basis.map { " per patch within the \($0.rows)-dimensional non-robust subspace" } ?? " per patch")
         case let .gradient(c):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Exact
 import Foundation
 
 /// `theorycheck robustness`: robust-accuracy curves of a trained run.
@@ -94,17 +95,30 @@ struct Robustness: ParsableCommand {
             let clock = ContinuousClock(), start = clock.now
             var exact: [ExactRadius.PointRadius] = []
             let (curve, pointRadii) = try plan.evaluate(loaded, test, radii: grid, key: PRNGKey(seed: seed).child(name), exactRadii: &exact)
-            evaluated.append(RadiusBracket.Evaluation(name: name, side: plan.side, radii: pointRadii, threat: plan.threat))
+            evaluated.append(RadiusBracket.Evaluation(name: name, side: plan.side, radii: pointRadii, threat: plan.threat,
+                                                      upperRadii: exact.isEmpty ? nil : exact.map(\.upperRadius)))
             var pointRecord: [String: Any] = ["side": plan.side.rawValue, "pointRadii": pointRadii.map { $0 as Any? ?? NSNull() }]
+            var upperCurve: [RobustAccuracy.Point]?
             if !exact.isEmpty {
-                // The exact squared radii and their verification, for a reader with rationals.
-                pointRecord["pointVerified"] = exact.map(\.verified)
-                pointRecord["pointSquaredRadii"] = exact.map { $0.squaredRadius.map { "\($0)" } ?? "" }
+                pointRecord.merge(Self.bracketRecord(exact, inputDimension: test.inputs.columns)) { a, _ in a }
+                upperCurve = ExactRadius.band(exact, radii: grid).upper
+                pointRecord["robustAccuracyUpper"] = upperCurve!.map(\.robustAccuracy)
+                pointRecord["monotoneRobustAccuracyUpper"] = upperCurve!.map(\.monotoneRobustAccuracy)
             }
             let critical = RobustAccuracy.criticalRadius(curve, level: level)
             print("\n\(name) (\(plan.summary)) — \(clock.now - start)")
-            print("  radius  robust accuracy  (monotone)")
-            for p in curve { print("  \(pad(format2(p.radius), 6))  \(pad(format2(p.robustAccuracy), 15))  \(format2(p.monotoneRobustAccuracy))") }
+            if let upperCurve {
+                let open = exact.filter { !$0.closed }.count
+                print("  brackets closed (exact radii): \(exact.count - open)/\(exact.count)" + (open > 0 ? "; \(open) point(s) unknown: the curve is a band (proven robust … not proven broken)" : ""))
+                print("  radius  robust accuracy  (monotone)" + (open > 0 ? "  upper (monotone)" : ""))
+                for (p, u) in zip(curve, upperCurve) {
+                    print("  \(pad(format2(p.radius), 6))  \(pad(format2(p.robustAccuracy), 15))  \(format2(p.monotoneRobustAccuracy))"
+                          + (open > 0 ? "      \(pad(format2(u.robustAccuracy), 5)) (\(format2(u.monotoneRobustAccuracy)))" : ""))
+                }
+            } else {
+                print("  radius  robust accuracy  (monotone)")
+                for p in curve { print("  \(pad(format2(p.radius), 6))  \(pad(format2(p.robustAccuracy), 15))  \(format2(p.monotoneRobustAccuracy))") }
+            }
             print("  critical radius (robust accuracy ≤ \(level)): \(critical.map(format2) ?? "not reached")")
             curves.append(["attack": name, "criticalRadius": critical as Any, "radii": curve.map(\.radius),
                            "robustAccuracy": curve.map(\.robustAccuracy), "monotoneRobustAccuracy": curve.map(\.monotoneRobustAccuracy)]
@@ -138,10 +152,40 @@ struct Robustness: ParsableCommand {
             print("\nneurons against the \(classes) class means of the evaluated data: cosines and least-squares λ in robustness.json")
         }
         report["curves"] = curves
-        try output.write("robustness.json", Array(try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])))
+        try output.write("robustness.json", Array(try JSONSerialization.data(withJSONObject: jsonSafe(report), options: [.prettyPrinted, .sortedKeys])))
         try output.commit()
         print("\nwrote robustness.json and the curves' CSV files to \(output.target.path)")
+        let violations = gaps.reduce(0) { $0 + $1.violations.count }
+        if violations > 0 {
+            print("CONSISTENCY CHECK FAILED: \(violations) number(s) on the wrong side of a proven bound (listed above) — a bug in an attack, a certificate or the exact solver")
+            throw ExitCode(1)
+        }
     }
+
+    /// Each point's exact bracket for robustness.json (docs/report-schema.md, "robustness.json"):
+    /// the ends as Doubles that enclose ρ, as exact rationals of ρ² (ℓ2) or ρ (ℓ∞), whether it is
+    /// closed and attained, and the witness of the upper end.
+    static func bracketRecord(_ exact: [ExactRadius.PointRadius], inputDimension: Int) -> [String: Any] {
+        func text(_ value: Rational?) -> String { value.map { "\($0)" } ?? "inf" }
+        func strings(_ values: [Rational]?) -> Any { values.map { $0.map { "\($0)" } } as Any? ?? NSNull() }
+        return [
+            "pointLower": exact.map(\.lowerRadius), "pointUpper": exact.map(\.upperRadius),
+            "pointClosed": exact.map(\.closed), "pointAttained": exact.map(\.attained),
+            "pointExactLower": exact.map { text($0.lower) }, "pointExactUpper": exact.map { text($0.upper) },
+            "pointVerified": exact.map(\.verified),
+            "pointSquaredRadii": exact.map { $0.squaredRadius.map { "\($0)" } ?? "" },
+            "pointWitness": exact.map { point -> Any in
+                guard let w = point.witness else { return NSNull() }
+                var record: [String: Any] = [:]
+                if let delta = w.delta { record["delta"] = strings(delta) }
+                if let c = w.coefficients { record["coefficients"] = strings(c) }
+                if let delta = w.interiorDelta { record["interior"] = strings(delta) }
+                if let c = w.interiorCoefficients { record["interiorCoefficients"] = strings(c) }
+                return record
+            },
+        ]
+    }
+
 
     /// "a:b:s" (inclusive, s > 0) or "r1,r2,…"; radii must be finite and ≥ 0.
     static func parseRadii(_ text: String) throws -> [Double] {
@@ -168,3 +212,14 @@ extension ConfigError {
 func format(_ x: Double) -> String { format2(x.squareRoot()) }
 func format2(_ x: Double) -> String { String(format: "%.2f", x) }
 func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+
+/// `value` with every non-finite Double replaced by the string "inf", "-inf" or "nan" (the
+/// encoding of docs/report-schema.md; JSONSerialization refuses them).
+func jsonSafe(_ value: Any) -> Any {
+    switch value {
+    case let d as Double: d.isFinite ? d : (d.isNaN ? "nan" : (d > 0 ? "inf" : "-inf"))
+    case let list as [Any]: list.map(jsonSafe)
+    case let record as [String: Any]: record.mapValues(jsonSafe)
+    default: value
+    }
+}

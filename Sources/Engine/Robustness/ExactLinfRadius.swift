@@ -10,6 +10,7 @@ public struct ExactLinfRadius: BinaryExactRadius {
     public let network: TwoLayerNetwork
     let margin: MarginNetwork
     let geometry: MaximumRegions
+    let check: WitnessCheck
     /// The largest input dimension accepted (the verification solves a (2d + m + 1)-square system in rationals).
     public static let maximumDimension = 64
 
@@ -23,6 +24,7 @@ public struct ExactLinfRadius: BinaryExactRadius {
         self.network = network
         margin = try MarginNetwork(network)
         geometry = MaximumRegions(margin)
+        check = try WitnessCheck(network)
     }
 
     /// ρ∞(x, y) for the input `x` with label `y` ∈ {−1, +1}, as `ExactRadius.radius`; `pruning`
@@ -30,6 +32,7 @@ public struct ExactLinfRadius: BinaryExactRadius {
     public func radius(of x: [Double], label y: Int, upperBound: Double = .infinity,
                        pruning: ExactRadius.Pruning = .flippedHyperplanes) throws -> ExactRadius.PointRadius {
         var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning)
+        try result.confirmUpper(check, x, label: y)
         result.perturbation = result.witness?.delta?.map { Double($0) } ?? []
         return result
     }

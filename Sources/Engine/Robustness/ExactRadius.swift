@@ -22,6 +22,7 @@ public struct ExactRadius: Sendable {
     public let network: TwoLayerNetwork
     let margin: MarginNetwork
     let geometry: EuclideanRegions
+    let check: WitnessCheck
 
     public struct NotApplicable: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -71,6 +72,18 @@ public struct ExactRadius: Sendable {
             self.witness = witness
         }
 
+        /// Keeps the upper end only if `check` (an exact forward pass of the network) proves it
+        /// from the witness — the search's own checks are not the last word.
+        mutating func confirmUpper(_ check: WitnessCheck, _ x: [Double], label y: Int) throws {
+            guard upper != nil else { return }
+            guard let witness, let proven = try check.provenMeasure(x, label: y, witness, power: power) else {
+                upper = nil
+                witness = nil
+                return
+            }
+            if let u = upper, u < proven { upper = proven }
+        }
+
         /// lower = upper exactly (both ∞ included: no fooling point, proven).
         public var closed: Bool { lower == upper }
         /// The radius is exact: the bracket is closed.
@@ -116,6 +129,7 @@ public struct ExactRadius: Sendable {
         self.network = network
         margin = try MarginNetwork(network)
         geometry = EuclideanRegions(margin)
+        check = try WitnessCheck(network)
     }
 
     /// How subtrees of activation patterns are pruned; every choice gives the same bracket when it
@@ -138,6 +152,7 @@ public struct ExactRadius: Sendable {
                        pruning: Pruning = .relaxation) throws -> PointRadius {
         var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning)
         result.witness = try result.witness.map { try margin.overNetworkRows($0, inputDimension: network.inputDimension) }
+        try result.confirmUpper(check, x, label: y)
         result.perturbation = result.witness.map { w in
             if let delta = w.delta { return delta.map { Double($0) } }
             guard let beta = w.coefficients else { return [] }

@@ -20,6 +20,7 @@ public struct MulticlassExactRadius: Sendable {
             throw ExactRadius.NotApplicable(description: "exact radii need a two-layer ReLU network on one patch")
         }
         self.network = network
+        check = try WitnessCheck(network)
         neurons = (0..<k).map { y in (0..<k).map { j in network.head.neuronOutput.indices.filter { [y, j].contains(network.head.neuronOutput[$0]) } } }
         pairs = try (0..<k).map { y in
             try (0..<k).map { j in
@@ -38,6 +39,7 @@ public struct MulticlassExactRadius: Sendable {
 
     /// The network's rows that enter each pair's binary problem (its rows, in order).
     let neurons: [[[Int]]]
+    let check: WitnessCheck
 
     /// ρ(x, y) = min_j ρ_j as a bracket: the least lower end over the pairs, and the least upper end
     /// with its witness (coefficients mapped back to the network's rows). Each binary search looks
@@ -65,6 +67,7 @@ public struct MulticlassExactRadius: Sendable {
         var result = best!
         result.lower = lower ?? nil
         result.regionsSolved = solved
+        try result.confirmUpper(check, x, label: y)
         return result
     }
 

@@ -27,11 +27,17 @@ public enum RadiusBracket {
         public var side: Side
         public var radii: [Double?]
         public var threat: String
-        public init(name: String, side: Side, radii: [Double?], threat: String = "l2") {
+        /// For an exact evaluation whose brackets are not all closed: each point's upper end (≥ ρ);
+        /// `radii` then hold the lower ends (≤ ρ). Attacks are checked against the lower ends,
+        /// certificates against the upper ones — each against the end that a correct number
+        /// cannot cross.
+        public var upperRadii: [Double?]?
+        public init(name: String, side: Side, radii: [Double?], threat: String = "l2", upperRadii: [Double?]? = nil) {
             self.name = name
             self.side = side
             self.radii = radii
             self.threat = threat
+            self.upperRadii = upperRadii
         }
     }
 
@@ -65,8 +71,10 @@ public enum RadiusBracket {
                   e.name != reference.name, e.side != reference.side else { return nil }
             precondition(e.radii.count == reference.radii.count, "one radius per point")
             var gaps: [Double?] = [], violations: [Int] = []
-            for (i, (own, truth)) in zip(e.radii, reference.radii).enumerated() {
-                guard let truth else { gaps.append(nil); continue }  // a reference is never nil; tolerate it
+            for (i, (own, lowerTruth)) in zip(e.radii, reference.radii).enumerated() {
+                let upperTruth = reference.upperRadii?[i] ?? lowerTruth
+                guard let lowerTruth, let upperTruth else { gaps.append(nil); continue }  // a reference is never nil; tolerate it
+                let truth = e.side == .certified ? upperTruth : lowerTruth
                 switch e.side {
                 case .attack:
                     guard let b = own else { gaps.append(nil); continue }

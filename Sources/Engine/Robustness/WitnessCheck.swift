@@ -1,0 +1,93 @@
+import Exact
+
+/// The check of an exact radius's upper end, by an exact forward pass of the network itself
+/// (Proofs/robustness.md, "Sound brackets"): independent of the search, its normal form and its
+/// programs. A witness proves ρ^power ≤ ‖δ‖^power when
+///
+/// - x + δ is not classified y (the decision evaluated in rationals: +1 iff f > 0; argmax with ties
+///   to the lowest index), or
+/// - (open fooling sets) x + δ′ is not classified y, every neuron's pre-activation has the same
+///   sign (or 0) at x + δ and at x + δ′, and some class j ≠ y has F_j − F_y ≥ 0 at x + δ and > 0 at
+///   x + δ′ — on the segment the net is affine, so F_j > F_y on all of (x + δ, x + δ′], a set of
+///   fooling points whose infimum of norms is at most ‖δ‖.
+public struct WitnessCheck: Sendable {
+    public let network: TwoLayerNetwork
+    /// ⟨w_r, w_s⟩ of the network's rows, exactly (for witnesses given by coefficients).
+    let gram: [[Rational]]
+
+    public init(_ network: TwoLayerNetwork) throws {
+        self.network = network
+        let m = network.weights.rows
+        var gram = [[Rational]](repeating: [], count: m)
+        for r in 0..<m { for s in 0..<m { gram[r].append(s < r ? gram[s][r] : try exactDot(network.weights.row(r), network.weights.row(s))) } }
+        self.gram = gram
+    }
+
+    /// ‖δ‖^power if the witness proves the radius at most that; nil if it does not.
+    public func provenMeasure(_ x: [Double], label y: Int, _ witness: ExactRadius.Witness, power: Int) throws -> Rational? {
+        let z = try (0..<network.weights.rows).map { try exactDot(network.weights.row($0), x) + Rational(exactly: network.biases[$0]) }
+        guard let u = try preactivations(z, witness.coefficients, witness.delta) else { return nil }
+        let measure: Rational
+        if power == 2 {
+            if let delta = witness.delta { measure = delta.reduce(Rational(0)) { $0 + $1 * $1 } }
+            else if let beta = witness.coefficients { measure = quadratic(beta) } else { return nil }
+        } else {
+            guard let delta = witness.delta else { return nil }
+            measure = delta.map(\.magnitude).max() ?? Rational(0)
+        }
+        let at = outputs(u)
+        if !classified(at, y) { return measure }
+        guard let v = try preactivations(z, witness.interiorCoefficients, witness.interiorDelta), !classified(outputs(v), y) else { return nil }
+        for r in u.indices where (u[r].signum > 0 && v[r].signum < 0) || (u[r].signum < 0 && v[r].signum > 0) { return nil }
+        let interior = outputs(v)
+        let own = network.head.outputs == 1 ? nil : y
+        for j in 0..<max(1, network.head.outputs) where j != own {
+            // Binary: the margin against y = −1 is f itself; k classes: F_j − F_y.
+            let g = { (F: [Rational]) in own.map { F[j] - F[$0] } ?? (y < 0 ? F[0] : -F[0]) }
+            if g(at).signum >= 0 && g(interior).signum > 0 { return measure }
+        }
+        return nil
+    }
+
+    func quadratic(_ beta: [Rational]) -> Rational {
+        var s = Rational(0)
+        for r in beta.indices where !beta[r].isZero { for t in beta.indices where !beta[t].isZero { s += beta[r] * gram[r][t] * beta[t] } }
+        return s
+    }
+
+    /// z(x + δ) exactly, for δ = Σ_r β_r w_r or δ itself.
+    func preactivations(_ z: [Rational], _ beta: [Rational]?, _ delta: [Rational]?) throws -> [Rational]? {
+        let m = z.count
+        if let delta {
+            guard delta.count == network.weights.columns else { return nil }
+            return try (0..<m).map { r in
+                var s = z[r]
+                for i in delta.indices where !delta[i].isZero { s += delta[i] * (try Rational(exactly: network.weights[r, i])) }
+                return s
+            }
+        }
+        guard let beta, beta.count == m else { return nil }
+        return (0..<m).map { r in
+            var s = z[r]
+            for t in 0..<m where !beta[t].isZero { s += gram[r][t] * beta[t] }
+            return s
+        }
+    }
+
+    /// The logits Σ_{r→o} a_r ReLU(u_r), exactly.
+    func outputs(_ u: [Rational]) -> [Rational] {
+        var out = [Rational](repeating: Rational(0), count: network.head.outputs)
+        for r in u.indices where u[r].signum > 0 {
+            out[network.head.neuronOutput[r]] += ((try? Rational(exactly: network.head.coefficient[r])) ?? Rational(0)) * u[r]
+        }
+        return out
+    }
+
+    /// Whether the logits classify as y (binary: ±1 with +1 iff f > 0; k classes: argmax, ties to the lowest index).
+    func classified(_ logits: [Rational], _ y: Int) -> Bool {
+        if logits.count == 1 { return (logits[0].signum > 0 ? 1 : -1) == y }
+        var best = 0
+        for j in 1..<logits.count where logits[j] > logits[best] { best = j }
+        return best == y
+    }
+}
