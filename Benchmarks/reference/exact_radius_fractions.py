@@ -1006,7 +1006,64 @@ def self_test():
     expect("random nets: exact ρ vs float brute force (ℓ2), relative error ≤ 1e-7", worst2 <= 1e-7, True)
     expect("random nets: exact ρ∞ vs float linprog per region, relative error ≤ 1e-7", worstinf <= 1e-7, True)
     expect("random nets: every witness passes check_witness", bad_w, 0)
-    # 7. The witness checker has power: a shortened witness is refused.
+    # 7. Exact metamorphic relations (powers of two scale float64 exactly): W, b ← 2^k W, 2^k b keeps
+    #    ρ; x, b ← 2^k x, 2^k b scales ρ by 2^k; permuting neurons (with the head's columns) or
+    #    coordinates, or scaling the head by 2^k, keeps ρ. k up to ±60 (≈ 1e±18).
+    bad_meta = 0
+    for trial in range(6):
+        rng = np.random.default_rng(200 + trial)
+        d, m = int(rng.integers(2, 5)), int(rng.integers(2, 6))
+        k = 2 if trial % 2 == 0 else 3
+        W = rng.standard_normal((m, d))
+        bvec = rng.standard_normal(m) * 0.5
+        a = rng.standard_normal(m) if k == 2 else rng.standard_normal((k, m))
+        X = rng.standard_normal((3, d))
+        base = Net(W, bvec, a)
+        ys = [base.decision([qf(t) for t in x]) for x in X]
+        e = int(rng.choice([-60, -27, 27, 60]))
+        s = 2.0 ** e
+        perm, cperm = rng.permutation(m), rng.permutation(d)
+        variants = [("scale W, b", Net(s * W, s * bvec, a), lambda x: x, 0),
+                    ("scale x, b", Net(W, s * bvec, a), lambda x: s * x, e),
+                    ("permute neurons", Net(W[perm], bvec[perm], a[..., perm]), lambda x: x, 0),
+                    ("permute coordinates", Net(W[:, cperm], bvec, a), lambda x: x[cperm], 0),
+                    ("scale head", Net(W, bvec, s * a), lambda x: x, 0)]
+        for norm in ("l2", "linf"):
+            for x, y in zip(X, ys):
+                r0 = base.radius(x, y, norm)
+                for name, net2, tx, ex in variants:
+                    r1 = net2.radius(tx(x), y, norm)
+                    pw2 = 2 * ex if norm == "l2" else ex
+                    fac = Q(2 ** pw2) if pw2 >= 0 else ONE / Q(2 ** -pw2)
+                    want = r0["value"] if r0["value"] == INF else r0["value"] * fac
+                    if r1["value"] != want or r1["attained"] != r0["attained"]:
+                        bad_meta += 1
+                        print(f"  metamorphic {name} (2^{e}, {norm}): {r1['value']} vs {want}")
+    expect("exact metamorphic relations (scale by 2^±60, permutations)", bad_meta, 0)
+    # 8. Pruning never changes an answer: every piece solved exactly (prune=False) agrees, on
+    #    seed 0 of every soundness family (first 4 points, ℓ2 and ℓ∞).
+    try:
+        import soundness_networks as gen
+    except ImportError:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import soundness_networks as gen
+    bad_prune = 0
+    for fam in gen.FAMILIES:
+        W, bvec, a, X, y = gen.generate(fam, 0)
+        net = Net(W, bvec, a)
+        for i in range(min(4, len(X))):
+            for norm in ("l2", "linf"):
+                r1, r2 = net.radius(X[i], y[i], norm), net.radius(X[i], y[i], norm, prune=False)
+                if (r1["value"], r1["attained"]) != (r2["value"], r2["attained"]):
+                    bad_prune += 1
+                    print(f"  pruning changed {fam}-0 point {i} {norm}: {r1['value']} vs {r2['value']}")
+                if r1["value"] != INF:
+                    why = check_witness(net, X[i], y[i], norm, r1["value"], r1["delta"], r1["interior"])
+                    if why:
+                        bad_prune += 1
+                        print(f"  witness {fam}-0 point {i} {norm}: {why}")
+    expect("pruned = unpruned, witnesses valid, on every soundness family (seed 0)", bad_prune, 0)
+    # 9. The witness checker has power: a shortened witness is refused.
     net = Net(np.eye(2), [0.0, 0.0], [1.0, -1.0])
     r = net.radius(np.array([0.9, 0.35]), 1, "l2")
     half = [t / 2 for t in r["delta"]]

@@ -16,7 +16,8 @@ point, within each norm:
                Proofs/robustness.md "Two sides")
   bracket      pointExactLower ≤ reference ≤ pointExactUpper, exactly; a closed bracket
                (pointClosed) must EQUAL the reference; pointLower ≤ ρ ≤ pointUpper for the floats
-  truth        certified radius ≤ ρ and attack break radius ≥ ρ against the reference itself
+  truth        certified radius ≤ ρ and attack break radius ≥ ρ against the reference itself; the
+               exact curve's float pointRadii within a relative 1e-9 of ρ (unless pointClosed is false)
   attained     pointAttained agrees with the reference when the bracket is closed (and is never
                claimed where the reference says the infimum is not attained)
   witness      pointWitness re-checked in rationals: ‖delta‖ equals the exact upper value (squared
@@ -24,7 +25,8 @@ point, within each norm:
                both share an activation pattern and one target's condition holds on the segment
   field        side labels, lengths, pointRadii inside [pointLower, pointUpper]
 
-Fields missing from robustness.json are counted per family ("missing"), not treated as violations.
+Fields missing from robustness.json are counted per family ("missing"), not treated as violations;
+but a run in which no exact bracket at all was compared with the reference fails as vacuous.
 Exit 2 from theorycheck is accepted only with a message (printed); when the message names attacks of
 the list, the run is repeated without them (reported as "dropped"). Exit 1, a signal, a timeout or
 unreadable JSON is a violation ("crash"). Prints a family table, writes OUT/summary.json (every
@@ -303,7 +305,8 @@ class Checker:
             if closed is True and lo is not None and up is not None and lo != up:
                 self.bad("field", i, norm, name, f"pointClosed but lower {s_lo} ≠ upper {s_up}")
             if R is not None:
-                self.exact_checked += 1
+                if lo is not None or up is not None:
+                    self.exact_checked += 1
                 if lo is not None and lo > R:
                     self.bad("bracket", i, norm, name, f"exact lower {s_lo} > reference {qstr(R)}")
                 if up is not None and up < R:
@@ -345,6 +348,11 @@ class Checker:
                 self.bad("order", i, norm, name, f"pointUpper {fu!r} below pointExactUpper {s_up}")
             if fr is not None and fl is not None and fu is not None and not (fl <= fr <= fu):
                 self.bad("field", i, norm, name, f"pointRadii {fr!r} outside [pointLower {fl!r}, pointUpper {fu!r}]")
+            if R is not None and fr is not None and not math.isnan(fr) and closed is not False:
+                rho = math.inf if R == INF else (math.sqrt(float(R)) if norm == "l2" else float(R))
+                if (rho == math.inf) != (fr == math.inf) or (rho != math.inf and abs(fr - rho) > 1e-9 * rho):
+                    self.bad("truth", i, norm, name, f"exact pointRadii {fr!r} vs ρ = {show(R, norm)} "
+                             "(relative 1e-9)")
             self.check_witness(i, norm, exact, up, s_up)
         # certified and attack curves
         for name, side, cv in cvs:
@@ -551,8 +559,15 @@ def main(argv=None):
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1, default=str)
     n = len(summary["violations"])
-    print("PASS: no violation" if n == 0 else f"FAIL: {n} violations (details in {args.out}/summary.json)")
-    return 1 if n else 0
+    compared = sum(r["exact"] for r in summary["families"].values())
+    if n:
+        print(f"FAIL: {n} violations (details in {args.out}/summary.json)")
+    elif compared == 0:
+        print("FAIL: vacuous — no exact bracket was compared with the reference (every network refused, "
+              "or pointExactLower/pointExactUpper missing everywhere)")
+    else:
+        print(f"PASS: no violation ({compared} exact brackets compared)")
+    return 1 if n or compared == 0 else 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -678,6 +693,8 @@ def fake_theorycheck(argv):
                 b = next((g for g in grid if pw(g, norm) >= R), None)
                 pr.append(b)
         cv["pointRadii"] = pr
+        if bug == "legacy":                 # a binary from before the contract: radii only
+            cv = {k: v for k, v in cv.items() if k in ("attack", "side", "radii", "pointRadii")}
         curves.append(cv)
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "robustness.json"), "w") as f:
@@ -722,6 +739,15 @@ def self_test():
               f"{sorted(cats)}; caught in {len(fams)} families {fams[:4]}")
         if not ok:
             failures.append(bug)
+    os.environ["SOUNDNESS_FAKE_BUG"] = "legacy"
+    s = fuzz(args, wrapper, bug_pairs, out, True, [], quiet=True)
+    miss = sum(r["missing"] for r in s["families"].values())
+    compared = sum(r["exact"] for r in s["families"].values())
+    ok = not s["violations"] and miss > 0 and compared == 0
+    print(f"  {'ok  ' if ok else 'FAIL'} legacy output (radii only): {len(s['violations'])} violations, "
+          f"{miss} missing fields reported, {compared} brackets compared (main() fails it as vacuous)")
+    if not ok:
+        failures.append("legacy")
     os.environ.pop("SOUNDNESS_FAKE_BUG", None)
     shutil.rmtree(work, ignore_errors=True)
     print(f"harness self-test: {len(failures)} failures {failures} in {time.time() - t0:.1f} s")

@@ -218,10 +218,14 @@ def _one_sign(rng, sign):
     k = 2 if rng.random() < 0.6 else int(rng.integers(3, 5))
     W, b, a, X = random_net(rng, k, m=int(rng.integers(2, 9)))
     a = sign * np.abs(a)
+    if sign > 0 and rng.random() < 0.5:
+        b = -np.abs(b) - 1.0                        # a large all-inactive region (f = 0 there)
     if rng.random() < 0.3 and W.shape[0] >= 2:      # w and −w with b > 0: one is always active
         W[1] = -W[0]
         b[0] = b[1] = abs(b[0]) + 0.1
-    y = rng.integers(0, k, size=X.shape[0]).astype(np.int64)
+    y, _ = decisions(W, b, a, X)
+    rand = rng.integers(0, k, size=X.shape[0]).astype(np.int64)
+    y = np.where(rng.random(X.shape[0]) < 0.5, rand, y)   # half the labels random: ρ = 0 or ∞ cases
     return W, b, a, X, y
 
 
@@ -252,7 +256,9 @@ def fam_cancel_zero(rng):
         a = A
     X = rng.standard_normal((n, d))
     kk = 2 if a.ndim == 1 else a.shape[0]
-    y = rng.integers(0, kk, size=n).astype(np.int64)
+    y, _ = decisions(W, b, a, X)
+    rand = rng.integers(0, kk, size=n).astype(np.int64)
+    y = np.where(rng.random(n) < 0.4, rand, y)
     return W, b, a, X, y
 
 

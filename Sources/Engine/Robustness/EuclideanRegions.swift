@@ -61,8 +61,7 @@ struct EuclideanRegions: RegionGeometry {
     }
 
     func dualMeasure(_ rows: SoundRows, _ multipliers: [Double]) -> Double {
-        let (gamma, value) = rows.combined(multipliers)
-        guard value.lo > 0 else { return 0 }
+        guard let (gamma, value) = rows.combined(multipliers), value.lo > 0 else { return 0 }
         var norm = Interval(exactly: 0)
         for r in gamma.indices where gamma[r] != Interval(exactly: 0) {
             for s in gamma.indices where gamma[s] != Interval(exactly: 0) { norm += gamma[r] * margin.gramIntervals[r][s] * gamma[s] }
@@ -72,6 +71,13 @@ struct EuclideanRegions: RegionGeometry {
     }
 
     func exactOptimum(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> ExactOptimum? {
+        let (active, lambda) = try kktMultipliers(pattern, solution, p)
+        return try checkKKT(pattern, active: active, multipliers: lambda, p)
+    }
+
+    /// The float active set's KKT system solved in rationals (largest multipliers first; rows
+    /// dependent on those before them are left out, which gives the same point).
+    func kktMultipliers(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> (active: [Int], multipliers: [Rational]) {
         let (c, h) = exactRegionRows(pattern, p)
         let m = pattern.count
         let gram = margin.gram
@@ -96,27 +102,102 @@ struct EuclideanRegions: RegionGeometry {
                 if let solution = try solveKKT(active + [j]) { active.append(j); lambda = solution }
             }
         }
-        guard lambda.allSatisfy({ $0.signum >= 0 }) else { return nil }
+        return (active, lambda)
+    }
+
+    /// The proof of a region's exact optimum: multipliers λ_A ≥ 0 on the active rows A with
+    /// δ = Σ_A λ_j g_j satisfying ⟨g_j, δ⟩ = h_j on A (the KKT system) and every row of the region,
+    /// all checked in rationals. Then δ is feasible and, by the KKT conditions of a convex program,
+    /// optimal: ‖δ‖² = Σ_A λ_j h_j is the region's squared distance. nil when a check fails.
+    func checkKKT(_ pattern: [Bool], active: [Int], multipliers lambda: [Rational], _ p: MarginPoint) throws -> ExactOptimum? {
+        let (c, h) = exactRegionRows(pattern, p)
+        let m = pattern.count, gram = margin.gram
+        func inner(_ u: [Rational], _ v: [Rational]) -> Rational {
+            var s = Rational(0)
+            for r in 0..<m where !u[r].isZero { for t in 0..<m where !v[t].isZero { s += u[r] * gram[r][t] * v[t] } }
+            return s
+        }
+        guard lambda.count == active.count, lambda.allSatisfy({ $0.signum >= 0 }) else { return nil }
         var gamma = [Rational](repeating: Rational(0), count: m)
         for (index, j) in active.enumerated() { for r in 0..<m where !c[j][r].isZero { gamma[r] += lambda[index] * c[j][r] } }
-        for j in c.indices { guard !(inner(c[j], gamma) < h[j]) else { return nil } }  // δ = Σ_r γ_r w_r is in the region's set
+        for j in c.indices {
+            let value = inner(c[j], gamma)
+            guard !(value < h[j]) else { return nil }  // δ = Σ_r γ_r w_r is in the region's set
+            if let index = active.firstIndex(of: j), lambda[index].signum > 0, value != h[j] { return nil }  // complementary slackness
+        }
         var measure = Rational(0)
         for (index, j) in active.enumerated() { measure += lambda[index] * h[j] }
         return ExactOptimum(measure: measure, coefficients: gamma)
     }
 
-    /// Coefficients β with z + W·Wᵀβ = e_r·|z|_max (so x + Σβ_s w_s has neuron r alone active, at
-    /// the point's scale): nil when W·Wᵀ is singular.
+    /// Coefficients β of a point x + Σβ_s w_s of the region `pattern` with μ_S < 0 (exactly).
     func interiorPoint(_ pattern: [Bool], _ p: MarginPoint) throws -> [Rational]? {
         try Self.interiorCoefficients(pattern, p, margin)
     }
 
+    /// Independent rows: β with pre-activations z + W·Wᵀβ = e_r·max|z| for some r ∈ S with c_r < 0
+    /// (neuron r alone active, so μ_S = c_r·max|z| < 0). Otherwise (or if that system is singular)
+    /// a vertex of {β : the region's sign rows, |β_i| ≤ R} minimising μ_S, found by the simplex in
+    /// floating point and re-solved on its basis in rationals; kept if exactly feasible with μ_S < 0.
     static func interiorCoefficients(_ pattern: [Bool], _ p: MarginPoint, _ margin: MarginNetwork) throws -> [Rational]? {
         let m = pattern.count
-        let target = p.z.map(\.magnitude).max() ?? Rational(1)
-        let unit = target.isZero ? Rational(1) : target
+        let unit = p.z.map(\.magnitude).max().map { $0.isZero ? Rational(1) : $0 } ?? Rational(1)
         let k = try RationalMatrix(rows: margin.gram)
-        return try? Bareiss.solve(k, (0..<m).map { (pattern[$0] ? unit : Rational(0)) - p.z[$0] })
+        if let r = (0..<m).first(where: { pattern[$0] && p.c[$0].signum < 0 }),
+           let beta = try? Bareiss.solve(k, (0..<m).map { ($0 == r ? unit : Rational(0)) - p.z[$0] }) {
+            return beta
+        }
+        return try interiorByProgram(pattern, p, margin)
+    }
+
+    /// The program of `interiorCoefficients` in standard form, in the point's units: variables
+    /// (β⁺, β⁻, s, e⁺, e⁻), rows σ_r·(G(β⁺ − β⁻))_r − s_r = −σ_r z_r, β^±_i + e^±_i = R (R = 2²⁰),
+    /// cost Σ_S c_r (G(β⁺ − β⁻))_r.
+    static func interiorByProgram(_ pattern: [Bool], _ p: MarginPoint, _ margin: MarginNetwork) throws -> [Rational]? {
+        let m = pattern.count, n = 5 * m, rows = 3 * m
+        let box = 1 << 20
+        let gram = margin.gram.map { $0.map { Double($0) } }
+        var a = Matrix(rows: rows, columns: n)
+        var b = [Double](repeating: Double(box), count: rows)
+        var cost = [Double](repeating: 0, count: n)
+        for r in 0..<m {
+            let sigma = pattern[r] ? 1.0 : -1.0
+            for s in 0..<m { a[r, s] = sigma * gram[r][s]; a[r, m + s] = -sigma * gram[r][s] }
+            a[r, 2 * m + r] = -1
+            b[r] = -sigma * p.zUnits[r]
+            a[m + r, r] = 1; a[m + r, 3 * m + r] = 1
+            a[2 * m + r, m + r] = 1; a[2 * m + r, 4 * m + r] = 1
+            if pattern[r] { for s in 0..<m { cost[s] += p.cDouble[r] * gram[r][s]; cost[m + s] -= p.cDouble[r] * gram[r][s] } }
+        }
+        guard case let .optimal(solution) = LinearProgram.minimize(cost, equalities: a, b), solution.rows.count == rows else { return nil }
+        // The same basis in rationals, original units (the sign rows' right-hand sides are −σ_r z_r).
+        func column(_ j: Int) -> [Rational] {
+            var col = [Rational](repeating: Rational(0), count: rows)
+            switch j {
+            case 0..<m: for r in 0..<m { col[r] = pattern[r] ? margin.gram[r][j] : -margin.gram[r][j] }; col[m + j] = Rational(1)
+            case m..<(2 * m): for r in 0..<m { col[r] = pattern[r] ? -margin.gram[r][j - m] : margin.gram[r][j - m] }; col[2 * m + j - m] = Rational(1)
+            case (2 * m)..<(3 * m): col[j - 2 * m] = Rational(-1)
+            case (3 * m)..<(4 * m): col[m + j - 3 * m] = Rational(1)
+            default: col[2 * m + j - 4 * m] = Rational(1)
+            }
+            return col
+        }
+        let boxRational = try Rational(BigInt(box)).timesPowerOfTwo(p.unitExponent)
+        let rhs = (0..<m).map { pattern[$0] ? -p.z[$0] : p.z[$0] } + [Rational](repeating: boxRational, count: 2 * m)
+        let basis = solution.basis.map(column)
+        guard let xB = try? Bareiss.solve(try RationalMatrix(rows: (0..<rows).map { i in basis.map { $0[i] } }), rhs),
+              xB.allSatisfy({ $0.signum >= 0 }) else { return nil }
+        var x = [Rational](repeating: Rational(0), count: n)
+        for (index, j) in solution.basis.enumerated() { x[j] = xB[index] }
+        let beta = (0..<m).map { x[$0] - x[m + $0] }
+        var mu = Rational(0)
+        for r in 0..<m {
+            var u = p.z[r]
+            for s in 0..<m where !beta[s].isZero { u += margin.gram[r][s] * beta[s] }
+            guard pattern[r] ? u.signum >= 0 : u.signum <= 0 else { return nil }
+            if pattern[r] { mu += p.c[r] * u }
+        }
+        return mu.signum < 0 ? beta : nil
     }
 
     /// A lower bound on the distance from x to the fooling points within `radius` (units) whose

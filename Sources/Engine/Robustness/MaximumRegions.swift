@@ -82,8 +82,7 @@ struct MaximumRegions: RegionGeometry {
     }
 
     func dualMeasure(_ rows: SoundRows, _ multipliers: [Double]) -> Double {
-        let (gamma, value) = rows.combined(multipliers)
-        guard value.lo > 0 else { return 0 }
+        guard let (gamma, value) = rows.combined(multipliers), value.lo > 0 else { return 0 }
         let w = margin.weights
         var norm = Interval(exactly: 0)
         for i in 0..<w.columns {

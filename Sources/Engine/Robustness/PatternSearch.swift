@@ -25,7 +25,8 @@ protocol RegionGeometry: Sendable {
     func dualMeasure(_ rows: SoundRows, _ multipliers: [Double]) -> Double
     /// The region's optimum re-solved and proven in rationals (original units), from a float solution.
     func exactOptimum(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> ExactOptimum?
-    /// A point of the open fooling set (μ < 0), for the open-set witness: nil when none is proven.
+    /// A point of the region `pattern` inside the open fooling set (μ_S < 0), in the witness's
+    /// encoding, for the open-set witness: nil when none is proven.
     func interiorPoint(_ pattern: [Bool], _ p: MarginPoint) throws -> [Rational]?
     /// ℓ2's relaxation bound of a subtree (nil for norms without one): the float distance, and the
     /// sound measure it proves (nil when a validity check fails).
@@ -54,6 +55,29 @@ struct ExactOptimum {
     var delta: [Rational]?
 }
 
+/// A claimed lower bound of the search, as a checkable object (tests plant wrong ones).
+enum RegionProof {
+    /// Every point beyond neuron r's hyperplane has measure ≥ claimed.
+    case hyperplane(neuron: Int, claimed: Double)
+    /// Multipliers λ of a region's rows prove its measure ≥ claimed.
+    case dual(pattern: [Bool], multipliers: [Double], claimed: Double)
+    /// The region's exact optimum (KKT: active rows and their multipliers).
+    case kkt(pattern: [Bool], active: [Int], multipliers: [Rational])
+}
+
+extension EuclideanRegions {
+    /// The measure (units; rationals for `kkt`) the proof establishes, or nil when it is wrong.
+    func check(_ proof: RegionProof, _ p: MarginPoint) throws -> Double? {
+        switch proof {
+        case let .hyperplane(r, claimed): return claimed <= hyperplaneMeasure(r, p) ? claimed : nil
+        case let .dual(pattern, lambda, claimed): return claimed <= dualMeasure(SoundRows.region(pattern, p), lambda) ? claimed : nil
+        case let .kkt(pattern, active, lambda):
+            guard let optimum = try checkKKT(pattern, active: active, multipliers: lambda, p) else { return nil }
+            return Double(try optimum.measure.timesPowerOfTwo(-2 * p.unitExponent))
+        }
+    }
+}
+
 /// A constraint system ⟨Σ_r C_jr w_r, δ⟩ ≥ h_j with intervals that enclose its exact data (units).
 struct SoundRows {
     var coefficients: [[Interval]]
@@ -77,8 +101,10 @@ struct SoundRows {
         return SoundRows(coefficients: c + [decision], bounds: h + [value])
     }
 
-    /// γ = Σ_j λ_j C_j and Σ_j λ_j h_j, enclosed.
-    func combined(_ lambda: [Double]) -> (gamma: [Interval], value: Interval) {
+    /// γ = Σ_j λ_j C_j and Σ_j λ_j h_j, enclosed; nil unless every λ_j is a finite number ≥ 0
+    /// (weak duality needs λ ≥ 0).
+    func combined(_ lambda: [Double]) -> (gamma: [Interval], value: Interval)? {
+        guard lambda.count == coefficients.count, lambda.allSatisfy({ $0 >= 0 && $0.isFinite }) else { return nil }
         let m = coefficients.first?.count ?? 0
         var gamma = [Interval](repeating: Interval(exactly: 0), count: m), value = Interval(exactly: 0)
         for j in coefficients.indices where lambda[j] > 0 {
@@ -187,7 +213,7 @@ struct PatternSearch<Geometry: RegionGeometry> {
         }
         var lowerExact: Rational?
         var upper: (measure: Rational, optimum: ExactOptimum, pattern: [Bool], interior: [Rational]?)?
-        var interiors: [Int: [Rational]?] = [:]
+        var interiors: [[Bool]: [Rational]?] = [:]
         for candidate in near {
             guard let optimum = try geometry.exactOptimum(candidate.pattern, candidate.solution, p) else {
                 keep(geometry.dualMeasure(SoundRows.region(candidate.pattern, p), candidate.solution.multipliers))
@@ -196,11 +222,9 @@ struct PatternSearch<Geometry: RegionGeometry> {
             if lowerExact.map({ optimum.measure < $0 }) ?? true { lowerExact = optimum.measure }
             guard upper.map({ optimum.measure < $0.measure }) ?? true else { continue }
             if p.open {
-                // The closure point needs an interior point of the same region: one per neuron r
-                // of S with c_r < 0 (pre-activations e_r), shared by every region holding r.
-                guard let r = (0..<m).first(where: { candidate.pattern[$0] && p.c[$0].signum < 0 }) else { continue }
-                if interiors[r] == nil { interiors[r] = .some(try geometry.interiorPoint((0..<m).map { $0 == r }, p)) }
-                guard let interior = interiors[r]!, !interior.isEmpty else { continue }
+                // The closure point needs a point of the same region inside the fooling set.
+                if interiors[candidate.pattern] == nil { interiors[candidate.pattern] = .some(try geometry.interiorPoint(candidate.pattern, p)) }
+                guard let interior = interiors[candidate.pattern]!, !interior.isEmpty else { continue }
                 upper = (optimum.measure, optimum, candidate.pattern, interior)
             } else {
                 upper = (optimum.measure, optimum, candidate.pattern, nil)
