@@ -89,7 +89,7 @@ public struct NonRobustnessClaim: Claim {
         let setting = Self.partASetting(dim: dim, k: kk)
         let experiment = try ExperimentRun.run(setting.config(seed: 1), parallelism: run.parallelism)
         let radii = Self.flipRadii(experiment.final, experiment.test, features: experiment.data.clusterFeatures!, positiveClusters: kk / 2).sorted()
-        let exact = try ExactRadius.radii(experiment.final, experiment.test, parallelism: run.parallelism).map(\.radius).sorted()
+        let exact = try ExactRadius.provenRadii(experiment.final, experiment.test, parallelism: run.parallelism).sorted()
         return UnitValue(values: ["median": radii[radii.count / 2], "critical": radii[radii.count - 1 - radii.count / 20], "exactMedian": exact[exact.count / 2]])
     }
 

@@ -65,7 +65,7 @@ public struct RobustSolutionClaim: Claim {
                 radii.append(r2.map { Double($0).squareRoot() } ?? 0)
             }
             // The comparison on exact numbers (Proofs page, "Which side"): f_robust's exact radii.
-            let exact = try ExactRadius.radii(robust, test, parallelism: run.parallelism).map(\.radius).sorted()
+            let exact = try ExactRadius.provenRadii(robust, test, parallelism: run.parallelism).sorted()
             let flips = NonRobustnessClaim.flipRadii(experiment.final, test, features: features, positiveClusters: k / 2).sorted()
             let ratio = exact[exact.count / 2] / flips[flips.count / 2]
             let fraction = Double(certified) / Double(test.count)

@@ -119,6 +119,24 @@ extension ExactRadius {
         }
     }
 
+    /// Every point's exact radius as a Double (rounded to nearest), when every bracket is closed;
+    /// `Unproven` naming the open ones otherwise — for callers that compare radii as numbers.
+    public static func provenRadii(_ network: TwoLayerNetwork, _ data: Dataset, norm: AttackConfig.Norm = .l2,
+                                   parallelism: Parallelism = .machine) throws -> [Double] {
+        let points = try radii(network, data, norm: norm, parallelism: parallelism)
+        let open = points.indices.filter { !points[$0].closed }
+        guard open.isEmpty else { throw Unproven(points: open) }
+        return points.map(\.radius)
+    }
+
+    /// Exact radii whose brackets did not close (the points' indices).
+    public struct Unproven: Error, CustomStringConvertible, Sendable {
+        public let points: [Int]
+        public var description: String {
+            "exact radii unknown at \(points.count) point(s) (first \(points.prefix(5).map(String.init).joined(separator: ", "))): their brackets did not close"
+        }
+    }
+
     /// The robust-accuracy curve of exact radii over `radii`: a point is robust at ε iff no fooling
     /// point lies within ε — ρ > ε where the fooling set is closed, ρ ≥ ε where it is only
     /// approached — decided in rationals from each point's bracket. This is the *proven* curve: a
