@@ -44,7 +44,7 @@ For each point (x, y) this computes the exact radius ρ = inf{‖δ‖ : decisio
 
 Everything reported is certificate-checked in rationals ("verified": true). A piece that no method
 could certify raises an error (reported as "verified": false with the reason), never a guess.
-Uses gmpy2.mpq when installed (≈15× faster), else fractions.Fraction.
+Uses gmpy2.mpq when installed (≈15× faster), else fractions.Fraction (EXACT_RADIUS_NO_GMPY=1 forces it).
 
     python3 exact_radius_fractions.py NETDIR [--linf] [--points I,J,…] [--json OUT]
     python3 exact_radius_fractions.py --self-test
@@ -63,6 +63,8 @@ from fractions import Fraction
 import numpy as np
 
 try:
+    if os.environ.get("EXACT_RADIUS_NO_GMPY"):      # force fractions.Fraction (to time the fallback)
+        raise ImportError
     import gmpy2
     Q = gmpy2.mpq
     RATIONAL = "gmpy2.mpq"

@@ -155,8 +155,8 @@ public struct ExactRadius: Sendable {
         try result.confirmUpper(check, x, label: y)
         result.perturbation = result.witness.map { w in
             if let delta = w.delta { return delta.map { Double($0) } }
-            guard let beta = w.coefficients else { return [] }
-            return (0..<network.weights.columns).map { i in (0..<beta.count).reduce(0.0) { $0 + Double(beta[$1]) * network.weights[$1, i] } }
+            guard let beta = w.coefficients?.map({ Double($0) }) else { return [] }
+            return (0..<network.weights.columns).map { i in (0..<beta.count).reduce(0.0) { $0 + beta[$1] * network.weights[$1, i] } }
         } ?? []
         return result
     }

@@ -6,10 +6,10 @@ import Exact
 ///
 /// - x + δ is not classified y (the decision evaluated in rationals: +1 iff f > 0; argmax with ties
 ///   to the lowest index), or
-/// - (open fooling sets) x + δ′ is not classified y, every neuron's pre-activation has the same
-///   sign (or 0) at x + δ and at x + δ′, and some class j ≠ y has F_j − F_y ≥ 0 at x + δ and > 0 at
-///   x + δ′ — on the segment the net is affine, so F_j > F_y on all of (x + δ, x + δ′], a set of
-///   fooling points whose infimum of norms is at most ‖δ‖.
+/// - (open fooling sets) x + δ′ is not classified y, and some class j ≠ y has F_j − F_y ≥ 0 at
+///   x + δ and > 0 at x + δ′ while every neuron entering F_j − F_y (binary: every neuron) has the
+///   same sign (or 0) at both points — then F_j − F_y is affine on the segment, so F_j > F_y on all
+///   of (x + δ, x + δ′], a set of fooling points whose infimum of norms is at most ‖δ‖.
 public struct WitnessCheck: Sendable {
     public let network: TwoLayerNetwork
     /// ⟨w_r, w_s⟩ of the network's rows, exactly (for witnesses given by coefficients).
@@ -38,12 +38,14 @@ public struct WitnessCheck: Sendable {
         let at = outputs(u)
         if !classified(at, y) { return measure }
         guard let v = try preactivations(z, witness.interiorCoefficients, witness.interiorDelta), !classified(outputs(v), y) else { return nil }
-        for r in u.indices where (u[r].signum > 0 && v[r].signum < 0) || (u[r].signum < 0 && v[r].signum > 0) { return nil }
         let interior = outputs(v)
         let own = network.head.outputs == 1 ? nil : y
         for j in 0..<max(1, network.head.outputs) where j != own {
-            // Binary: the margin against y = −1 is f itself; k classes: F_j − F_y.
+            // Binary: the margin against y = −1 is f itself; k classes: F_j − F_y, which only the
+            // neurons of outputs j and y enter — those must keep their signs along the segment.
             let g = { (F: [Rational]) in own.map { F[j] - F[$0] } ?? (y < 0 ? F[0] : -F[0]) }
+            let entering = u.indices.filter { own == nil || [j, y].contains(network.head.neuronOutput[$0]) }
+            guard entering.allSatisfy({ !((u[$0].signum > 0 && v[$0].signum < 0) || (u[$0].signum < 0 && v[$0].signum > 0)) }) else { continue }
             if g(at).signum >= 0 && g(interior).signum > 0 { return measure }
         }
         return nil
