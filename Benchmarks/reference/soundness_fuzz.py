@@ -443,6 +443,8 @@ def prepare(family, seed, root, max_points):
 def fuzz(args, tc, pairs, out, linf, extra, quiet=False):
     norms = ("l2", "linf") if linf else ("l2",)
     attacks = L2_ATTACKS + (LINF_ATTACKS if linf else [])
+    if getattr(args, "proving_only", False):
+        attacks = [x for x in attacks if x in ("exact", "certified", "exact-linf", "certified-linf")]
     results = {}
     all_violations, refusals, crashes, drops = [], [], [], {}
     t_ref = t_tc = 0.0
@@ -561,6 +563,8 @@ def main(argv=None):
                     help="do not fail on 'loose' (an unclosed exact bracket wider than an attack/certificate)")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--extra", default="", help="extra arguments for theorycheck robustness (one string)")
+    ap.add_argument("--proving-only", action="store_true",
+                    help="only the proving side (exact and certified): no attacks, whose breaks are floating-point decisions")
     ap.add_argument("--self-test", action="store_true")
     args = ap.parse_args(argv)
     if args.self_test:

@@ -170,7 +170,7 @@ struct Robustness: ParsableCommand {
         func strings(_ values: [Rational]?) -> Any { values.map { $0.map { "\($0)" } } as Any? ?? NSNull() }
         return [
             "pointLower": exact.map(\.lowerRadius), "pointUpper": exact.map(\.upperRadius),
-            "pointClosed": exact.map(\.closed), "pointAttained": exact.map(\.attained),
+            "pointClosed": exact.map(\.closed), "pointAttained": exact.map { $0.closed ? $0.attained as Any : NSNull() },
             "pointExactLower": exact.map { text($0.lower) }, "pointExactUpper": exact.map { text($0.upper) },
             "pointVerified": exact.map(\.verified),
             "pointSquaredRadii": exact.map { $0.squaredRadius.map { "\($0)" } ?? "" },

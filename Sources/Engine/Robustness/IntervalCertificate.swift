@@ -12,8 +12,11 @@
 /// a_r ≥ 0, the upper for a_r < 0), and symmetrically from above. Class j is *excluded* at a point
 /// of label y when the lower bound of F_y exceeds the upper bound of F_j (one output: the bound of
 /// y·f is positive) by more than a slack of 1e-9 times the sum of the terms' magnitudes — far above
-/// the rounding error of the Double evaluation (a relative γ_n ≈ n·2⁻⁵³ for the n ≤ 10⁵ terms of
-/// these sums), so an exclusion holds for the exact network too; a point is certified when every
+/// the rounding error of the Double evaluation of these sums (a relative γ_n ≈ n·2⁻⁵³ for their
+/// n ≤ 10⁵ terms). The pre-activations enter with their own rigorous rounding bound
+/// (`preActivationsWithError`: a cancelling dot product is known only to γ_{d+1}·Σ|w_t x_t|), the
+/// gains rounded up and every interval end rounded outward, so an exclusion holds for the exact
+/// network whatever its scale; a point is certified when every
 /// other class is excluded. The bound ignores that one δ_p is shared by all neurons, so it certifies
 /// less than is true; it never certifies a point that is not robust.
 public enum IntervalCertificate {
@@ -31,7 +34,13 @@ public enum IntervalCertificate {
     public static func excludedClasses(_ network: TwoLayerNetwork, _ data: Dataset, epsilon: Double, basis: Matrix?,
                                        norm: AttackConfig.Norm = .l2, parallelism: Parallelism = .machine) -> [[Bool]]? {
         guard let gains = gains(network, basis: basis, norm: norm) else { return nil }
-        return perSample(network, data, parallelism) { z, y in excluded(network, z, label: y, shift: gains.map { epsilon * $0 }) }
+        return perSample(network, data, parallelism) { z, error, y in excluded(network, z, label: y, shift: shifts(gains, error, epsilon: epsilon)) }
+    }
+
+    /// Each term's half-width: ε·s_r (enlarged) plus the pre-activation's rounding error, rounded up.
+    static func shifts(_ gains: [Double], _ error: [Double], epsilon: Double) -> [Double] {
+        let patches = error.count / max(gains.count, 1)
+        return error.indices.map { ((epsilon * gains[$0 / patches]).nextUp + error[$0]).nextUp }
     }
 
     /// Each sample's certified radius: the largest ε of a doubling-and-bisection search (60
@@ -42,8 +51,8 @@ public enum IntervalCertificate {
     public static func certifiedRadii(_ network: TwoLayerNetwork, _ data: Dataset, basis: Matrix?,
                                       norm: AttackConfig.Norm = .l2, parallelism: Parallelism = .machine) -> [Double]? {
         guard let gains = gains(network, basis: basis, norm: norm) else { return nil }
-        return perSample(network, data, parallelism) { z, y in
-            largestCertifiedRadius { epsilon in excluded(network, z, label: y, shift: gains.map { epsilon * $0 }).allSatisfy { $0 } }
+        return perSample(network, data, parallelism) { z, error, y in
+            largestCertifiedRadius { epsilon in excluded(network, z, label: y, shift: shifts(gains, error, epsilon: epsilon)).allSatisfy { $0 } }
         }
     }
 
@@ -77,24 +86,61 @@ public enum IntervalCertificate {
         let d = network.inputDimension
         return (0..<network.neurons).map { r in
             let w = network.weights.row(r)
-            if norm == .linf { return w.reduce(0) { $0 + abs($1) } }
-            guard let basis else { return w.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+            if norm == .linf { return safeGain(w.reduce(0) { $0 + abs($1) }, dimension: d) }
+            guard let basis else { return safeGain(w.reduce(0) { $0 + $1 * $1 }.squareRoot(), dimension: d) }
             let projected = (0..<basis.rows).map { i in (0..<d).reduce(0.0) { $0 + basis[i, $1] * w[$1] } }
-            return projected.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return safeGain(projected.reduce(0) { $0 + $1 * $1 }.squareRoot(), dimension: d)
         }
     }
 
     /// `body(z, y)` for every sample, z its clean pre-activations (z[r·P + p] = ⟨w_r, x_p⟩ + b_r).
     static func perSample<T: Sendable>(_ network: TwoLayerNetwork, _ data: Dataset, _ parallelism: Parallelism,
-                                       _ body: @escaping @Sendable ([Double], Int) -> T) -> [T] {
+                                       _ body: @escaping @Sendable ([Double], [Double], Int) -> T) -> [T] {
         var result = [T?](repeating: nil, count: data.count)
         result.withUnsafeMutableBufferPointer { out in
             let slots = UncheckedSendable(out)
             parallelism.forEachRange(data.count, grain: 8) { range in
-                for i in range { slots.value[i] = body(preActivations(network, data, i), data.labels[i]) }
+                for i in range {
+                    let (z, error) = preActivationsWithError(network, data, i)
+                    slots.value[i] = body(z, error, data.labels[i])
+                }
             }
         }
         return result.map { $0! }
+    }
+
+    /// Sample i's pre-activations z[r·P + p] = ⟨w_r, x_p⟩ + b_r in Double, and a rigorous bound on
+    /// each one's rounding error (Proofs/robustness.md, "Rounding of the certificates"): the sum
+    /// b + Σ_t w_t x_t of n = d + 1 terms evaluated left to right satisfies
+    /// |fl − exact| ≤ γ_n·(|b| + Σ_t |w_t x_t|), γ_n = n·u/(1 − n·u), u = 2⁻⁵³ (Higham, Accuracy and
+    /// Stability of Numerical Algorithms, §3.1), plus n·2⁻¹⁰⁷⁴ for products that underflow. The
+    /// magnitude sum is itself rounded, so it is taken with a factor 1 + 2γ_n. This is the error of
+    /// cancellation: a pre-activation that is the small difference of large products is known only
+    /// to that absolute accuracy, whatever its own size.
+    static func preActivationsWithError(_ network: TwoLayerNetwork, _ data: Dataset, _ i: Int) -> (z: [Double], error: [Double]) {
+        let d = network.inputDimension, patches = network.patches
+        let n = Double(d + 1), u = 0x1p-53
+        let gamma = n * u / (1 - n * u)
+        var z = [Double](repeating: 0, count: network.neurons * patches), error = z
+        for r in 0..<network.neurons {
+            for p in 0..<patches {
+                var s = network.biases[r], magnitude = abs(network.biases[r])
+                for t in 0..<d {
+                    let product = network.weights[r, t] * data.inputs[i, p * d + t]
+                    s += product
+                    magnitude += abs(product)
+                }
+                z[r * patches + p] = s
+                error[r * patches + p] = gamma * (1 + 2 * gamma) * magnitude + n * 0x1p-1074
+            }
+        }
+        return (z, error)
+    }
+
+    /// A gain s_r/ε (a dual norm formed in Double) enlarged so that it is ≥ the exact dual norm:
+    /// a sum of d squares or magnitudes and a square root carry a relative error below (d + 4)·u.
+    static func safeGain(_ gain: Double, dimension d: Int) -> Double {
+        (gain * (1 + Double(d + 8) * 0x1p-52)).nextUp
     }
 
     /// Sample i's pre-activations z[r·P + p] = ⟨w_r, x_p⟩ + b_r.
@@ -119,7 +165,8 @@ public enum IntervalCertificate {
             let a = network.head.coefficient[r], c = network.head.neuronOutput[r]
             for p in 0..<patches {
                 let zr = z[r * patches + p]
-                let (low, high) = (network.activation.value(zr - shift[r]), network.activation.value(zr + shift[r]))
+                // The ends rounded outward, so that [low end, high end] holds the exact range (σ nondecreasing).
+                let (low, high) = (network.activation.value((zr - shift[r]).nextDown), network.activation.value((zr + shift[r]).nextUp))
                 lower[c] += a >= 0 ? a * low : a * high
                 upper[c] += a >= 0 ? a * high : a * low
                 magnitude += abs(a) * max(abs(low), abs(high))

@@ -29,7 +29,7 @@ public enum LinearBoundCertificate {
     public static func excludedClasses(_ network: TwoLayerNetwork, _ data: Dataset, epsilon: Double, basis: Matrix?,
                                        norm: AttackConfig.Norm = .l2, parallelism: Parallelism = .machine) -> [[Bool]] {
         let threat = Threat(network, basis: basis, norm: norm)
-        return IntervalCertificate.perSample(network, data, parallelism) { z, y in excluded(network, z, label: y, epsilon: epsilon, threat) }
+        return IntervalCertificate.perSample(network, data, parallelism) { z, error, y in excluded(network, z, error, label: y, epsilon: epsilon, threat) }
     }
 
     /// Each sample's certified radius by the doubling-and-bisection search of
@@ -47,11 +47,11 @@ public enum LinearBoundCertificate {
                                       norm: AttackConfig.Norm = .l2, rivals: (@Sendable (Int) -> [Int])? = nil, grid: [Double]? = nil,
                                       parallelism: Parallelism = .machine) -> [Double] {
         let threat = Threat(network, basis: basis, norm: norm)
-        return IntervalCertificate.perSample(network, data, parallelism) { z, y in
+        return IntervalCertificate.perSample(network, data, parallelism) { z, error, y in
             let search = grid.map { radii in { (certifiedAt: (Double) -> Bool) in radii.prefix(while: certifiedAt).last ?? -1 } }
                 ?? IntervalCertificate.largestCertifiedRadius
             return search { epsilon in
-                let excluded = excluded(network, z, label: y, epsilon: epsilon, threat)
+                let excluded = excluded(network, z, error, label: y, epsilon: epsilon, threat)
                 return rivals.map { $0(y).allSatisfy { excluded[$0] } } ?? excluded.allSatisfy { $0 }
             }
         }
@@ -61,6 +61,10 @@ public enum LinearBoundCertificate {
     /// dual norm s_r, and the interval certificate's gains where σ is nondecreasing.
     struct Threat: Sendable {
         let directions: [[Double]]
+        /// A bound on the dual norm of each direction's rounding error (0 without a subspace: the
+        /// directions are the rows themselves).
+        let directionErrors: [Double]
+        /// Upper bounds on the exact dual norms of the directions.
         let gains: [Double]
         let norm: AttackConfig.Norm
         let monotone: Bool
@@ -68,12 +72,19 @@ public enum LinearBoundCertificate {
         init(_ network: TwoLayerNetwork, basis: Matrix?, norm: AttackConfig.Norm) {
             precondition(norm == .l2 || basis == nil, "an ℓ∞ threat model lives in the whole patch space")
             let d = network.inputDimension
+            // B·w_r in Double: each coordinate within γ_d·Σ_t |B_it w_t| of the exact one.
+            let gamma = Double(d) * 0x1p-53 / (1 - Double(d) * 0x1p-53) * (1 + 1e-6)
+            var errors: [[Double]] = []
             directions = (0..<network.neurons).map { r in
                 let w = network.weights.row(r)
-                guard let basis else { return w }
+                guard let basis else { errors.append([]); return w }
+                errors.append((0..<basis.rows).map { i in gamma * (0..<d).reduce(0.0) { $0 + abs(basis[i, $1] * w[$1]) } + Double(d) * 0x1p-1074 })
                 return (0..<basis.rows).map { i in (0..<d).reduce(0.0) { $0 + basis[i, $1] * w[$1] } }
             }
-            gains = directions.map { Self.dualNorm($0, norm) }
+            directionErrors = errors.map { $0.isEmpty ? 0 : IntervalCertificate.safeGain(Self.dualNorm($0, norm), dimension: $0.count) }
+            gains = zip(directions, errors).map { v, e in
+                IntervalCertificate.safeGain(Self.dualNorm(e.isEmpty ? v : zip(v, e).map { abs($0) + $1 }, norm), dimension: v.count)
+            }
             self.norm = norm
             monotone = IntervalCertificate.applies(to: network)
         }
@@ -84,26 +95,28 @@ public enum LinearBoundCertificate {
     }
 
     /// The exclusions at one sample from its pre-activations z (z[r·P + p]).
-    static func excluded(_ network: TwoLayerNetwork, _ z: [Double], label y: Int, epsilon: Double, _ threat: Threat) -> [Bool] {
+    static func excluded(_ network: TwoLayerNetwork, _ z: [Double], _ error: [Double], label y: Int, epsilon: Double, _ threat: Threat) -> [Bool] {
         let interval = threat.monotone
-            ? IntervalCertificate.excluded(network, z, label: y, shift: threat.gains.map { epsilon * $0 }) : nil
+            ? IntervalCertificate.excluded(network, z, label: y, shift: IntervalCertificate.shifts(threat.gains, error, epsilon: epsilon)) : nil
         let k = network.outputs, head = network.head
         if k == 1 {
             let c = head.coefficient.map { Double(y) * $0 }
-            return [interval?[0] == true || marginBound(network, z, c, epsilon: epsilon, threat)]
+            return [interval?[0] == true || marginBound(network, z, error, c, epsilon: epsilon, threat)]
         }
         return (0..<k).map { j in
             if j == y || interval?[j] == true { return true }
             let c = (0..<network.neurons).map { r in
                 head.neuronOutput[r] == y ? head.coefficient[r] : head.neuronOutput[r] == j ? -head.coefficient[r] : 0
             }
-            return marginBound(network, z, c, epsilon: epsilon, threat)
+            return marginBound(network, z, error, c, epsilon: epsilon, threat)
         }
     }
 
     /// One term c_r·σ(z_rp + ⟨w_r, δ_p⟩) of the margin with the line that replaces σ.
     struct Term {
         let r: Int, p: Int, c: Double, z: Double, spread: Double, l: Double, u: Double
+        /// The bound on |z − exact z| (`IntervalCertificate.preActivationsWithError`).
+        var error: Double = 0
         var line: Activation.Line
         /// Where a movable line touches σ (σ′(touching) = its slope).
         var touching: Double = 0
@@ -116,18 +129,20 @@ public enum LinearBoundCertificate {
     /// certify and σ is convex, the lower lines' slopes are moved (α-CROWN: Xu et al., ICLR 2021) by
     /// 40 steps of sign-gradient ascent on the bound, which is concave in them — every iterate is a
     /// sound bound, so the search only needs to find one that clears the slack.
-    static func marginBound(_ network: TwoLayerNetwork, _ z: [Double], _ c: [Double], epsilon: Double, _ threat: Threat) -> Bool {
+    static func marginBound(_ network: TwoLayerNetwork, _ z: [Double], _ error: [Double], _ c: [Double], epsilon: Double, _ threat: Threat) -> Bool {
         let sigma = network.activation, convex = sigma.supportingLine(slope: 0) != nil
         var terms: [Term] = []
         for p in 0..<network.patches {
             for r in c.indices where c[r] != 0 {
-                let zr = z[r * network.patches + p], spread = epsilon * threat.gains[r]
-                let widen = 1e-12 * (abs(zr) + spread)
-                let (l, u) = (zr - spread - widen, zr + spread + widen)
+                let zr = z[r * network.patches + p], spread = (epsilon * threat.gains[r]).nextUp
+                // [l, u] holds the exact pre-activation's range: z's rounding error added, then rounded outward.
+                let widen = error[r * network.patches + p]
+                let (l, u) = ((zr - spread - widen).nextDown.nextDown, (zr + spread + widen).nextUp.nextUp)
                 let relaxation = sigma.relaxation(on: l, u)
                 let movable = c[r] >= 0 && convex && sigma.derivative(l) < sigma.derivative(u)
                 var term = Term(r: r, p: p, c: c[r], z: zr, spread: spread, l: l, u: u, line: c[r] >= 0 ? relaxation.lower : relaxation.upper,
                                 slopes: movable ? sigma.derivative(l)...sigma.derivative(u) : nil)
+                term.error = widen
                 if movable { (term.line, term.touching) = sigma.supportingLine(slope: relaxation.lower.slope)! }
                 terms.append(term)
             }
@@ -157,7 +172,9 @@ public enum LinearBoundCertificate {
         var flat = [Double](repeating: 0, count: patches * dimension)
         flat.withUnsafeMutableBufferPointer { vp in
             for term in terms {
-                bound += term.c * term.line(term.z)
+                // The line at the exact z differs from its value at z by at most |slope|·error; the
+                // direction's own rounding moves ⟨·, δ_p⟩ by at most ε·|c·slope|·(its error's dual norm).
+                bound += term.c * term.line(term.z) - abs(term.c * term.line.slope) * (term.error + epsilon * threat.directionErrors[term.r])
                 magnitude += abs(term.c) * (abs(term.line.slope) * (max(abs(term.l), abs(term.u)) + term.spread) + abs(term.line.intercept))
                 let weight = term.c * term.line.slope
                 guard weight != 0 else { continue }

@@ -25,14 +25,15 @@ public enum LinearizedCertificate {
             let slots = UncheckedSendable(out)
             parallelism.forEachRange(data.count, grain: 8) { range in
                 for i in range {
-                    let z = IntervalCertificate.preActivations(base, data, i), h = IntervalCertificate.preActivations(shift, data, i)
+                    let (z, zError) = IntervalCertificate.preActivationsWithError(base, data, i)
+                    let (h, hError) = IntervalCertificate.preActivationsWithError(shift, data, i)
                     var lower = [Double](repeating: 0, count: k), upper = lower, magnitude = 0.0
                     for r in 0..<base.neurons {
                         let a = head.coefficient[r], o = head.neuronOutput[r]
                         for p in 0..<patches {
                             let (zr, hr) = (z[r * patches + p], h[r * patches + p])
-                            let (zs, hs) = (epsilon * gains[r], epsilon * shiftGains[r])
-                            let (zw, hw) = (1e-12 * (abs(zr) + zs), 1e-12 * (abs(hr) + hs))
+                            let (zs, hs) = ((epsilon * gains[r]).nextUp, (epsilon * shiftGains[r]).nextUp)
+                            let (zw, hw) = (zError[r * patches + p] + 0x1p-52 * (abs(zr) + zs), hError[r * patches + p] + 0x1p-52 * (abs(hr) + hs))
                             let values = sigma.valueRange(on: zr - zs - zw, zr + zs + zw)
                             let slopes = sigma.derivativeRange(on: zr - zs - zw, zr + zs + zw)
                             let corners = [slopes.lowerBound * (hr - hs - hw), slopes.lowerBound * (hr + hs + hw),

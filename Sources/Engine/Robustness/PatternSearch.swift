@@ -165,6 +165,7 @@ struct PatternSearch<Geometry: RegionGeometry> {
         var best = upperBound.isFinite ? toUnits(upperBound) : .infinity
         var lowest = Double.infinity  // the least sound bound kept (measure, units)
         var solved = 0
+        var empties: [(bound: Double, pattern: [Bool], farkas: [Double])] = []  // regions found empty in floating point
         var pattern = exactActive
         func keep(_ bound: Double) { lowest = min(lowest, bound.isNaN ? 0 : bound) }
         func descend(_ depth: Int, _ cost: Double, _ costNeuron: Int?) {
@@ -187,7 +188,7 @@ struct PatternSearch<Geometry: RegionGeometry> {
                 solved += 1
                 switch geometry.solve(pattern, p) {
                 case let .empty(farkas):
-                    keep(geometry.dualMeasure(SoundRows.region(pattern, p), farkas))
+                    empties.append((geometry.dualMeasure(SoundRows.region(pattern, p), farkas), pattern, farkas))
                 case let .solved(solution):
                     if solution.distance < best * (1 + 1e-9) {
                         candidates.append((solution.distance, pattern, solution))
@@ -230,6 +231,13 @@ struct PatternSearch<Geometry: RegionGeometry> {
                 upper = (optimum.measure, optimum, candidate.pattern, nil)
             }
         }
+        // An empty region whose Farkas bound is below the upper end is proven empty exactly if it
+        // can be (then it bounds nothing); otherwise its bound is kept.
+        let target = upper.map { (try? $0.measure.timesPowerOfTwo(-power * p.unitExponent)).map { Double($0) } ?? .infinity } ?? .infinity
+        for empty in empties {
+            if empty.bound >= target || empty.bound >= lowest { keep(empty.bound); continue }
+            if try !Self.provenEmpty(empty.pattern, empty.farkas, p, geometry.margin) { keep(empty.bound) }
+        }
         // The kept bounds in original units: × S^power, exact (S a power of two).
         var lower: Rational? = lowest.isFinite ? try Rational(exactly: lowest).timesPowerOfTwo(power * p.unitExponent) : nil
         if let e = lowerExact, lower.map({ e < $0 }) ?? true { lower = e }
@@ -243,6 +251,34 @@ struct PatternSearch<Geometry: RegionGeometry> {
         return ExactRadius.PointRadius(lower: lower.map { $0.signum < 0 ? Rational(0) : $0 }, upper: upper?.measure, power: power,
                                        pattern: upper?.pattern ?? near.first?.pattern ?? exactActive, regionsSolved: solved,
                                        attained: !p.open, witness: witness)
+    }
+
+    /// Whether the region's rows have an exact Farkas certificate on the float vector's support:
+    /// λ ≥ 0 with Σλ_j g_j = 0 (W·Wᵀγ = 0 for γ = Σλ_j C_j) and Σλ_j h_j = 1 — then no δ satisfies
+    /// them all (0 = ⟨Σλ_j g_j, δ⟩ ≥ Σλ_j h_j = 1 is impossible).
+    static func provenEmpty(_ pattern: [Bool], _ farkas: [Double], _ p: MarginPoint, _ margin: MarginNetwork) throws -> Bool {
+        let (c, h) = exactRegionRows(pattern, p)
+        let support = farkas.indices.filter { farkas[$0] > 0 }
+        guard !support.isEmpty else { return false }
+        let m = pattern.count
+        // Equations over λ_A: (W·Wᵀ·C_A λ)_r = 0 for every r, and h_Aᵀλ = 1.
+        var rows: [[Rational]] = (0..<m).map { r in
+            support.map { j in
+                var s = Rational(0)
+                for t in 0..<m where !c[j][t].isZero { s += margin.gram[r][t] * c[j][t] }
+                return s
+            }
+        }
+        rows.append(support.map { h[$0] })
+        let rhs = [Rational](repeating: Rational(0), count: m) + [Rational(1)]
+        guard let lambda = try? Bareiss.leastSquares(try RationalMatrix(rows: rows), rhs),
+              lambda.allSatisfy({ $0.signum >= 0 }) else { return false }
+        for (i, row) in rows.enumerated() {
+            var s = Rational(0)
+            for (k, value) in row.enumerated() where !value.isZero { s += value * lambda[k] }
+            guard s == rhs[i] else { return false }
+        }
+        return true
     }
 
     /// A Double ≤ distance^power.
