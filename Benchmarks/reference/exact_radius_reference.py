@@ -35,8 +35,10 @@ def radius(W, b, a, x, y, U):
     for pattern in itertools.product([False, True], repeat=m):
         s = np.array(pattern)
         g, f_s = (a * s) @ G, (a * s) @ z              # f on the region: f_s + g·t
-        if y < 0 and not np.any(g):
-            continue                                   # f ≡ 0 on the region: no point of {f > 0}
+        if y < 0 and not np.any((a * s) > 0):
+            continue                                   # f ≤ 0 on the whole region: no point of {f > 0}
+                                                       # (independent neurons: f_S > 0 somewhere iff an
+                                                       # active a_r > 0; Proofs/robustness.md, the open-set rule)
         N = np.array([G[r] if s[r] else -G[r] for r in range(m)] + [-y * g])
         h = np.array([-z[r] if s[r] else z[r] for r in range(m)] + [y * f_s])
         for k in range(m + 2):
@@ -69,7 +71,7 @@ def radius_linf(W, b, a, x, y):
     for pattern in itertools.product([False, True], repeat=m):
         s = np.array(pattern)
         g, f_s = (a * s) @ W, (a * s) @ z
-        if y < 0 and not np.any(g):
+        if y < 0 and not np.any((a * s) > 0):
             continue
         N = np.array([W[r] if s[r] else -W[r] for r in range(m)] + [-y * g])
         h = np.array([-z[r] if s[r] else z[r] for r in range(m)] + [y * f_s])

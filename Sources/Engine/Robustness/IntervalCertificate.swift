@@ -157,7 +157,8 @@ public enum IntervalCertificate {
         return z
     }
 
-    /// The exclusions at one sample from its pre-activations and every neuron's shift s_r.
+    /// The exclusions at one sample from its pre-activations and every term's half-width
+    /// (shift[r·P + p]: ε·s_r plus the pre-activation's rounding bound).
     static func excluded(_ network: TwoLayerNetwork, _ z: [Double], label y: Int, shift: [Double]) -> [Bool] {
         let k = network.outputs, patches = network.patches
         var lower = [Double](repeating: 0, count: k), upper = [Double](repeating: 0, count: k), magnitude = 0.0
@@ -166,7 +167,8 @@ public enum IntervalCertificate {
             for p in 0..<patches {
                 let zr = z[r * patches + p]
                 // The ends rounded outward, so that [low end, high end] holds the exact range (σ nondecreasing).
-                let (low, high) = (network.activation.value((zr - shift[r]).nextDown), network.activation.value((zr + shift[r]).nextUp))
+                let half = shift[r * patches + p]
+                let (low, high) = (network.activation.value((zr - half).nextDown), network.activation.value((zr + half).nextUp))
                 lower[c] += a >= 0 ? a * low : a * high
                 upper[c] += a >= 0 ? a * high : a * low
                 magnitude += abs(a) * max(abs(low), abs(high))
