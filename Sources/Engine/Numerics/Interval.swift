@@ -42,17 +42,23 @@ public struct Interval: Sendable, Equatable, CustomStringConvertible {
     @inlinable public static prefix func - (a: Interval) -> Interval { Interval(-a.hi, -a.lo) }
 
     @inlinable public static func * (a: Interval, b: Interval) -> Interval {
-        let p = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi]
-        if p.contains(where: \.isNaN) { return .whole }
-        return widened(p.min()!, p.max()!)
+        if a.lo == a.hi && b.lo == b.hi {  // points: one product
+            let p = a.lo * b.lo
+            return p.isNaN ? .whole : widened(p, p)
+        }
+        return hull(a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi)
     }
 
     /// a / b; the whole line when b holds 0.
     public static func / (a: Interval, b: Interval) -> Interval {
         guard b.lo > 0 || b.hi < 0 else { return .whole }
-        let q = [a.lo / b.lo, a.lo / b.hi, a.hi / b.lo, a.hi / b.hi]
-        if q.contains(where: \.isNaN) { return .whole }
-        return widened(q.min()!, q.max()!)
+        return hull(a.lo / b.lo, a.lo / b.hi, a.hi / b.lo, a.hi / b.hi)
+    }
+
+    /// The four corner values' hull, widened; the whole line if one is NaN (0·∞, ∞/∞).
+    @inlinable static func hull(_ p: Double, _ q: Double, _ r: Double, _ s: Double) -> Interval {
+        if p.isNaN || q.isNaN || r.isNaN || s.isNaN { return .whole }
+        return widened(min(min(p, q), min(r, s)), max(max(p, q), max(r, s)))
     }
 
     /// {x² : x ∈ a}.
