@@ -31,8 +31,15 @@ public struct ExactLinfRadius: BinaryExactRadius {
     /// other than `.none` uses the hyperplane bound (the relaxation is ℓ2's).
     public func radius(of x: [Double], label y: Int, upperBound: Double = .infinity,
                        pruning: ExactRadius.Pruning = .flippedHyperplanes) throws -> ExactRadius.PointRadius {
-        var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning)
-        try result.confirmUpper(check, x, label: y)
+        try radius(of: x, label: y, upperBound: upperBound, pruning: pruning, preactivations: nil, confirm: true)
+    }
+
+    /// As `ExactRadius.radius(of:label:upperBound:pruning:preactivations:confirm:)`.
+    public func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning,
+                       preactivations given: [Rational]?, confirm: Bool) throws -> ExactRadius.PointRadius {
+        let z = try given ?? MarginNetwork.preactivations(network, x)
+        var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning, networkPreactivations: z)
+        if confirm { try result.confirmUpper(check, x, label: y, preactivations: z) }
         result.perturbation = result.witness?.delta?.map { Double($0) } ?? []
         return result
     }

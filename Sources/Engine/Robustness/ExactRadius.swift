@@ -74,9 +74,9 @@ public struct ExactRadius: Sendable {
 
         /// Keeps the upper end only if `check` (an exact forward pass of the network) proves it
         /// from the witness — the search's own checks are not the last word.
-        mutating func confirmUpper(_ check: WitnessCheck, _ x: [Double], label y: Int) throws {
+        mutating func confirmUpper(_ check: WitnessCheck, _ x: [Double], label y: Int, preactivations: [Rational]? = nil) throws {
             guard upper != nil else { return }
-            guard let witness, let proven = try check.provenMeasure(x, label: y, witness, power: power) else {
+            guard let witness, let proven = try check.provenMeasure(x, label: y, witness, power: power, preactivations: preactivations) else {
                 upper = nil
                 witness = nil
                 return
@@ -150,9 +150,18 @@ public struct ExactRadius: Sendable {
     /// back with a lower bound near `upperBound` and no witness.
     public func radius(of x: [Double], label y: Int, upperBound: Double = .infinity,
                        pruning: Pruning = .relaxation) throws -> PointRadius {
-        var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning)
+        try radius(of: x, label: y, upperBound: upperBound, pruning: pruning, preactivations: nil, confirm: true)
+    }
+
+    /// `radius(of:…)` with the network's exact pre-activations at x given (or formed here), and the
+    /// final witness check skipped when the caller checks the witness itself (`confirm` false: a
+    /// k-class search checks the winning pair's witness on the whole network).
+    public func radius(of x: [Double], label y: Int, upperBound: Double, pruning: Pruning,
+                       preactivations given: [Rational]?, confirm: Bool) throws -> PointRadius {
+        let z = try given ?? MarginNetwork.preactivations(network, x)
+        var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning, networkPreactivations: z)
         result.witness = try result.witness.map { try margin.overNetworkRows($0, inputDimension: network.inputDimension) }
-        try result.confirmUpper(check, x, label: y)
+        if confirm { try result.confirmUpper(check, x, label: y, preactivations: z) }
         result.perturbation = result.witness.map { w in
             if let delta = w.delta { return delta.map { Double($0) } }
             guard let beta = w.coefficients?.map({ Double($0) }) else { return [] }

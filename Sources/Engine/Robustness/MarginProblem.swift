@@ -83,16 +83,28 @@ public struct MarginNetwork: Sendable {
     }
 
     public var neurons: Int { weights.rows }
+
+    /// ⟨w, x⟩ + b exactly for every row of `network` (the network's own rows, not the normal form).
+    public static func preactivations(_ network: TwoLayerNetwork, _ x: [Double]) throws -> [Rational] {
+        guard x.count == network.inputDimension, x.allSatisfy(\.isFinite) else {
+            throw ExactRadius.NotApplicable(description: "a point of dimension \(x.count) with finite coordinates is needed (the network's input dimension is \(network.inputDimension))")
+        }
+        return try (0..<network.weights.rows).map { try exactDot(network.weights.row($0), x) + Rational(exactly: network.biases[$0]) }
+    }
     public var inputDimension: Int { weights.columns }
 
     /// The margin's data at one point: z_r = ⟨w_r, x⟩ + b_r exactly, c_r = y·a_r, and the
     /// power-of-two unit S in which the floating-point search works (z/S has its largest entry in
     /// [1, 2); every constraint of a region is homogeneous in (δ, z), so distances found in those
     /// units are ρ/S exactly, and no pre-activation overflows however large x is).
-    public func at(_ x: [Double], label y: Int) throws -> MarginPoint {
+    /// `networkPreactivations`, when given, are ⟨w_s, x⟩ + b_s exactly for the rows s of the
+    /// network this form was made from (shared with the witness check instead of formed twice);
+    /// merged row r's is then the first source's times 2^{e_r}, exactly.
+    public func at(_ x: [Double], label y: Int, networkPreactivations: [Rational]? = nil) throws -> MarginPoint {
         guard x.count == inputDimension else { throw ExactRadius.NotApplicable(description: "a point of dimension \(x.count) for a network of input dimension \(inputDimension)") }
         guard x.allSatisfy(\.isFinite) else { throw ExactRadius.NotApplicable(description: "a point with a non-finite coordinate") }
-        let z = try (0..<neurons).map { try exactDot(weights.row($0), x) + Rational(exactly: biases[$0]) }
+        let z = try networkPreactivations.map { full in try (0..<neurons).map { try full[sources[$0][0]].timesPowerOfTwo(exponents[$0]) } }
+            ?? (0..<neurons).map { try exactDot(weights.row($0), x) + Rational(exactly: biases[$0]) }
         let c = coefficients.map { y > 0 ? $0 : -$0 }
         return MarginPoint(z: z, c: c, open: y < 0, unitExponent: try Self.binaryExponent(z.map(\.magnitude).max() ?? 0))
     }

@@ -49,9 +49,11 @@ public struct MulticlassExactRadius: Sendable {
         var best: ExactRadius.PointRadius?
         var lower: Rational?? = .none  // .none: no pair yet; .some(nil): ∞
         var solved = 0
+        let z = try MarginNetwork.preactivations(network, x)  // formed once: every pair and the final check share it
         for j in pairs[y].indices where j != y {
             let bound = best.map { $0.upperRadius * (1 + 1e-6) } ?? .infinity
-            var r = try pairs[y][j]!.radius(of: x, label: j < y ? 1 : -1, upperBound: bound, pruning: pruning)
+            var r = try pairs[y][j]!.radius(of: x, label: j < y ? 1 : -1, upperBound: bound, pruning: pruning,
+                                            preactivations: neurons[y][j].map { z[$0] }, confirm: false)
             solved += r.regionsSolved
             switch (lower, r.lower) {
             case (.none, let l): lower = .some(l)
@@ -67,7 +69,7 @@ public struct MulticlassExactRadius: Sendable {
         var result = best!
         result.lower = lower ?? nil
         result.regionsSolved = solved
-        try result.confirmUpper(check, x, label: y)
+        try result.confirmUpper(check, x, label: y, preactivations: z)
         return result
     }
 
@@ -90,6 +92,8 @@ public struct MulticlassExactRadius: Sendable {
 /// An exact radius of a binary network in some norm (`ExactRadius`: ℓ2, `ExactLinfRadius`: ℓ∞).
 public protocol BinaryExactRadius: Sendable {
     func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning) throws -> ExactRadius.PointRadius
+    func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning,
+                preactivations: [Rational]?, confirm: Bool) throws -> ExactRadius.PointRadius
 }
 
 extension ExactRadius: BinaryExactRadius {}

@@ -148,9 +148,10 @@ func exactRegionRows(_ pattern: [Bool], _ p: MarginPoint) -> (c: [[Rational]], h
 struct PatternSearch<Geometry: RegionGeometry> {
     let geometry: Geometry
 
-    func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning) throws -> ExactRadius.PointRadius {
+    func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning,
+                networkPreactivations: [Rational]? = nil) throws -> ExactRadius.PointRadius {
         let margin = geometry.margin, m = margin.neurons, power = Geometry.power
-        let p = try margin.at(x, label: y)
+        let p = try margin.at(x, label: y, networkPreactivations: networkPreactivations)
         let exactActive = p.z.map { $0.signum > 0 }
         if p.fooled {
             let zero = [Rational](repeating: Rational(0), count: m)

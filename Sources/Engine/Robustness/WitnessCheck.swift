@@ -24,8 +24,10 @@ public struct WitnessCheck: Sendable {
     }
 
     /// ‖δ‖^power if the witness proves the radius at most that; nil if it does not.
-    public func provenMeasure(_ x: [Double], label y: Int, _ witness: ExactRadius.Witness, power: Int) throws -> Rational? {
-        let z = try (0..<network.weights.rows).map { try exactDot(network.weights.row($0), x) + Rational(exactly: network.biases[$0]) }
+    /// `preactivations`: ⟨w_r, x⟩ + b_r exactly, if already formed (`MarginNetwork.preactivations`).
+    public func provenMeasure(_ x: [Double], label y: Int, _ witness: ExactRadius.Witness, power: Int,
+                              preactivations given: [Rational]? = nil) throws -> Rational? {
+        let z = try given ?? MarginNetwork.preactivations(network, x)
         guard let u = try preactivations(z, witness.coefficients, witness.delta) else { return nil }
         let measure: Rational
         if power == 2 {
