@@ -785,8 +785,9 @@ def fooled(net, xq, y):
 
 def check_witness(net, x, y, norm, value, delta, interior=None):
     """Independent check of a witness: ‖delta‖ (squared for ℓ2) equals `value`; x + delta is in the
-    fooling set, or (with `interior`) x + interior is in it, both points lie in one closed region
-    P_S, and one target's condition holds on the whole half-open segment (x+interior … x+delta].
+    fooling set, or (with `interior`) x + interior is in it, and for one target c the neurons entering
+    F_c − F_y have compatible signs at both points (so F_c − F_y is affine on the segment) and c's
+    condition holds on the whole half-open segment (x+interior … x+delta].
     Returns None if valid, else a reason."""
     d = net.d
     if delta is None or len(delta) != d:
@@ -804,16 +805,22 @@ def check_witness(net, x, y, norm, value, delta, interior=None):
     if not fooled(net, pi, y):
         return "x + interior is not in the fooling set"
     z1, z2 = net.preacts(p), net.preacts(pi)
-    if any((u > 0 and v < 0) or (u < 0 and v > 0) for u, v in zip(z1, z2)):
-        return "x + delta and x + interior share no activation pattern"
-    S = [u > 0 or v > 0 for u, v in zip(z1, z2)]
+    # Only the neurons entering F_c − F_y (coefficient A[c][r] − A[y][r] ≠ 0) must keep their signs
+    # along the segment: then F_c − F_y is affine on it (Proofs/robustness.md, "The last check").
+    shared = False
     for c in range(net.k):
         if c == y:
             continue
-        G1 = sum(((net.A[c][r] - net.A[y][r]) * z1[r] for r in range(net.m) if S[r]), ZERO)
-        G2 = sum(((net.A[c][r] - net.A[y][r]) * z2[r] for r in range(net.m) if S[r]), ZERO)
+        entering = [r for r in range(net.m) if net.A[c][r] != net.A[y][r]]
+        if any((z1[r] > 0 and z2[r] < 0) or (z1[r] < 0 and z2[r] > 0) for r in entering):
+            continue
+        shared = True
+        G1 = sum(((net.A[c][r] - net.A[y][r]) * max(z1[r], ZERO) for r in entering), ZERO)
+        G2 = sum(((net.A[c][r] - net.A[y][r]) * max(z2[r], ZERO) for r in entering), ZERO)
         if G1 >= 0 and (G2 > 0 or (c < y and G2 >= 0)):
             return None
+    if not shared:
+        return "x + delta and x + interior share no activation pattern on the neurons of any target"
     return "no target whose condition holds on the segment from x + interior to x + delta"
 
 
