@@ -84,7 +84,10 @@ struct Robustness: ParsableCommand {
         if let samples, samples < 1 { throw ConfigError(field: "--samples", value: "\(samples)", allowed: "≥ 1") }
         var test = loaded.test
         if let samples, samples < test.count { test = test.subset(Array(0..<samples)) }
-        guard test.count > 0 else { throw ConfigError(field: "--run", value: runDirectory, allowed: "a run with test samples") }
+        guard test.count > 0 else {
+            throw network == nil ? ConfigError(field: "--run", value: runDirectory, allowed: "a run with test samples")
+                                 : ConfigError(field: "--data", value: data ?? "", allowed: "data with at least one point (X_test.npy, or X_train.npy without it, has 0 rows)")
+        }
         let output = try StagedOutput(path: out ?? runDirectory)
         let d = Double(loaded.config.data.patchDimension), k = Double(loaded.config.data.classes)
         print("\(loaded.config.preset): \(test.count) test points, d = \(Int(d)), k = \(Int(k)); √(d/k) = \(format(d / k)), √(d/2) = \(format(d / 2))")

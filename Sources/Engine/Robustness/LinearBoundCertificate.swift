@@ -138,6 +138,8 @@ public enum LinearBoundCertificate {
                 // [l, u] holds the exact pre-activation's range: z's rounding error added, then rounded outward.
                 let widen = error[r * network.patches + p]
                 let (l, u) = ((zr - spread - widen).nextDown.nextDown, (zr + spread + widen).nextUp.nextUp)
+                // A range beyond the Double range (weights or inputs near 1e308): nothing is certified.
+                guard l.isFinite && u.isFinite else { return false }
                 let relaxation = sigma.relaxation(on: l, u)
                 let movable = c[r] >= 0 && convex && sigma.derivative(l) < sigma.derivative(u)
                 var term = Term(r: r, p: p, c: c[r], z: zr, spread: spread, l: l, u: u, line: c[r] >= 0 ? relaxation.lower : relaxation.upper,

@@ -121,7 +121,7 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
                                 found: "shape \(y.shape)" + (y.integers == nil ? " of floats" : ""))
         }
         if let bad = labels.firstIndex(where: { $0 < 0 || $0 > 100_000 }) {
-            throw DataFileError(file: yPath, offset: 0, expected: "labels 0 … 100000", found: "\(labels[bad]) at index \(bad)")
+            throw DataFileError(file: yPath, offset: 0, expected: "class indices 0 … 100000 (binary labels are 0 / 1: map −1 to 0)", found: "\(labels[bad]) at index \(bad)")
         }
         let values = x.doubles ?? x.integers!.map(Double.init)
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
