@@ -208,4 +208,35 @@ struct SoundBracketTests {
         }
         #expect(checked > 9000 && missedWithoutWidening > checked / 3)
     }
+
+    /// Certificates on rounding traps (Proofs/robustness.md, "Rounding of the certificates"): one
+    /// neuron whose pre-activation cancels in floating point, x = (−3e8·s, 1e8·s, t), w = (1, 3, 1e-8).
+    /// Every certified radius (interval and linear bounds, ℓ2 and ℓ∞) stays ≤ the exact radius; and
+    /// the trap is real — the radius read off the float pre-activation, |fl(z)|/‖w‖, exceeds the
+    /// exact one on some of these points.
+    @Test func certificatesBoundTheirRounding() throws {
+        var trapped = 0, certified = 0
+        for (i, t) in [0.7, -0.3, 2.5, 1e-3, -40].enumerated() {
+            let s = Double(1 + i)
+            let w = [1.0, 3, 1e-8], x = [-3e8 * s, 1e8 * s, t]
+            let net = Self.net([w], [0.1], [1])
+            let z = try exactDot(w, x) + Rational(exactly: 0.1)
+            let y = z.signum > 0 ? 1 : -1
+            let data = Dataset(inputs: Matrix(rows: 1, columns: 3, storage: x), labels: [y])
+            let exact = try ExactRadius(net).radius(of: x, label: y)
+            let exactLinf = try ExactLinfRadius(net).radius(of: x, label: y)
+            #expect(exact.closed && exactLinf.closed)
+            let fz = zip(w, x).reduce(0.1) { $0 + $1.0 * $1.1 }
+            if (try Rational(exactly: abs(fz))) * (try Rational(exactly: abs(fz))) > exact.squaredRadius! * (try exactDot(w, w)) { trapped += 1 }
+            for (c, reference) in [(IntervalCertificate.certifiedRadii(net, data, basis: nil)![0], exact),
+                                   (LinearBoundCertificate.certifiedRadii(net, data, basis: nil)[0], exact),
+                                   (IntervalCertificate.certifiedRadii(net, data, basis: nil, norm: .linf)![0], exactLinf),
+                                   (LinearBoundCertificate.certifiedRadii(net, data, basis: nil, norm: .linf)[0], exactLinf)] {
+                let cr = try Rational(exactly: c)
+                #expect(reference.power == 2 ? cr * cr <= reference.upper! : cr <= reference.upper!, "point \(i): certified \(c) above the exact radius \(reference.radius)")
+                if c > 0 { certified += 1 }
+            }
+        }
+        #expect(trapped > 0 && certified > 0, "\(trapped) trapped, \(certified) certified")
+    }
 }
