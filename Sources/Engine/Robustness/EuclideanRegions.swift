@@ -79,19 +79,15 @@ struct EuclideanRegions: RegionGeometry {
     /// dependent on those before them are left out, which gives the same point).
     func kktMultipliers(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> (active: [Int], multipliers: [Rational]) {
         let (c, h) = exactRegionRows(pattern, p)
-        let m = pattern.count
-        let gram = margin.gram
-        /// ⟨Σ_r u_r w_r, Σ_s v_s w_s⟩.
-        func inner(_ u: [Rational], _ v: [Rational]) -> Rational {
-            var s = Rational(0)
-            for r in 0..<m where !u[r].isZero { for t in 0..<m where !v[t].isZero { s += u[r] * gram[r][t] * v[t] } }
-            return s
-        }
+        // G·c_j for every row (a sign row's is ± a column of G: no products), then
+        // K_ij = c_iᵀ(G·c_j) with c_i sparse: O(m²) rational products for the whole matrix.
+        let gc = c.map { margin.gramTimes($0) }
+        func inner(_ i: Int, _ j: Int) -> Rational { sparseDot(c[i], gc[j]) }
         // The active set, largest multipliers first; dependent rows are skipped (an independent
         // subset with the same span gives the same KKT point).
         let ranked = solution.multipliers.indices.filter { solution.multipliers[$0] > 0 }.sorted { solution.multipliers[$0] > solution.multipliers[$1] }
         func solveKKT(_ set: [Int]) throws -> [Rational]? {
-            let k = try RationalMatrix(rows: set.map { i in set.map { inner(c[i], c[$0]) } })
+            let k = try RationalMatrix(rows: set.map { i in set.map { inner(i, $0) } })
             return try? Bareiss.solve(k, set.map { h[$0] })
         }
         var active = ranked
@@ -111,17 +107,13 @@ struct EuclideanRegions: RegionGeometry {
     /// optimal: ‖δ‖² = Σ_A λ_j h_j is the region's squared distance. nil when a check fails.
     func checkKKT(_ pattern: [Bool], active: [Int], multipliers lambda: [Rational], _ p: MarginPoint) throws -> ExactOptimum? {
         let (c, h) = exactRegionRows(pattern, p)
-        let m = pattern.count, gram = margin.gram
-        func inner(_ u: [Rational], _ v: [Rational]) -> Rational {
-            var s = Rational(0)
-            for r in 0..<m where !u[r].isZero { for t in 0..<m where !v[t].isZero { s += u[r] * gram[r][t] * v[t] } }
-            return s
-        }
+        let m = pattern.count
         guard lambda.count == active.count, lambda.allSatisfy({ $0.signum >= 0 }) else { return nil }
         var gamma = [Rational](repeating: Rational(0), count: m)
         for (index, j) in active.enumerated() { for r in 0..<m where !c[j][r].isZero { gamma[r] += lambda[index] * c[j][r] } }
+        let gGamma = margin.gramTimes(gamma)  // ⟨w_r, δ⟩ for δ = Σ_s γ_s w_s
         for j in c.indices {
-            let value = inner(c[j], gamma)
+            let value = sparseDot(c[j], gGamma)
             guard !(value < h[j]) else { return nil }  // δ = Σ_r γ_r w_r is in the region's set
             if let index = active.firstIndex(of: j), lambda[index].signum > 0, value != h[j] { return nil }  // complementary slackness
         }
@@ -300,5 +292,29 @@ struct EuclideanRegions: RegionGeometry {
         rows.append(decision)
         bounds.append(value)
         return dualMeasure(SoundRows(coefficients: rows, bounds: bounds), multipliers)
+    }
+}
+
+/// Σ_r u_r v_r over the nonzero u_r (u sparse: a sign row has one).
+func sparseDot(_ u: [Rational], _ v: [Rational]) -> Rational {
+    var s = Rational(0)
+    for r in u.indices where !u[r].isZero { s += u[r] * v[r] }
+    return s
+}
+
+extension MarginNetwork {
+    /// (W·Wᵀ)·v exactly, skipping v's zeros (a sign row's coefficient vector has one nonzero).
+    func gramTimes(_ v: [Rational]) -> [Rational] {
+        let nonzero = v.indices.filter { !v[$0].isZero }
+        if nonzero.count == 1 {
+            let t = nonzero[0], scale = v[t]
+            if scale == Rational(1) { return gram.map { $0[t] } }
+            if scale == Rational(-1) { return gram.map { -$0[t] } }
+        }
+        return gram.map { row in
+            var s = Rational(0)
+            for t in nonzero { s += row[t] * v[t] }
+            return s
+        }
     }
 }

@@ -32,7 +32,10 @@ public struct WitnessCheck: Sendable {
         let measure: Rational
         if power == 2 {
             if let delta = witness.delta { measure = delta.reduce(Rational(0)) { $0 + $1 * $1 } }
-            else if let beta = witness.coefficients { measure = quadratic(beta) } else { return nil }
+            else if let beta = witness.coefficients {
+                // ‖Σβ_r w_r‖² = βᵀ(G·β) and G·β = u − z, already formed.
+                measure = beta.indices.reduce(Rational(0)) { beta[$1].isZero ? $0 : $0 + beta[$1] * (u[$1] - z[$1]) }
+            } else { return nil }
         } else {
             guard let delta = witness.delta else { return nil }
             measure = delta.map(\.magnitude).max() ?? Rational(0)
@@ -51,12 +54,6 @@ public struct WitnessCheck: Sendable {
             if g(at).signum >= 0 && g(interior).signum > 0 { return measure }
         }
         return nil
-    }
-
-    func quadratic(_ beta: [Rational]) -> Rational {
-        var s = Rational(0)
-        for r in beta.indices where !beta[r].isZero { for t in beta.indices where !beta[t].isZero { s += beta[r] * gram[r][t] * beta[t] } }
-        return s
     }
 
     /// z(x + δ) exactly, for δ = Σ_r β_r w_r or δ itself.
