@@ -10,11 +10,16 @@ public struct ExactLinfRadius: BinaryExactRadius {
     public let network: TwoLayerNetwork
     let margin: MarginNetwork
     let geometry: MaximumRegions
-    let check: WitnessCheck
+    /// nil for a k-class search's pair problems (`ExactRadius.check`).
+    let check: WitnessCheck?
     /// The largest input dimension accepted (the verification solves a (2d + m + 1)-square system in rationals).
     public static let maximumDimension = 64
 
     public init(_ network: TwoLayerNetwork) throws {
+        try self.init(network, checked: true)
+    }
+
+    init(_ network: TwoLayerNetwork, checked: Bool) throws {
         guard network.head.outputs == 1, network.activation == .relu, network.patches == 1 else {
             throw ExactRadius.NotApplicable(description: "exact ℓ∞ radii need a binary two-layer ReLU network on one patch")
         }
@@ -24,7 +29,7 @@ public struct ExactLinfRadius: BinaryExactRadius {
         self.network = network
         margin = try MarginNetwork(network)
         geometry = MaximumRegions(margin)
-        check = try WitnessCheck(network)
+        check = checked ? try WitnessCheck(network) : nil
     }
 
     /// ρ∞(x, y) for the input `x` with label `y` ∈ {−1, +1}, as `ExactRadius.radius`; `pruning`
@@ -39,7 +44,10 @@ public struct ExactLinfRadius: BinaryExactRadius {
                        preactivations given: [Rational]?, confirm: Bool) throws -> ExactRadius.PointRadius {
         let z = try given ?? MarginNetwork.preactivations(network, x)
         var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning, networkPreactivations: z)
-        if confirm { try result.confirmUpper(check, x, label: y, preactivations: z) }
+        if confirm {
+            guard let check else { preconditionFailure("an unchecked ExactLinfRadius serves a k-class search only (confirm: false)") }
+            try result.confirmUpper(check, x, label: y, preactivations: z)
+        }
         result.perturbation = result.witness?.delta?.map { Double($0) } ?? []
         return result
     }

@@ -22,7 +22,9 @@ public struct ExactRadius: Sendable {
     public let network: TwoLayerNetwork
     let margin: MarginNetwork
     let geometry: EuclideanRegions
-    let check: WitnessCheck
+    /// The exact forward pass that re-checks witnesses; nil for a k-class search's pair problems,
+    /// whose witnesses are checked on the whole network instead.
+    let check: WitnessCheck?
 
     public struct NotApplicable: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -126,10 +128,16 @@ public struct ExactRadius: Sendable {
     /// A binary head (one output), ReLU and one patch; otherwise `NotApplicable`. Dependent and
     /// duplicated neurons are accepted.
     public init(_ network: TwoLayerNetwork) throws {
+        try self.init(network, checked: true)
+    }
+
+    /// `checked` false: no witness check of its own (its exact Gram matrix is not formed); every
+    /// call must then pass `confirm: false`.
+    init(_ network: TwoLayerNetwork, checked: Bool) throws {
         self.network = network
         margin = try MarginNetwork(network)
         geometry = EuclideanRegions(margin)
-        check = try WitnessCheck(network)
+        check = checked ? try WitnessCheck(network) : nil
     }
 
     /// How subtrees of activation patterns are pruned; every choice gives the same bracket when it
@@ -161,7 +169,10 @@ public struct ExactRadius: Sendable {
         let z = try given ?? MarginNetwork.preactivations(network, x)
         var result = try PatternSearch(geometry: geometry).radius(of: x, label: y, upperBound: upperBound, pruning: pruning, networkPreactivations: z)
         result.witness = try result.witness.map { try margin.overNetworkRows($0, inputDimension: network.inputDimension) }
-        if confirm { try result.confirmUpper(check, x, label: y, preactivations: z) }
+        if confirm {
+            guard let check else { preconditionFailure("an unchecked ExactRadius serves a k-class search only (confirm: false)") }
+            try result.confirmUpper(check, x, label: y, preactivations: z)
+        }
         result.perturbation = result.witness.map { w in
             if let delta = w.delta { return delta.map { Double($0) } }
             guard let beta = w.coefficients?.map({ Double($0) }) else { return [] }

@@ -22,19 +22,25 @@ public struct MulticlassExactRadius: Sendable {
         self.network = network
         check = try WitnessCheck(network)
         neurons = (0..<k).map { y in (0..<k).map { j in network.head.neuronOutput.indices.filter { [y, j].contains(network.head.neuronOutput[$0]) } } }
-        pairs = try (0..<k).map { y in
-            try (0..<k).map { j in
-                guard j != y else { return nil }
-                let neurons = network.head.neuronOutput.indices.filter { [y, j].contains(network.head.neuronOutput[$0]) }
-                let sign = j < y ? 1.0 : -1.0  // g = sign·(F_y − F_j)
-                let coefficients = neurons.map { r in sign * network.head.coefficient[r] * (network.head.neuronOutput[r] == y ? 1 : -1) }
+        // The pair {y, j} is one binary problem g = F_hi − F_lo (hi > lo) for both of its labels:
+        // for y = hi it is the closed side (label +1), for y = lo the open side (label −1) — so it
+        // is built once, for lo < hi.
+        var problems: [[(any BinaryExactRadius)?]] = Array(repeating: Array(repeating: nil, count: k), count: k)
+        for hi in 0..<k {
+            for lo in 0..<hi {
+                let neurons = network.head.neuronOutput.indices.filter { [hi, lo].contains(network.head.neuronOutput[$0]) }
+                let coefficients = neurons.map { r in network.head.coefficient[r] * (network.head.neuronOutput[r] == hi ? 1 : -1) }
                 let sub = TwoLayerNetwork(weights: Matrix(rows: neurons.count, columns: network.weights.columns,
                                                           storage: neurons.flatMap { network.weights.row($0) }),
                                           biases: neurons.map { network.biases[$0] },
                                           head: .init(outputs: 1, neuronOutput: [Int](repeating: 0, count: neurons.count), coefficient: coefficients))
-                return norm == .linf ? try ExactLinfRadius(sub) : try ExactRadius(sub)
+                // Unchecked: the pairs' witnesses are re-checked on the whole network (`radius`).
+                let problem: any BinaryExactRadius = norm == .linf ? try ExactLinfRadius(sub, checked: false) : try ExactRadius(sub, checked: false)
+                problems[hi][lo] = problem
+                problems[lo][hi] = problem
             }
         }
+        pairs = problems
     }
 
     /// The network's rows that enter each pair's binary problem (its rows, in order).
