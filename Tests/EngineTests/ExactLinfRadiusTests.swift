@@ -29,6 +29,54 @@ struct ExactLinfRadiusTests {
         #expect(abs(r.objective) < 1e-14 && r.rows.count == 1)
     }
 
+    /// The bounded-variable least-ℓ∞-norm program (`LeastMaximumNorm`) against the standard-form
+    /// simplex on random polyhedra (the same optimum to 1e-9; its multipliers prove at least
+    /// t*·(1 − 1e-9) by Hölder; an empty polyhedron is recognised) — and a wrong answer, the
+    /// optimum of a polyhedron with one row dropped, is told apart.
+    @Test func theLeastMaximumNormProgramAgreesWithTheSimplex() async throws {
+        var dropped = 0
+        await propertyCheck(count: 40, input: Gen.uint64()) { seed throws in
+            var rng = PRNGKey(seed: seed).stream
+            let d = Int.random(in: 2...12, using: &rng), k = Int.random(in: 1...8, using: &rng)
+            let g = (0..<k).map { _ in (0..<d).map { _ in Double.random(in: -1...1, using: &rng) } }
+            let h = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) }
+            let (c, a, b) = MaximumRegions.program(g, h, d)
+            let reference = LinearProgram.minimize(c, equalities: a, b)
+            switch (LeastMaximumNorm.solve(normals: g, bounds: h), reference) {
+            case let (.solved(t, delta, lambda), .optimal(s)):
+                #expect(abs(t - s.objective) <= 1e-9 * max(1, s.objective), "seed \(seed): \(t) against \(s.objective)")
+                #expect(abs((delta.map(abs).max() ?? 0) - t) <= 1e-9 * max(1, t))
+                for j in 0..<k { #expect(zip(g[j], delta).map(*).reduce(0, +) >= h[j] - 1e-9) }
+                let combined = (0..<d).map { i in (0..<k).reduce(0.0) { $0 + lambda[$1] * g[$1][i] } }
+                let proven = zip(lambda, h).map(*).reduce(0, +) / combined.map(abs).reduce(0, +)
+                #expect(lambda.allSatisfy { $0 >= 0 } && (t == 0 || proven >= t * (1 - 1e-9)), "seed \(seed): multipliers prove \(proven) < \(t)")
+                if k > 1, case let .solved(loose, _, _) = LeastMaximumNorm.solve(normals: Array(g.dropLast()), bounds: Array(h.dropLast())),
+                   loose < s.objective * (1 - 1e-6) { dropped += 1 }
+            case (.empty, .infeasible): break
+            case let (mine, theirs): Issue.record("seed \(seed): \(mine) against \(theirs)")
+            }
+        }
+        #expect(dropped > 0)
+    }
+
+    /// The ℓ∞ relaxation prunes (fewer regions solved) and gives the same closed bracket as
+    /// solving every region.
+    @Test func relaxationPruningKeepsTheBracket() throws {
+        for seed: UInt64 in 1...3 {
+            let (exact, data) = ExactRadiusTests.problem(seed)
+            let linf = try ExactLinfRadius(exact.network)
+            var solved: [ExactRadius.Pruning: Int] = [:]
+            for i in 0..<min(data.count, 4) {
+                let x = data.inputs.row(i), y = data.labels[i]
+                let all = try linf.radius(of: x, label: y, pruning: .none), pruned = try linf.radius(of: x, label: y, pruning: .relaxation)
+                #expect(all.closed && pruned.closed && all.lower == pruned.lower, "seed \(seed), point \(i)")
+                solved[.none, default: 0] += all.regionsSolved
+                solved[.relaxation, default: 0] += pruned.regionsSolved
+            }
+            #expect(solved[.relaxation]! < solved[.none]!, "seed \(seed): \(solved)")
+        }
+    }
+
     /// One neuron, y = +1: ρ∞ = z/‖w‖₁ exactly (z = ⟨w, x⟩ + b; Hölder, attained by −t·sign(w)).
     @Test func oneNeuronRadiusIsHoldersBoundExactly() throws {
         let w = [0.3, -1.7, 2.25], b = 0.1, x = [1.1, -0.4, 0.9]

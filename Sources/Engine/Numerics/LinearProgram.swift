@@ -73,11 +73,22 @@ public enum LinearProgram {
             }
             basis[r] = col
         }
-        /// Bland's rule from the current reduced costs (row `rowCount`); false when unbounded.
+        /// Dantzig's rule (the most negative reduced cost, row `rowCount`), switching to Bland's
+        /// rule (the first negative one, ties to the least basic index) after 32 degenerate pivots
+        /// in a row until the objective moves again — Bland's rule cannot cycle, so this ends;
+        /// false when unbounded.
         func iterate() -> Bool {
+            var stalled = 0
             while true {
                 let costs = rowCount * width
-                guard let col = (0..<columns).first(where: { allowed[$0] && t[costs + $0] < -eps }) else { return true }
+                var col: Int? = nil
+                if stalled < 32 {
+                    var least = -eps
+                    for j in 0..<columns where allowed[j] && t[costs + j] < least { (col, least) = (j, t[costs + j]) }
+                } else {
+                    col = (0..<columns).first(where: { allowed[$0] && t[costs + $0] < -eps })
+                }
+                guard let col else { return true }
                 var leave: Int? = nil, best = 0.0
                 for i in 0..<rowCount where t[i * width + col] > eps {
                     let ratio = t[i * width + width - 1] / t[i * width + col]
@@ -86,6 +97,7 @@ public enum LinearProgram {
                     }
                 }
                 guard let r = leave else { return false }
+                stalled = best <= eps ? stalled + 1 : 0
                 pivot(r, col)
             }
         }

@@ -194,104 +194,28 @@ struct EuclideanRegions: RegionGeometry {
 
     /// A lower bound on the distance from x to the fooling points within `radius` (units) whose
     /// pattern agrees with `pattern` on the `fixed` neurons: the least-distance program of the
-    /// fixed neurons' sign constraints and the relaxed decision
-    ///
-    ///     Σ_{r fixed active} c_r·z_r(δ) + Σ_{r free} ℓ_r(z_r(δ)) ≤ 0,
-    ///
-    /// ℓ_r ≤ c_r·ReLU on z_r(δ) ∈ [l, u] ⊇ [z_r − radius·‖w_r‖, z_r + radius·‖w_r‖]: for c_r ≥ 0 the
-    /// line c_r·α·z (α = 1 where u ≥ −l, else 0; valid for every z); for c_r < 0 nothing where
-    /// u ≤ 0, c_r·z where l ≥ 0, else c_r times the chord u·(z − l)/(u − l) of ReLU, which is above
-    /// ReLU on [l, u]. The sound bound re-checks, in intervals, that [l, u] holds the range (so the
-    /// one-sided cases and the chord are valid), and evaluates the dual bound of the float
-    /// multipliers on the enclosed data; nil when a check fails (the subtree is then searched).
+    /// subtree's relaxation (`SubtreeRelaxation`, spread radius·‖w_r‖₂), and its dual bound on
+    /// enclosed data once every line is proven valid (nil when a check fails: the subtree is then
+    /// searched).
     func relaxation(_ pattern: [Bool], fixed: ArraySlice<Int>, free: ArraySlice<Int>, _ p: MarginPoint,
                     within radius: Double) -> (distance: Double, sound: () -> Double?)? {
-        let m = embedding.count, k = embedding.first?.count ?? 0
-        var g: [[Double]] = [], h: [Double] = []
-        var decision = [Double](repeating: 0, count: k), value = 0.0
-        /// The line slope·z + intercept of each neuron in the relaxed decision.
-        var lines: [(r: Int, kind: LineKind, lower: Double, upper: Double)] = []
-        func add(_ r: Int, slope: Double, intercept: Double = 0) {
-            guard slope != 0 else { return }
-            for i in 0..<k { decision[i] -= slope * embedding[r][i] }
-            value += slope * p.zUnits[r] + intercept
-        }
-        for r in fixed {
-            g.append(pattern[r] ? embedding[r] : embedding[r].map { -$0 })
-            h.append(pattern[r] ? -p.zUnits[r] : p.zUnits[r])
-            if pattern[r] { add(r, slope: p.cDouble[r]) }
-        }
-        for r in free {
-            let c = p.cDouble[r], spread = radius * norms[r]
-            // One ulp-scaled step outward so that [l, u] holds the range despite rounding; checked below.
-            let lower = (p.zUnits[r] - spread * (1 + 1e-12)).nextDown, upper = (p.zUnits[r] + spread * (1 + 1e-12)).nextUp
-            if p.c[r].signum >= 0 {
-                if upper <= 0 { lines.append((r, .zero, lower, upper)); continue }
-                if lower >= 0 || upper >= -lower { add(r, slope: c); lines.append((r, .identity, lower, upper)) } else { lines.append((r, .zero, lower, upper)) }
-            } else {
-                if upper <= 0 { lines.append((r, .inactive, lower, upper)); continue }
-                if lower >= 0 { add(r, slope: c); lines.append((r, .active, lower, upper)); continue }
-                let s = upper / (upper - lower)
-                add(r, slope: c * s, intercept: -c * s * lower)
-                lines.append((r, .chord, lower, upper))
-            }
-        }
-        g.append(decision)
-        h.append(value)
-        _ = m
-        let outcome = LeastDistance.solveOrCertify(normals: g, bounds: h)
+        let relaxed = SubtreeRelaxation(pattern, fixed: fixed, free: free, p) { radius * norms[$0] }
+        let (g, h) = relaxed.normals(embedding.first?.count ?? 0) { embedding[$0] }
         let distance: Double, multipliers: [Double]
-        switch outcome {
+        switch LeastDistance.solveOrCertify(normals: g, bounds: h) {
         case let .feasible(s): (distance, multipliers) = (s.norm, s.multipliers)
         case let .empty(farkas): (distance, multipliers) = (.infinity, farkas)
         }
-        return (distance, { soundRelaxation(pattern, fixed: fixed, lines: lines, p, radius: radius, multipliers: multipliers) })
-    }
-
-    enum LineKind { case zero, identity, inactive, active, chord }
-
-    /// The relaxation's dual bound on enclosed data, after checking each line's validity.
-    func soundRelaxation(_ pattern: [Bool], fixed: ArraySlice<Int>, lines: [(r: Int, kind: LineKind, lower: Double, upper: Double)],
-                         _ p: MarginPoint, radius: Double, multipliers: [Double]) -> Double? {
-        let m = margin.neurons
-        let zero = Interval(exactly: 0)
-        let r2 = Interval(exactly: radius).squared
-        /// [l, u] ⊇ [z − radius·‖w‖, z + radius·‖w‖]: z − l ≥ 0 with (z − l)² ≥ radius²·‖w‖², and likewise u − z.
-        func encloses(_ r: Int, _ l: Double, _ u: Double) -> Bool {
-            let below = p.zIntervals[r] - Interval(exactly: l), above = Interval(exactly: u) - p.zIntervals[r]
-            let spread = r2 * margin.gramIntervals[r][r]
-            return below.lo >= 0 && above.lo >= 0 && below.squared.lo >= spread.hi && above.squared.lo >= spread.hi
-        }
-        var rows: [[Interval]] = [], bounds: [Interval] = []
-        var decision = [Interval](repeating: zero, count: m), value = zero
-        for r in fixed {
-            var row = [Interval](repeating: zero, count: m)
-            row[r] = Interval(exactly: pattern[r] ? 1 : -1)
-            rows.append(row)
-            bounds.append(pattern[r] ? -p.zIntervals[r] : p.zIntervals[r])
-            if pattern[r] { decision[r] -= p.cIntervals[r]; value += p.cIntervals[r] * p.zIntervals[r] }
-        }
-        for line in lines {
-            let r = line.r, c = p.cIntervals[r], z = p.zIntervals[r]
-            switch line.kind {
-            case .zero: break  // c ≥ 0: 0 ≤ c·ReLU everywhere
-            case .identity: decision[r] -= c; value += c * z  // c ≥ 0: c·z ≤ c·ReLU(z) everywhere
-            case .inactive:  // c < 0, u ≤ 0: ReLU = 0 on the range
-                guard encloses(r, line.lower, line.upper) else { return nil }
-            case .active:  // c < 0, l ≥ 0: ReLU(z) = z on the range
-                guard encloses(r, line.lower, line.upper) else { return nil }
-                decision[r] -= c; value += c * z
-            case .chord:  // c < 0: c·u(z − l)/(u − l) ≤ c·ReLU(z) on [l, u]
-                guard encloses(r, line.lower, line.upper) else { return nil }
-                let l = Interval(exactly: line.lower), u = Interval(exactly: line.upper)
-                let slope = c * u / (u - l)
-                decision[r] -= slope
-                value += slope * (z - l)
+        return (distance, {
+            let r2 = Interval(exactly: radius).squared
+            /// [l, u] ⊇ [z − radius·‖w‖, z + radius·‖w‖]: z − l ≥ 0 with (z − l)² ≥ radius²·‖w‖², and likewise u − z.
+            let rows = relaxed.sound(p) { r, l, u in
+                let below = p.zIntervals[r] - Interval(exactly: l), above = Interval(exactly: u) - p.zIntervals[r]
+                let spread = r2 * margin.gramIntervals[r][r]
+                return below.lo >= 0 && above.lo >= 0 && below.squared.lo >= spread.hi && above.squared.lo >= spread.hi
             }
-        }
-        rows.append(decision)
-        bounds.append(value)
-        return dualMeasure(SoundRows(coefficients: rows, bounds: bounds), multipliers)
+            return rows.map { dualMeasure($0, multipliers) }
+        })
     }
 }
 

@@ -28,14 +28,14 @@ public struct ExactLinfRadius: BinaryExactRadius {
         }
         self.network = network
         margin = try MarginNetwork(network)
-        geometry = MaximumRegions(margin)
+        geometry = try MaximumRegions(margin)
         check = checked ? try WitnessCheck(network) : nil
     }
 
-    /// ρ∞(x, y) for the input `x` with label `y` ∈ {−1, +1}, as `ExactRadius.radius`; `pruning`
-    /// other than `.none` uses the hyperplane bound (the relaxation is ℓ2's).
+    /// ρ∞(x, y) for the input `x` with label `y` ∈ {−1, +1}, as `ExactRadius.radius`; `.relaxation`
+    /// bounds a subtree by its linear relaxation on the ℓ∞ ball (Hölder spreads ‖w_r‖₁·ρ).
     public func radius(of x: [Double], label y: Int, upperBound: Double = .infinity,
-                       pruning: ExactRadius.Pruning = .flippedHyperplanes) throws -> ExactRadius.PointRadius {
+                       pruning: ExactRadius.Pruning = .relaxation) throws -> ExactRadius.PointRadius {
         try radius(of: x, label: y, upperBound: upperBound, pruning: pruning, preactivations: nil, confirm: true)
     }
 

@@ -14,13 +14,15 @@ struct MaximumRegions: RegionGeometry {
     let margin: MarginNetwork
     let l1Norms: [Double]
     let l1Upper: [Double]
+    let exactWeights: [[Rational]]
     static var power: Int { 1 }
 
-    init(_ margin: MarginNetwork) {
+    init(_ margin: MarginNetwork) throws {
         self.margin = margin
         let w = margin.weights
         l1Norms = (0..<w.rows).map { w.row($0).reduce(0) { $0 + abs($1) } }
         l1Upper = (0..<w.rows).map { w.row($0).reduce(Interval(exactly: 0)) { $0 + Interval(exactly: abs($1)) }.hi }
+        exactWeights = try (0..<w.rows).map { r in try w.row(r).map { try Rational(exactly: $0) } }
     }
 
     func hyperplaneDistance(_ r: Int, _ p: MarginPoint) -> Double {
@@ -38,32 +40,50 @@ struct MaximumRegions: RegionGeometry {
         let w = margin.weights, m = w.rows, d = w.columns
         var g = (0..<m).map { r in pattern[r] ? w.row(r) : w.row(r).map { -$0 } }
         var h = (0..<m).map { pattern[$0] ? -p.zUnits[$0] : p.zUnits[$0] }
-        var decision = [Double](repeating: 0, count: d), value = 0.0
+        var decision = [Double](repeating: 0, count: d), value = 0.0, magnitude = 0.0
         for r in 0..<m where pattern[r] {
             for i in 0..<d { decision[i] -= p.cDouble[r] * w[r, i] }
             value += p.cDouble[r] * p.zUnits[r]
+            magnitude += abs(p.cDouble[r] * p.zUnits[r])
+        }
+        // Next to the decision boundary the sum cancels: its correctly rounded value from the exact one.
+        if abs(value) < 1e-8 * magnitude {
+            var exact = Rational(0)
+            for r in 0..<m where pattern[r] { exact += p.c[r] * p.z[r] }
+            value = Double((try? exact.timesPowerOfTwo(-p.unitExponent)) ?? exact)
         }
         g.append(decision)
         h.append(value)
         return (g, h)
     }
 
+    /// The bounded-variable program (`LeastMaximumNorm`); where its minimiser violates a row by
+    /// more than 10⁻⁹ of the row's magnitude (badly scaled rows), the standard-form program
+    /// (`LinearProgram`) and, if that finds no optimum, the Farkas vector of the least-distance program.
     func solve(_ pattern: [Bool], _ p: MarginPoint) -> RegionOutcome {
         let (g, h) = constraints(pattern, p)
-        let d = margin.inputDimension, count = g.count
+        if case let .solved(norm, point, multipliers) = LeastMaximumNorm.solve(normals: g, bounds: h),
+           g.indices.allSatisfy({ j in
+               let terms = zip(g[j], point).map { $0 * $1 }
+               return terms.reduce(0, +) - h[j] >= -1e-9 * (terms.reduce(0) { $0 + abs($1) } + abs(h[j]))
+           }) {
+            return .solved(.init(distance: norm, multipliers: multipliers, point: point))
+        }
+        let d = margin.inputDimension
         let (c, a, b) = Self.program(g, h, d)
         if case let .optimal(solution) = LinearProgram.minimize(c, equalities: a, b) {
-            let lambda = (0..<count).map { max(0, solution.reducedCosts[2 * d + 1 + $0]) }
-            return .solved(.init(distance: solution.objective, multipliers: lambda, basis: solution.basis, rows: solution.rows.count))
+            let lambda = (0..<g.count).map { max(0, solution.reducedCosts[2 * d + 1 + $0]) }
+            return .solved(.init(distance: solution.objective, multipliers: lambda, basis: solution.basis, rows: solution.rows.count,
+                                 point: (0..<d).map { solution.x[$0] - solution.x[d + $0] }))
         }
-        // Infeasible (or a numerical failure): multipliers from the least-distance program.
         switch LeastDistance.solveOrCertify(normals: g, bounds: h) {
         case let .empty(farkas): return .empty(farkas: farkas)
         case let .feasible(s): return .empty(farkas: s.multipliers)
         }
     }
 
-    /// Variables (δ⁺, δ⁻, t, s, e, f) of sizes (d, d, 1, p, d, d); cost t.
+    /// The region program as one standard-form linear program, for `basisOptimum`: variables
+    /// (δ⁺, δ⁻, t, s, e, f) of sizes (d, d, 1, p, d, d); cost t.
     static func program(_ g: [[Double]], _ h: [Double], _ d: Int) -> (c: [Double], a: Matrix, b: [Double]) {
         let p = g.count
         let n = 4 * d + 1 + p, rows = p + 2 * d
@@ -94,21 +114,83 @@ struct MaximumRegions: RegionGeometry {
         return max(0, (value.lo / norm.hi).nextDown)
     }
 
+    /// The region's optimum proven in rationals. First from the float optimum's active sets — the
+    /// rows J with a positive multiplier, the coordinates B at the box (δ_i = σ_i·t) and the free
+    /// ones F — as two square systems of |J| = |F| + 1 equations,
+    ///
+    ///     M·(δ_F, t) = h_J   and   Mᵀλ_J = e_t,   M_j = (g_jF, Σ_{i∈B} σ_i g_ji),
+    ///
+    /// then checked: δ feasible (every row, |δ_F| ≤ t), λ ≥ 0, and λᵀh = t·‖Gᵀλ‖₁ — weak duality
+    /// (λᵀh ≤ λᵀGδ′ ≤ ‖Gᵀλ‖₁‖δ′‖∞ for every feasible δ′) makes t the optimum. A degenerate vertex
+    /// (|J| ≠ |F| + 1) or a failed check falls back to the standard-form program's optimal basis
+    /// re-solved in rationals (`basisOptimum`).
+    func exactOptimum(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> ExactOptimum? {
+        let (coefficients, h) = exactRegionRows(pattern, p)
+        let g = coefficients.map(exactNormal)
+        if let optimum = try activeSetOptimum(g, h, solution) { return optimum }
+        if !solution.basis.isEmpty { return try basisOptimum(g, h, solution) }
+        let (gFloat, hFloat) = constraints(pattern, p), d = margin.inputDimension
+        let (c, a, b) = Self.program(gFloat, hFloat, d)
+        guard case let .optimal(basic) = LinearProgram.minimize(c, equalities: a, b) else { return nil }
+        return try basisOptimum(g, h, .init(distance: basic.objective, multipliers: [], basis: basic.basis, rows: basic.rows.count))
+    }
+
+    /// Σ_r C_jr w_r in rationals.
+    func exactNormal(_ cj: [Rational]) -> [Rational] {
+        let d = margin.inputDimension
+        var s = [Rational](repeating: Rational(0), count: d)
+        for r in cj.indices where !cj[r].isZero {
+            if cj[r] == Rational(1) { for i in 0..<d where !exactWeights[r][i].isZero { s[i] += exactWeights[r][i] } }
+            else if cj[r] == Rational(-1) { for i in 0..<d where !exactWeights[r][i].isZero { s[i] -= exactWeights[r][i] } }
+            else { for i in 0..<d where !exactWeights[r][i].isZero { s[i] += cj[r] * exactWeights[r][i] } }
+        }
+        return s
+    }
+
+    func activeSetOptimum(_ g: [[Rational]], _ h: [Rational], _ solution: RegionOutcome.Solution) throws -> ExactOptimum? {
+        let d = margin.inputDimension
+        guard solution.point.count == d, solution.multipliers.count == g.count else { return nil }
+        let t = solution.distance, delta = solution.point
+        let largest = solution.multipliers.max() ?? 0
+        guard t > 0, largest > 0 else { return nil }
+        let atBox = (0..<d).filter { abs(delta[$0]) >= t * (1 - 1e-9) }, free = (0..<d).filter { abs(delta[$0]) < t * (1 - 1e-9) }
+        let sigma = atBox.map { delta[$0] > 0 ? Rational(1) : Rational(-1) }
+        let active = g.indices.filter { solution.multipliers[$0] > largest * 1e-12 }
+        guard active.count == free.count + 1 else { return nil }
+        let system: [[Rational]] = active.map { j in
+            var boxed = Rational(0)
+            for (k, i) in atBox.enumerated() where !g[j][i].isZero { boxed += sigma[k] * g[j][i] }
+            return free.map { g[j][$0] } + [boxed]
+        }
+        let matrix = try RationalMatrix(rows: system), transposed = try RationalMatrix(rows: (0...free.count).map { c in system.map { $0[c] } })
+        guard let primal = try? Bareiss.solve(matrix, active.map { h[$0] }),
+              let lambda = try? Bareiss.solve(transposed, [Rational](repeating: Rational(0), count: free.count) + [Rational(1)]),
+              lambda.allSatisfy({ $0.signum >= 0 }) else { return nil }
+        let radius = primal[free.count]
+        guard radius.signum > 0 else { return nil }
+        var x = [Rational](repeating: Rational(0), count: d)
+        for (k, i) in free.enumerated() {
+            guard primal[k].magnitude <= radius else { return nil }
+            x[i] = primal[k]
+        }
+        for (k, i) in atBox.enumerated() { x[i] = sigma[k] * radius }
+        for j in g.indices { guard sparseDot(g[j], x) >= h[j] else { return nil } }
+        var combined = [Rational](repeating: Rational(0), count: d), value = Rational(0)
+        for (k, j) in active.enumerated() where !lambda[k].isZero {
+            for i in 0..<d where !g[j][i].isZero { combined[i] += lambda[k] * g[j][i] }
+            value += lambda[k] * h[j]
+        }
+        let norm = combined.reduce(Rational(0)) { $0 + $1.magnitude }
+        guard norm.signum > 0, value == radius * norm else { return nil }
+        return ExactOptimum(measure: radius, coefficients: nil, delta: x)
+    }
+
     /// The float basis re-solved in rationals: A_B·x_B = b and A_Bᵀ·y = c_B by Bareiss
     /// elimination, then x_B ≥ 0 and c_j − yᵀA_j ≥ 0 for every column checked exactly — the
     /// basis is optimal, t = x_B's t exactly, and δ = δ⁺ − δ⁻ is an optimal point.
-    func exactOptimum(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> ExactOptimum? {
-        let w = margin.weights, m = w.rows, d = w.columns, rowsCount = m + 1
+    func basisOptimum(_ g: [[Rational]], _ h: [Rational], _ solution: RegionOutcome.Solution) throws -> ExactOptimum? {
+        let d = margin.inputDimension, rowsCount = g.count
         guard solution.rows == rowsCount + 2 * d, !solution.basis.isEmpty else { return nil }  // a dropped row: not proven
-        let (coefficients, h) = exactRegionRows(pattern, p)
-        let wExact = try (0..<m).map { r in try w.row(r).map { try Rational(exactly: $0) } }
-        let g: [[Rational]] = coefficients.map { cj in
-            (0..<d).map { i in
-                var s = Rational(0)
-                for r in 0..<m where !cj[r].isZero { s += cj[r] * wExact[r][i] }
-                return s
-            }
-        }
         let n = 4 * d + 1 + rowsCount, rows = rowsCount + 2 * d
         func column(_ k: Int) -> [Rational] {
             var col = [Rational](repeating: Rational(0), count: rows)
@@ -153,6 +235,33 @@ struct MaximumRegions: RegionGeometry {
         }
     }
 
+    /// A lower bound on the ℓ∞ distance from x to the fooling points within `radius` (units) whose
+    /// pattern agrees with `pattern` on the `fixed` neurons: the subtree's relaxation
+    /// (`SubtreeRelaxation`, spread radius·‖w_r‖₁ by Hölder) as the region program's linear
+    /// program, and its dual bound on enclosed data once every line is proven valid. A decision
+    /// row that alone puts the subtree beyond `radius` (the bound value/‖Σ slope_r w_r‖₁) skips the program.
     func relaxation(_ pattern: [Bool], fixed: ArraySlice<Int>, free: ArraySlice<Int>, _ p: MarginPoint,
-                    within: Double) -> (distance: Double, sound: () -> Double?)? { nil }
+                    within radius: Double) -> (distance: Double, sound: () -> Double?)? {
+        let relaxed = SubtreeRelaxation(pattern, fixed: fixed, free: free, p) { radius * l1Norms[$0] }
+        let d = margin.inputDimension, w = margin.weights
+        let (g, h) = relaxed.normals(d) { w.row($0) }
+        let sound = { (multipliers: [Double]) -> Double? in
+            let rows = relaxed.sound(p) { r, l, u in
+                /// [l, u] ⊇ [z − radius·‖w‖₁, z + radius·‖w‖₁].
+                let spread = (Interval(exactly: radius) * Interval(exactly: l1Upper[r])).hi
+                let below = p.zIntervals[r] - Interval(exactly: l), above = Interval(exactly: u) - p.zIntervals[r]
+                return below.lo >= spread && above.lo >= spread
+            }
+            return rows.map { dualMeasure($0, multipliers) }
+        }
+        // The decision row alone (λ = e_decision): its float bound first, the program only if it is not enough.
+        let decisionNorm = g[g.count - 1].reduce(0) { $0 + abs($1) }
+        let alone = [Double](repeating: 0, count: g.count - 1) + [1]
+        if h[h.count - 1] > radius * decisionNorm * (1 + 1e-6) { return (h[h.count - 1] / decisionNorm, { sound(alone) }) }
+        switch LeastMaximumNorm.solve(normals: g, bounds: h) {
+        case let .solved(norm, _, multipliers): return (norm, { sound(multipliers) })
+        case let .empty(farkas): return (.infinity, { sound(farkas) })
+        case .undecided: return nil
+        }
+    }
 }

@@ -42,6 +42,8 @@ enum RegionOutcome {
         /// The simplex basis (ℓ∞), for the exact re-solve.
         var basis: [Int] = []
         var rows: Int = 0
+        /// The float minimiser δ (ℓ∞), to read the active sets from.
+        var point: [Double] = []
     }
     case solved(Solution)
     case empty(farkas: [Double])
@@ -177,7 +179,8 @@ struct PatternSearch<Geometry: RegionGeometry> {
             if depth > 0 && depth < m && pruning == .relaxation && best.isFinite {
                 let within = best * (1 + 1e-6)
                 if let relaxed = geometry.relaxation(pattern, fixed: order[..<depth], free: order[depth...], p, within: within),
-                   relaxed.distance > within * (1 + 1e-9), let sound = relaxed.sound() {
+                   relaxed.distance > within * (1 + 1e-9), let sound = relaxed.sound(), sound >= Self.measureBelow(best, power: power) {
+                    // (A sound bound below the best would open the bracket: the subtree is searched instead.)
                     keep(min(Self.measureBelow(within, power: power), sound))
                     return
                 }
