@@ -115,7 +115,8 @@ enum NamedAttack {
             return (curve, linear ? LinearBoundCertificate.certifiedRadii(network, data, basis: basis, norm: norm)
                                   : IntervalCertificate.certifiedRadii(network, data, basis: basis, norm: norm)!)
         case let .gradient(attack):
-            return RobustAccuracy.curveAndBreaks(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key)
+            return RobustAccuracy.curveAndBreaks(model, data, radii: radii, attack: attack, trainingLoss: run.config.loss.loss, key: key,
+                                                 confirm: confirmation(run))
         case let .averagedFeature(features, positive, multiclass):
             // The cluster-labelled net's sample of cluster j moves like a binary sample of sign(j ∈ J₊).
             let signs = multiclass ? data.labels.map { $0 < positive ? 1 : -1 } : data.labels
@@ -129,6 +130,13 @@ enum NamedAttack {
                     inputs: data.inputs, labels: data.labels, nonRobustFeatures: features, patches: patches, epsilon: radius))
             }
         }
+    }
+
+    /// The exact confirmation of a gradient attack's breaks, where the network has an exact
+    /// forward pass (`BreakConfirmation`); nil otherwise (the breaks are then floating-point decisions).
+    func confirmation(_ run: ExportedRun) -> BreakConfirmation? {
+        guard case let .gradient(attack) = self else { return nil }
+        return BreakConfirmation(run.network, attack: attack)
     }
 
     var summary: String {

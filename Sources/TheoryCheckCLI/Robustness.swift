@@ -101,6 +101,7 @@ struct Robustness: ParsableCommand {
             evaluated.append(RadiusBracket.Evaluation(name: name, side: plan.side, radii: pointRadii, threat: plan.threat,
                                                       upperRadii: exact.isEmpty ? nil : exact.map(\.upperRadius)))
             var pointRecord: [String: Any] = ["side": plan.side.rawValue, "pointRadii": pointRadii.map { $0 as Any? ?? NSNull() }]
+            if case .gradient = plan { pointRecord["breaksConfirmed"] = plan.confirmation(loaded) != nil }
             var upperCurve: [RobustAccuracy.Point]?
             if !exact.isEmpty {
                 pointRecord.merge(Self.bracketRecord(exact, inputDimension: test.inputs.columns)) { a, _ in a }

@@ -239,4 +239,37 @@ struct SoundBracketTests {
         }
         #expect(trapped > 0 && certified > 0, "\(trapped) trapped, \(certified) certified")
     }
+
+    /// A rounding trap for attacks: z = 1 + 2⁻⁵³ − 1 is 2⁻⁵³ > 0 exactly (class +1, ρ = 2⁻⁵³/√3)
+    /// but 0 in floating point, so the float decision is already wrong at ε = 0 and an unconfirmed
+    /// attack "breaks" the point below its exact radius. With `BreakConfirmation` the clean break
+    /// is refused and the break found (a real example within ε) lies above ρ; an example one step
+    /// outside the ball, or one the network still classifies as y, is refused.
+    @Test func attackBreaksAreConfirmedExactly() throws {
+        let net = TwoLayerNetwork(weights: Matrix(rows: 1, columns: 3, storage: [1, 1, 1]), biases: [0],
+                                  head: .init(outputs: 1, neuronOutput: [0], coefficient: [1]))
+        let x = [1, 0x1p-53, -1.0]
+        let data = Dataset(inputs: Matrix(rows: 1, columns: 3, storage: x), labels: [1])
+        #expect(net.predictions(data.inputs, .serial)[0] != 1, "the trap is set: the float decision is wrong")
+        let attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 1, objective: .margin)
+        let radii = [0, 0.25, 0.5, 1]
+        let float = RobustAccuracy.curveAndBreaks(net, data, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
+                                                  key: PRNGKey(seed: 1), parallelism: .serial)
+        let confirm = try #require(BreakConfirmation(net, attack: attack))
+        let confirmed = RobustAccuracy.curveAndBreaks(net, data, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
+                                                      key: PRNGKey(seed: 1), parallelism: .serial, confirm: confirm)
+        let rho = try ExactRadius(net).radius(of: x, label: 1)
+        #expect(rho.closed && rho.lowerRadius > 0)
+        #expect(float.breaks[0] == 0, "unconfirmed: broken at ε = 0, below ρ = \(rho.lowerRadius)")
+        #expect(confirmed.breaks[0] == 0.25 && confirmed.breaks[0]! >= rho.upperRadius, "\(String(describing: confirmed.breaks[0]))")
+        // The checks themselves: inside the ball and misclassified exactly, or refused.
+        let fooling = [1, 0x1p-53 - 0.125, -1.0]  // δ = −0.125·e₂ exactly
+        #expect(confirm.confirms(x, label: 1, example: fooling, epsilon: 0.125))
+        #expect(!confirm.confirms(x, label: 1, example: fooling, epsilon: 0.125.nextDown))
+        #expect(!confirm.confirms(x, label: 1, example: [1, 0x1p-53 + 0.125, -1], epsilon: 0.125))
+        #expect(!confirm.confirms(x, label: 1, example: x, epsilon: 0))
+        let linf = try #require(BreakConfirmation(net, attack: AttackConfig(norm: .linf, steps: 1, stepSizeFactor: 1, start: .none, restarts: 1, objective: .margin)))
+        #expect(linf.confirms(x, label: 1, example: [0.875, 0x1p-53 - 0.125, -1.125], epsilon: 0.125))
+        #expect(!linf.confirms(x, label: 1, example: [0.875, 0x1p-53 - 0.125, -1.25], epsilon: 0.125))
+    }
 }

@@ -25,12 +25,21 @@ public enum RobustAccuracy {
     }
 
     /// `robustSamples` with the radius-independent work (`AttackPlan`) and the clean decisions given.
+    /// With `confirm`, a floating-point break counts only when it is confirmed exactly
+    /// (`BreakConfirmation`): the clean decision at ε = 0, each fooling example (kept, not only its
+    /// decision) within ε — an unconfirmed one leaves the sample to the next restart or objective.
     static func robustSamples<M: DifferentiableModel>(
         _ plan: AttackPlan<M>, labels: [Int], epsilon: Double, clean: [Int], trainingLoss: any Loss,
-        key: PRNGKey, parallelism: Parallelism
+        key: PRNGKey, parallelism: Parallelism, confirm: BreakConfirmation? = nil
     ) -> [Bool] {
         let attack = plan.config
         var robust = zip(clean, labels).map { $0 == $1 }
+        if let confirm {
+            for i in robust.indices where !robust[i] {
+                let x = plan.inputs.row(i)
+                robust[i] = !confirm.confirms(x, label: labels[i], example: x, epsilon: 0)
+            }
+        }
         guard epsilon > 0 else { return robust }
         // A sample fooled once stays non-robust: later runs attack only the rest (each sample with
         // its own stream, so the result is that of attacking everyone every time).
@@ -40,8 +49,12 @@ public enum RobustAccuracy {
                 if alive.isEmpty { return robust }
                 let outcome = plan.attack(labels: labels, epsilon: epsilon, objective: objective,
                                           key: key.child(UInt64(restart)).child(UInt64(index)), sampleIndices: nil,
-                                          rows: alive, keep: .decisions, parallelism: parallelism)
-                for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[alive[row]] = false }
+                                          rows: alive, keep: confirm == nil ? .decisions : .firstSuccess, parallelism: parallelism)
+                for (row, fooled) in outcome.fooled.enumerated() where fooled {
+                    let i = alive[row]
+                    if let confirm, !confirm.confirms(plan.inputs.row(i), label: labels[i], example: outcome.inputs.row(row), epsilon: epsilon) { continue }
+                    robust[i] = false
+                }
             }
         }
         return robust
@@ -66,15 +79,17 @@ public enum RobustAccuracy {
     }
 
     /// `curve` with each sample's break radius (`curveAndBreaks(radii:robustAt:)`).
+    /// With `confirm`, every break is confirmed exactly (`robustSamples(_:labels:…:confirm:)`):
+    /// each break radius is then proven an upper bound on the sample's radius.
     public static func curveAndBreaks<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, radii: [Double], attack: AttackConfig, trainingLoss: any Loss,
-        key: PRNGKey, parallelism: Parallelism = .machine
+        key: PRNGKey, parallelism: Parallelism = .machine, confirm: BreakConfirmation? = nil
     ) -> (points: [Point], breaks: [Double?]) {
         let plan = AttackPlan(model, inputs: data.inputs, config: attack, parallelism: parallelism)
         let clean = plan.cleanPredictions(parallelism)
         return curveAndBreaks(radii: radii) { index, radius in
             robustSamples(plan, labels: data.labels, epsilon: radius, clean: clean, trainingLoss: trainingLoss,
-                          key: key.child(UInt64(index)), parallelism: parallelism)
+                          key: key.child(UInt64(index)), parallelism: parallelism, confirm: confirm)
         }
     }
 
