@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 //
 // TheoryCheck — checks the predictions of the feature-learning theory of adversarial robustness.
 //
