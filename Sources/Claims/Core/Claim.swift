@@ -78,7 +78,7 @@ public struct ClaimRun: Sendable {
     /// process measures, and the outcomes it replays. nil: everything runs here.
     public var work: WorkSchedule?
     /// Also run the claims' exploratory stages (`verify --explore`): sweeps and grids that decide
-    /// no verdict and are where a confirmatory setting is chosen from (THEORY.md §0.8: exploration
+    /// no verdict and are where a confirmatory setting is chosen from (docs/methodology.md §6: exploration
     /// stays on the Proofs page, labelled). Off, a verification runs only what its verdicts read.
     public var explore: Bool
 
@@ -101,7 +101,7 @@ public struct ClaimRun: Sendable {
     }
 }
 
-/// A theorem turned into a finite, falsifiable check (THEORY.md §0): hypotheses, a measurement, a
+/// A theorem turned into a finite, falsifiable check (docs/methodology.md): hypotheses, a measurement, a
 /// finite-d predicate with named constants (derived in `Proofs/claims/<id>.md`), repetition and,
 /// where the theorem speaks of orders in d, a scaling fit — and a counterfactual that must fail.
 public protocol Claim: Sendable {
@@ -120,7 +120,7 @@ public protocol Claim: Sendable {
     /// exact statement with no constant of ours (an identity, a certificate of a derived bound).
     var constants: [PredicateConstant] { get }
 
-    /// The hypotheses ledger (THEORY.md §0.1): every hypothesis of the theorem, as the paper states
+    /// The hypotheses ledger (docs/methodology.md §1): every hypothesis of the theorem, as the paper states
     /// it, checked on every setting this run uses. A violated row makes the verdict `outOfRegime`
     /// (naming it) before anything is measured. A counterfactual that deliberately drops a
     /// hypothesis leaves that row out of its own ledger (and says so on the Proofs page).
@@ -142,6 +142,11 @@ public protocol Claim: Sendable {
     func followUps(_ run: ClaimRun) -> [FollowUpStage]
     /// Measures point `instance` of follow-up stage `stage` — a pure function of its arguments.
     func followUp(_ run: ClaimRun, stage: String, instance: UInt64) throws -> UnitValue
+
+    /// What decides the verdict at `scale` beyond the hypotheses ledger and the units of work —
+    /// attack and certificate options, grids read inside `check` — as name → value; it enters the
+    /// claim's protocol and its fingerprint (`ClaimProtocol`). Default: none.
+    func protocolSettings(_ scale: Scale) -> [String: String]
 }
 
 extension Claim {

@@ -1,4 +1,4 @@
-/// How trials become a verdict — the shared mechanics of every claim (THEORY.md §0.4).
+/// How trials become a verdict — the shared mechanics of every claim (docs/methodology.md §3).
 public enum Decision {
     /// A universal claim: every trial must satisfy the predicate (exact certificates, identities).
     /// holds iff all do; otherwise fails with the first failing trial as the counterexample.

@@ -1,4 +1,4 @@
-/// One hypothesis of a theorem, instantiated (THEORY.md §0.1): a named condition on the resolved
+/// One hypothesis of a theorem, instantiated (docs/methodology.md §1): a named condition on the resolved
 /// config, with the constant that makes it finite and where that constant comes from.
 ///
 /// The paper states a hypothesis in orders ("d ≥ poly(k)", "σ = Θ(1)", "α_p ≫ β_p′"); a check needs

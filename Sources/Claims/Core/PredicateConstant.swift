@@ -1,7 +1,7 @@
 import Exact
 import Foundation
 
-/// A named constant of a claim's finite-d predicate (THEORY.md §0.3): the bound one measured
+/// A named constant of a claim's finite-d predicate (docs/methodology.md §2): the bound one measured
 /// quantity is compared with — a threshold (robust test accuracy ≥ 0.9), a ratio (ρ_u ≥ 2·ρ_v), an
 /// end of a scaling band (exponent ≤ 0) or a decision level (Wilson lower bound ≥ 0.75).
 ///

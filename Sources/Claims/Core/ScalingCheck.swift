@@ -9,7 +9,7 @@ public struct FitAxes: Codable, Equatable, Sendable {
 }
 
 extension ClaimResult {
-    /// Adds a scaling check (THEORY.md §0.5) to the result: the least-squares power law of `y` in `x`
+    /// Adds a scaling check (docs/methodology.md §3) to the result: the least-squares power law of `y` in `x`
     /// (`PowerLawFit`), its exponent decided against `band`, combined with the verdict so far
     /// (`Verdict.conjunction`). Records the fit as `fits[name]`, its data as `series[name + ".x"]` and
     /// `series[name + ".y"]`, its axes as `fitAxes[name]`, and appends "y ∝ x^b [lo, hi] (verdict)" to
@@ -29,7 +29,7 @@ extension ClaimResult {
     }
 
     /// An asymptotic statement whose finite predicate failed at the largest size, decided by its
-    /// trend (THEORY.md §0.5–0.6): the least-squares power law of `y` in `x` is fitted, and its
+    /// trend (docs/methodology.md §3): the least-squares power law of `y` in `x` is fitted, and its
     /// exponent's 95% interval says whether y moves toward the prediction as the size grows
     /// (`approaching`, e.g. [0, ∞) for a quantity below a prediction it should reach from below).
     /// Returns — and does not combine into `verdict`, which the caller sets — `fails` when the
@@ -57,7 +57,7 @@ extension ClaimResult {
     }
 
     /// A conjunctive finite predicate that failed at its main size, decided along a size sweep
-    /// (THEORY.md §0.5–0.6): each conjunct that fails at the largest size is fitted by
+    /// (docs/methodology.md §3): each conjunct that fails at the largest size is fitted by
     /// `trendOfFailure` over every point. Returns — without combining it into `verdict` — `fails`
     /// when some failing conjunct moves away from its prediction with 95% confidence, and
     /// `inconclusive` otherwise (approaching or undecided; or no conjunct fails at the largest size,

@@ -1,4 +1,4 @@
-/// The outcome of a claim check (THEORY.md §0.6).
+/// The outcome of a claim check (docs/methodology.md §3).
 public enum Verdict: String, Codable, Sendable, CaseIterable {
     /// The finite-d predicate holds with the stated confidence.
     case holds

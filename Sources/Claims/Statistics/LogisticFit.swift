@@ -4,7 +4,7 @@ import Foundation
 /// likelihood (Newton–Raphson on the two-parameter log-likelihood, which is concave), with the Wald
 /// 95% interval of the slope b from the inverse Fisher information: b ± 1.96·se(b).
 ///
-/// Used to decide whether a satisfying fraction of seeds rises with a size (THEORY.md §0.5). The
+/// Used to decide whether a satisfying fraction of seeds rises with a size (docs/methodology.md §3). The
 /// maximum likelihood estimate does not exist when the outcomes are perfectly separated by x (every
 /// 0 below every 1, or the reverse) or all equal; `separation` reports those cases, and the slope is
 /// then ±∞ (separated) or 0 (all equal) with an infinite interval.

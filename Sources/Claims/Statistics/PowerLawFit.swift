@@ -5,7 +5,7 @@ import RealModule
 ///
 ///     b̂ = Sxy/Sxx,   s² = Σ r_i²/(n − 2),   SE(b̂) = s/√Sxx,   b̂ ± t_{n−2}·SE(b̂).
 ///
-/// THEORY.md §0.5: a Θ(x^β) statement holds when the interval lies inside the stated band around β,
+/// docs/methodology.md §3: a Θ(x^β) statement holds when the interval lies inside the stated band around β,
 /// fails when it is disjoint from it, and is inconclusive otherwise.
 public struct PowerLawFit: Codable, Equatable, Sendable {
     /// The fitted e of y ≈ c·x^e (least squares in log–log).
