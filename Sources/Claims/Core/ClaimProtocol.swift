@@ -52,11 +52,14 @@ public struct ClaimProtocol: Codable, Equatable, Sendable {
     }
 
     /// The canonical text: JSON, keys sorted, no whitespace, non-finite numbers as strings.
-    public var canonicalJSON: String {
+    public var canonicalJSON: String { Self.canonical(self) }
+
+    /// Any value's canonical JSON text (keys sorted, no whitespace, ±inf and nan as strings).
+    static func canonical(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
     }
 
     /// SHA-256 of the canonical text.

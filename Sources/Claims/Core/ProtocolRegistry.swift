@@ -31,10 +31,7 @@ public struct ProtocolRegistry: Sendable {
         var chainedText: String {
             var copy = self
             copy.hash = ""
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            return String(decoding: (try? encoder.encode(copy)) ?? Data(), as: UTF8.self)
+            return ClaimProtocol.canonical(copy)
         }
     }
 
@@ -98,11 +95,6 @@ public struct ProtocolRegistry: Sendable {
 
     /// The registry as text, one canonical entry per line.
     public var text: String {
-        entries.map { entry -> String in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            return String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self)
-        }.joined(separator: "\n") + (entries.isEmpty ? "" : "\n")
+        entries.map(ClaimProtocol.canonical).joined(separator: "\n") + (entries.isEmpty ? "" : "\n")
     }
 }
