@@ -38,9 +38,10 @@ struct ClaimsCommand: ParsableCommand {
     var verdictsSeen: [String] = []
 
     @Option(help: "The protocol registry (append-only JSON lines).")
-    var registry = ClaimsCommand.defaultRegistry
+    var registry = ProtocolRegistry.defaultPath
 
-    static let defaultRegistry = "Baselines/protocol-registry.jsonl"
+    @Option(help: "The verdict history (`verify --record`): the claim's verdicts in it are listed in the registration, which is then post-verdict.")
+    var history = VerdictHistory.defaultPath
 
     /// --scale as a Scale (nil when omitted); exit 2 naming the field otherwise.
     func chosenScale() throws -> Scale? {
@@ -98,6 +99,7 @@ struct ClaimsCommand: ParsableCommand {
         let claims = id == "all" ? try Verify.select(paper: paper, ids: []) : try Verify.select(paper: nil, ids: [id])
         let url = URL(fileURLWithPath: registry)
         var book = try ProtocolRegistry(contentsOf: url)
+        let recorded = try VerdictHistory(contentsOf: URL(fileURLWithPath: history))
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
         let date = formatter.string(from: Date())
@@ -106,7 +108,7 @@ struct ClaimsCommand: ParsableCommand {
             for s in try chosenScale().map({ [$0] }) ?? Scale.allCases {
                 let document = try ClaimProtocol.of(claim, scale: s)
                 if book.isRegistered(document) { continue }
-                let seen = verdictsSeen.map { $0.replacingOccurrences(of: "{id}", with: claim.id) } + book.entries.filter { $0.claim == claim.id }.flatMap(\.verdictsSeen).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                let seen = verdictsSeen.map { $0.replacingOccurrences(of: "{id}", with: claim.id) } + recorded.seen(claim.id) + book.entries.filter { $0.claim == claim.id }.flatMap(\.verdictsSeen).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
                 let entry = book.register(document, date: date, reason: reason, verdictsSeen: seen.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
                 print("registered \(claim.id) at \(s.rawValue): \(entry.fingerprint.prefix(16))…\(entry.postVerdict ? " (post-verdict)" : "")")
                 added += 1
@@ -114,8 +116,7 @@ struct ClaimsCommand: ParsableCommand {
         }
         guard added > 0 else { print("nothing to register: every protocol asked for is registered"); return }
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(book.text.utf8).write(to: url, options: .atomic)
+            try HashChain.write(book.entries, to: url)
         } catch {
             throw ConfigError(field: "--registry", value: registry, allowed: "a writable file path (\(error.localizedDescription))")
         }

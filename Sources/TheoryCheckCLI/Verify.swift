@@ -68,6 +68,15 @@ struct Verify: ParsableCommand {
     @Option(help: "The recorded seconds per unit (written by `merge --record-costs`): shards are balanced by them, and the progress line estimates the time left from them.")
     var costs: String = "Baselines/unit-costs.json"
 
+    @Flag(help: "Append each claim's verdict to the verdict history (--history; standard or paper scale, every protocol registered in --registry before the run).")
+    var record = false
+
+    @Option(help: "The verdict history that --record appends to.")
+    var history = VerdictHistory.defaultPath
+
+    @Option(help: "The protocol registry --record checks against (docs/methodology.md §7).")
+    var registry = ProtocolRegistry.defaultPath
+
     func run() throws {
         guard let scale = Scale(rawValue: scale) else {
             throw ConfigError(field: "--scale", value: self.scale, allowed: Scale.allCases.map(\.rawValue).joined(separator: ", "))
@@ -94,6 +103,21 @@ struct Verify: ParsableCommand {
             return
         }
         if resume { throw ConfigError(field: "--resume", value: "without a shard", allowed: "only with --shard i/n (or a Slurm array task)") }
+        // A recorded run follows registered protocols only: checked (and the history read) before anything runs.
+        var recording: (history: VerdictHistory, fingerprints: [String: String])?
+        if record {
+            guard scale != .smoke else { throw ConfigError(field: "--record", value: "at scale smoke", allowed: "standard or paper runs (smoke verdicts are the tests')") }
+            let book = try ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry))
+            var fingerprints: [String: String] = [:]
+            for claim in selected {
+                let document = try ClaimProtocol.of(claim, scale: scale, data: data)
+                guard book.isRegistered(document) else {
+                    throw ConfigError(field: "--record", value: claim.id, allowed: "claims whose protocol at \(scale.rawValue) is registered first (theorycheck claims --register \(claim.id) --scale \(scale.rawValue) --reason TEXT)")
+                }
+                fingerprints[claim.id] = document.fingerprint
+            }
+            recording = (try VerdictHistory(contentsOf: URL(fileURLWithPath: history)), fingerprints)
+        }
         let output = try out.map { try StagedOutput(path: $0) }
         let started = Date(), clock = ContinuousClock(), start = clock.now
         if !quiet { print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))") }
@@ -105,6 +129,19 @@ struct Verify: ParsableCommand {
         let wanted: Verdict = counterfactual ? .fails : .holds
         let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose, costs: try UnitCosts.load(costs), recordCosts: recordCosts)
         ok = ok && results.allSatisfy { $0.verdict == wanted }
+        if let recording {
+            var book = recording.history
+            let fingerprints = recording.fingerprints
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            for result in results {
+                book.record(result, fingerprint: fingerprints[result.id] ?? "", seedsOverride: seeds, commit: Self.gitCommit(), date: formatter.string(from: started))
+            }
+            do { try HashChain.write(book.records, to: URL(fileURLWithPath: history)) } catch {
+                throw ConfigError(field: "--history", value: history, allowed: "a writable file path (\(error.localizedDescription))")
+            }
+            if !quiet { print("recorded \(results.count) verdict(s) in \(history)") }
+        }
         if let output {
             let environment = Self.environment(run, seedsOverride: seeds, startedAt: started, seconds: (clock.now - start).inSeconds)
             var report = Report(environment: environment, claims: Array(zip(selected, results)))

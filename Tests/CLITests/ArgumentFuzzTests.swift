@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Engine
+import Claims
 import Testing
 @testable import TheoryCheckCLI
 
@@ -46,6 +47,9 @@ struct ArgumentFuzzTests {
         (["verify", "--claim", "FA.realImages", "--data", "nope:x"], "--data"), (["verify", "--claim", "EP.lowerBound", "--data", "digits"], "--data"),
         (["train", "--preset", "fa-small", "--data", "digits"], "--data"), (["train", "--preset", "digits", "--set", "data.grouping=0-4/4-9"], "data.grouping"),
         (["train", "--preset", "digits", "--set", "data.testSamples=1797"], "data.testSamples"),
+        (["verify", "--claim", "EP.lowerBound", "--scale", "smoke", "--record"], "--record"),
+        (["verify", "--claim", "EP.lowerBound", "--record", "--registry", "/nonexistent-theorycheck/registry.jsonl"], "--record"),
+        (["claims", "--protocol", "EP.lowerBound", "--scale", "huge"], "--scale"), (["claims", "--register", "EP.lowerBound"], "--reason"),
     ] as [([String], String)])
     func invalidValuesNameTheirOption(argv: [String], field: String) throws {
         var command = try TheoryCheckCommand.parseAsRoot(argv)
@@ -89,5 +93,37 @@ struct OptionsFileTests {
         #expect { try OptionsFile.expand(["verify", "--options", "/nonexistent.json"]) } throws: { ($0 as? ConfigError)?.field == "--options" }
         try "[1, 2]".write(toFile: path, atomically: true, encoding: .utf8)
         #expect { try OptionsFile.expand(["verify", "--options", path]) } throws: { ($0 as? ConfigError)?.field == "--options" }
+    }
+}
+
+/// `verify --record` appends each verdict to the verdict history under its registered protocol, and a
+/// later registration of that claim lists it and is post-verdict — by mechanism.
+@Suite("Verdict history")
+struct VerdictHistoryTests {
+    @Test func aRecordedVerdictMakesTheNextRegistrationPostVerdict() throws {
+        let dir = "/tmp/theorycheck-history-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let registry = dir + "/registry.jsonl", history = dir + "/history.jsonl"
+        var register = try TheoryCheckCommand.parseAsRoot(["claims", "--register", "EP.lowerBound", "--scale", "standard", "--reason", "test",
+                                                            "--registry", registry, "--history", history])
+        try register.run()
+        var book = try ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry))
+        #expect(book.entries.count == 1 && !book.entries[0].postVerdict)
+        var verify = try TheoryCheckCommand.parseAsRoot(["verify", "--claim", "EP.lowerBound", "--scale", "standard", "--record", "-q",
+                                                          "--registry", registry, "--history", history])
+        try verify.run()
+        let recorded = try VerdictHistory(contentsOf: URL(fileURLWithPath: history))
+        #expect(recorded.records.count == 1 && recorded.records[0].verdict == .holds && recorded.records[0].fingerprint == book.entries[0].fingerprint)
+        // A registration after it — here the claim's paper protocol — lists the standard verdict and is post-verdict.
+        var later = try TheoryCheckCommand.parseAsRoot(["claims", "--register", "EP.lowerBound", "--scale", "paper", "--reason", "test",
+                                                         "--registry", registry, "--history", history])
+        try later.run()
+        book = try ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry))
+        #expect(book.entries.count == 2 && book.entries[1].postVerdict && book.entries[1].verdictsSeen == recorded.seen("EP.lowerBound"))
+        // And a tampered history is refused.
+        var tampered = recorded.records
+        tampered[0].verdict = .fails
+        #expect(throws: HashChain.Broken.self) { try HashChain.verify(tampered, file: "verdict history") }
     }
 }

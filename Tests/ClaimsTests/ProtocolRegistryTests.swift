@@ -46,16 +46,16 @@ struct ProtocolRegistryTests {
         #expect(registry.entries.count >= 3 * ClaimRegistry.all.count)
         var edited = registry.entries
         edited[1].reason += " (edited)"
-        #expect(throws: ProtocolRegistry.BrokenChain.self) { try ProtocolRegistry(entries: edited).verifyChain() }
+        #expect(throws: HashChain.Broken.self) { try ProtocolRegistry(entries: edited).verifyChain() }
         var removed = registry.entries
         removed.remove(at: 1)
-        #expect(throws: ProtocolRegistry.BrokenChain.self) { try ProtocolRegistry(entries: removed).verifyChain() }
+        #expect(throws: HashChain.Broken.self) { try ProtocolRegistry(entries: removed).verifyChain() }
         var swapped = registry.entries
         swapped.swapAt(0, 1)
-        #expect(throws: ProtocolRegistry.BrokenChain.self) { try ProtocolRegistry(entries: swapped).verifyChain() }
+        #expect(throws: HashChain.Broken.self) { try ProtocolRegistry(entries: swapped).verifyChain() }
         var forged = registry.entries
         forged[0].document.constants = []
-        #expect(throws: ProtocolRegistry.BrokenChain.self) { try ProtocolRegistry(entries: forged).verifyChain() }
+        #expect(throws: HashChain.Broken.self) { try ProtocolRegistry(entries: forged).verifyChain() }
     }
 
     /// The counterfactuals of the check: a threshold moved and a seed dropped are not registered,
