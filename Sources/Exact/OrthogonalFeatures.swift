@@ -1,4 +1,4 @@
-/// Exactly orthogonal feature sets of norm √d for the data models (THEORY.md §1: the k cluster
+/// Exactly orthogonal feature sets of norm √d for the data models (Proofs/feature-averaging.md: the k cluster
 /// features μ₁…μ_k of Feature Averaging must be pairwise orthogonal with ‖μ_i‖ = √d).
 public enum OrthogonalFeatures {
     /// Rows 0..<k of the d×d Sylvester–Hadamard matrix, H_ij = (−1)^popcount(i AND j): entries ±1,

@@ -59,7 +59,7 @@ enum EngineChecks {
         } catch { return .fails("\(error)") }
     }
 
-    /// The tracked λ, σ reconstruct the trained weights (THEORY.md §1, in Double).
+    /// The tracked λ, σ reconstruct the trained weights (Proofs/feature-averaging.md, in Double).
     static func decomposition(seed: UInt64) -> FoundationChecks.Outcome {
         do {
             var config = try ConfigResolution.resolve(preset: "fa-small", overrides: ["optimizer.steps=100", "data.trainSamples=80"])

@@ -27,7 +27,7 @@ enum NamedAttack {
             guard case .patchStructured = config.data, let features = run.features[stem] else { throw unavailable("patch-structured data") }
             return features
         }
-        // Gradient attacks on patch data get a budget per patch (THEORY.md §2).
+        // Gradient attacks on patch data get a budget per patch (Proofs/adversarial-training.md).
         let perPatch = config.data.patches > 1 ? config.data.patchDimension : 0
         switch name {
         case "exact":

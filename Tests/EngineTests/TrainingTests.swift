@@ -2,7 +2,7 @@ import Testing
 @testable import Engine
 @testable import Exact
 
-/// A small Feature Averaging problem (THEORY.md §1 regime, scaled down): Hadamard features.
+/// A small Feature Averaging problem (Proofs/feature-averaging.md regime, scaled down): Hadamard features.
 func smallFeatureAveraging(seed: UInt64 = 11, d: Int = 64, k: Int = 4, n: Int = 40) throws -> (MultiClusterData, TwoLayerNetwork) {
     let config = MultiClusterConfig(dimension: d, clusters: k, positiveClusters: k / 2, trainSamples: n, testSamples: n,
                                     noise: 1, features: .hadamard, sampling: .balanced)
@@ -26,7 +26,7 @@ struct TrainingTests {
         #expect(history.last!.testAccuracy! >= 0.95)
         #expect(history.map(\.step) == [0, 50, 100, 150, 200])
         #expect(history.last!.loss < history.first!.loss)
-        // w(t) = w(0) + λ·M + σ·Ξ to 1e-10 relative (THEORY.md §1 check (b), in Double).
+        // w(t) = w(0) + λ·M + σ·Ξ to 1e-10 relative (Proofs/feature-averaging.md check (b), in Double).
         let reconstructed = decomposition.reconstruct(initial: initial.weights, features: data.features, noise: data.train.noise!)
         let scale = network.weights.storage.map(abs).max()!
         let error = zip(reconstructed.storage, network.weights.storage).map { abs($0 - $1) }.max()!

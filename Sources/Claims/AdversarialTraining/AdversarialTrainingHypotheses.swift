@@ -1,6 +1,6 @@
 import Engine
 
-/// Li & Li's hypotheses for the patch-structured data and the smoothed-ReLU CNN (THEORY.md §2),
+/// Li & Li's hypotheses for the patch-structured data and the smoothed-ReLU CNN (Proofs/adversarial-training.md),
 /// and the non-robust-feature threat model's own conditions (Proofs/adversarial-training.md), each
 /// as a condition on a resolved config. Derivations: Proofs/claims/AT.standardTraining.md and the
 /// threat-model page.

@@ -2,7 +2,7 @@ import Engine
 import Exact
 
 /// The Feature Averaging paper's hypotheses (Li, Pan, Lyu, Li — data D_binary, the two-layer ReLU
-/// network, GD; THEORY.md §1), each as a condition on a resolved multi-cluster config. Derivations
+/// network, GD; Proofs/feature-averaging.md), each as a condition on a resolved multi-cluster config. Derivations
 /// and the origin of every constant: Proofs/claims/FA.featureAveraging.md, "Hypotheses ledger".
 ///
 /// "For sufficiently large d" is not a row: no finite d can be checked against it; the claims'

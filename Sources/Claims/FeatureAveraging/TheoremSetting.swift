@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 
-/// The Feature Averaging theorem's setting (THEORY.md §1) at one size: D_binary with Hadamard
+/// The Feature Averaging theorem's setting (Proofs/feature-averaging.md) at one size: D_binary with Hadamard
 /// features (exactly orthogonal, ‖μ_j‖ = √d), σ = 1, balanced clusters with J₊ the first k/2; 2m
 /// ReLU neurons with a = ±1/m, W ~ N(0, I/d), b ~ N(0, 1/d²); logistic loss; full-batch GD with
 /// η = 1/√d for T steps.
@@ -12,7 +12,7 @@ struct TheoremSetting: Sendable {
     var testSamples: Int
     var neuronsPerSign: Int
     var steps: Int
-    /// nil: THEORY.md's W ~ N(0, I/d), b ~ N(0, 1/d²); else the official code's small init
+    /// nil: the paper's stated W ~ N(0, I/d), b ~ N(0, 1/d²); else the official code's small init
     /// W ~ N(0, smallInit²), b = 0.
     var smallInit: Double? = nil
 

@@ -2,7 +2,7 @@ import Exact
 
 /// The ℓ∞ separation of labelled data: the minimum ‖a − b‖∞ over pairs with different labels, the
 /// pairs that attain it, and the largest ε for which the data are 2ε-separated — the hypothesis of
-/// the Expressive Power theorems (THEORY.md §4), measured on real data as in Yang et al. (2020).
+/// the Expressive Power theorems (Proofs/expressive-power.md), measured on real data as in Yang et al. (2020).
 ///
 /// Byte data (pixels p/scale) are compared exactly in integers: the distance is an integer count of
 /// 1/scale, the separation the rational distance/scale. The search scans every pair with an early

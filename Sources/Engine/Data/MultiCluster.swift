@@ -1,6 +1,6 @@
 import Exact
 
-/// The clustered data of Feature Averaging (Li, Pan, Lyu, Li, ICLR 2025; THEORY.md §1):
+/// The clustered data of Feature Averaging (Li, Pan, Lyu, Li, ICLR 2025; Proofs/feature-averaging.md):
 /// k pairwise-orthogonal features μ_1…μ_k with ‖μ_j‖ = √d; clusters 0..<k₊ form J₊ (label +1), the
 /// rest J₋ (label −1); a sample of cluster j is x = μ_j + ξ with ξ ~ N(0, σ²I_d).
 public struct MultiClusterConfig: Codable, Equatable, Sendable {

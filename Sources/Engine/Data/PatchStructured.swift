@@ -1,5 +1,5 @@
 /// Patch-structured data of "Adversarial Training Can Provably Improve Robustness" (Li & Li,
-/// ICLR 2025; THEORY.md §2, with our documented choices): k classes, each with a robust feature
+/// ICLR 2025; Proofs/adversarial-training.md, with our documented choices): k classes, each with a robust feature
 /// u_y and a non-robust feature v_y, all 2k orthonormal (d ≥ 2k). An input has P patches in ℝ^d:
 ///
 ///     x_p = α_p·u_y + ξ_p  (p ∈ J_R: the first |J_R| patches)

@@ -2,7 +2,7 @@ import Exact
 
 /// Finite 2ε-separated sets A (label +1) and B (label −1) in [0, 1]^d for "Why Robust
 /// Generalization in Deep Learning is Difficult" (Li, Jin, Zhong, Hopcroft, Wang, NeurIPS 2022;
-/// THEORY.md §4): d_p(A, B) = min_{a∈A, b∈B} ‖a − b‖_p ≥ 2ε.
+/// Proofs/expressive-power.md): d_p(A, B) = min_{a∈A, b∈B} ‖a − b‖_p ≥ 2ε.
 public struct SeparatedSetsConfig: Codable, Equatable, Sendable {
     public enum Norm: String, Codable, Sendable, CaseIterable {
         case l2

@@ -1,4 +1,4 @@
-/// Sparse-coding data for Feature Purification (Allen-Zhu & Li, 2020; THEORY.md §3). Our exact
+/// Sparse-coding data for Feature Purification (Allen-Zhu & Li, 2020; Proofs/feature-purification.md). Our exact
 /// choice (the paper's constants are not used):
 ///
 ///     x = M z + ξ,  M ∈ ℝ^{d×D} with orthonormal columns (the dictionary), ξ ~ N(0, σ² I_d),

@@ -55,7 +55,7 @@ public enum Presets {
         return c
     }()
 
-    /// A small patch-data run: THEORY.md §2's prototype settings (ours): k = 4, d = 64, P = 32 with
+    /// A small patch-data run: Proofs/adversarial-training.md prototype settings (ours): k = 4, d = 64, P = 32 with
     /// 1 robust patch and 31 non-robust ones, α = 1, β = 0.3, σ_n = 0.02, m = 4 neurons per class,
     /// smoothed ReLU q = 3, ρ = 0.1, no biases, cross-entropy, η = 0.5, n = 200, 300 steps.
     /// Robust accuracy is recorded at ε = 0.5 per patch (β < ε < α) under a 5-step ℓ2 PGD on the
@@ -72,7 +72,7 @@ public enum Presets {
         robustness: RobustnessProbe(epsilon: 0.5, attack: AttackConfig(norm: .l2, steps: 5, stepSizeFactor: 0.5, start: .none,
                                                                        objective: .margin), samples: 200))
 
-    /// at-small trained adversarially (THEORY.md §2): every step one FGM ascent step of ℓ2 size
+    /// at-small trained adversarially (Proofs/adversarial-training.md): every step one FGM ascent step of ℓ2 size
     /// ε = 0.5 on each patch of the cross-entropy, then a GD step on the adversarial batch only.
     public static let atSmallAdversarial: ExperimentConfig = {
         var c = atSmall

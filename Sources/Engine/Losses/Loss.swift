@@ -43,7 +43,7 @@ public enum StableMath {
 }
 
 /// Binary logistic loss ℓ(f, y) = log(1 + e^{−y f}) = softplus(−y f) with y ∈ {±1}, one logit per
-/// sample (the Feature Averaging setting, THEORY.md §1). ∂ℓ/∂f = −y·σ(−y f).
+/// sample (the Feature Averaging setting, Proofs/feature-averaging.md). ∂ℓ/∂f = −y·σ(−y f).
 public struct LogisticLoss: Loss {
     public init() {}
     public var name: String { "logistic" }

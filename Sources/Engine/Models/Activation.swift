@@ -12,7 +12,7 @@ public enum Activation: Codable, Equatable, Sendable {
     /// σ′ is unambiguous everywhere: 0, z^{q−1}/ρ^{q−1}, 1.
     case smoothedReLU(q: Int, rho: Double)
     /// The soft threshold σ(z) = sign(z)·max(|z| − b, 0) = ReLU(z − b) − ReLU(−z − b), b ≥ 0: the
-    /// symmetric thresholded neuron of Allen-Zhu & Li's Feature Purification network (THEORY.md §3;
+    /// symmetric thresholded neuron of Allen-Zhu & Li's Feature Purification network (Proofs/feature-purification.md;
     /// our fixed b). Convention at the kinks ±b: σ′ = 0 (as ReLU's at 0); σ′ = 1 for |z| > b.
     case softThreshold(b: Double)
     /// σ(z) = z²: with biases, Σ_r a_r(⟨w_r, x⟩ + b_r)² with ≥ d + 1 neurons per output sign is

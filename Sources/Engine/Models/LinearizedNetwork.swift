@@ -14,7 +14,7 @@
 ///
 /// with the conventions of `Activation.derivative` and `secondDerivative` at the kinks.
 /// Feature Purification's complexity lower bound names the NTK among the models that cannot be
-/// robust (THEORY.md §3; Proofs/claims/FP.lowComplexity.md).
+/// robust (Proofs/feature-purification.md; Proofs/claims/FP.lowComplexity.md).
 public struct LinearizedNetwork: DifferentiableModel, Equatable {
     /// The network at the expansion point θ₀.
     public let base: TwoLayerNetwork

@@ -4,10 +4,10 @@
 ///     F_o(X) = Σ_{r : out(r) = o} a_r · Σ_{p < P} σ(⟨w_r, x_p⟩ + b_r)
 ///
 /// One definition covers every model of the papers:
-/// - Feature Averaging (THEORY.md §1): P = 1, σ = ReLU, binary head (m neurons with a_r = +s and m
+/// - Feature Averaging (Proofs/feature-averaging.md): P = 1, σ = ReLU, binary head (m neurons with a_r = +s and m
 ///   with a_r = −s; s = 1/m in the theorem, 1 in the official code) or the k-class head (output i
 ///   sums its own h neurons; h = 1, s = 1 is the identity head of feature decoupling);
-/// - the patch CNN of Li & Li (THEORY.md §2): F_i(X) = Σ_r Σ_p sReLU(⟨w_{i,r}, x_p⟩), i.e.
+/// - the patch CNN of Li & Li (Proofs/adversarial-training.md): F_i(X) = Σ_r Σ_p sReLU(⟨w_{i,r}, x_p⟩), i.e.
 ///   σ = smoothed ReLU, per-class head with a_r = 1 and no biases;
 /// - the linear model: σ = identity with one neuron per output.
 /// Trainable: W (one neuron per row, length d) and, optionally, b. A sample is one row of length

@@ -25,7 +25,7 @@ public struct AttackConfig: Codable, Equatable, Sendable {
         case targetedMargin = "targeted-margin"
     }
 
-    /// The directions the attack may use within each budget block (patch data, THEORY.md §2).
+    /// The directions the attack may use within each budget block (patch data, Proofs/adversarial-training.md).
     public enum Subspace: String, Codable, Sendable, CaseIterable {
         /// Any direction.
         case full

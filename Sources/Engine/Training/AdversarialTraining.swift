@@ -1,4 +1,4 @@
-/// Adversarial training, the algorithm of Madry et al. (2018) as Li & Li (ICLR 2025, THEORY.md §2)
+/// Adversarial training, the algorithm of Madry et al. (2018) as Li & Li (ICLR 2025, Proofs/adversarial-training.md)
 /// and Allen-Zhu & Li (2020, §3) analyse it: at every step the batch is replaced by adversarial
 /// examples x̃_i found by the attack (one FGM step, or k PGD steps) within radius ε of x_i for the
 /// current parameters θ_t, and GD steps on

@@ -81,7 +81,7 @@ struct HistoryRecorder<M: DifferentiableModel> {
         let robustTest = robustness.robustSamples(model, test, loss: loss, key: robustKey.child("test"), parallelism: parallelism)
         var series = probe?(step, model) ?? [:]
         // Multiclass runs also record robust test accuracy per class (the classes of patch data
-        // learn their features on their own clocks, THEORY.md §2).
+        // learn their features on their own clocks, Proofs/adversarial-training.md).
         if let robustTest, model.outputs > 1 {
             series["robustTestAccuracyByClass"] = RobustnessProbe.fractionByClass(robustTest, classes: model.outputs)
         }

@@ -1,4 +1,4 @@
-/// The weight-decomposition lemma of Feature Averaging (THEORY.md §1): throughout GD,
+/// The weight-decomposition lemma of Feature Averaging (Proofs/feature-averaging.md): throughout GD,
 ///
 ///     w_r(t) = w_r(0) + Σ_j λ_{r,j}(t)·μ_j + Σ_i σ_{r,i}(t)·ξ_i,
 ///

@@ -1,5 +1,5 @@
 /// f*(x) = (d(x, B) − d(x, A)) / (d(x, A) + d(x, B)) for finite sets A (label +1) and B (label −1)
-/// (Li, Jin, Zhong, Hopcroft, Wang, NeurIPS 2022; THEORY.md §4). If d(A, B) ≥ 2ε then f* is
+/// (Li, Jin, Zhong, Hopcroft, Wang, NeurIPS 2022; Proofs/expressive-power.md). If d(A, B) ≥ 2ε then f* is
 /// ε⁻¹-Lipschitz (with s = d_A + d_B ≥ 2ε, |∇f*| ≤ 2/s ≤ 1/ε) and sign f*(x') = label for every x'
 /// within distance < ε of a point of A ∪ B (at exactly ε, f* may be 0: a tie).
 public struct DistanceRatioClassifier: Sendable {

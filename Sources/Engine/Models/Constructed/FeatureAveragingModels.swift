@@ -1,4 +1,4 @@
-/// The constructed (not trained) two-layer networks of Feature Averaging (THEORY.md §1).
+/// The constructed (not trained) two-layer networks of Feature Averaging (Proofs/feature-averaging.md).
 public enum FeatureAveragingModels {
     /// f_robust(x) = Σ_{j∈J₊} ReLU(⟨μ_j, x⟩ + b) − Σ_{l∈J₋} ReLU(⟨μ_l, x⟩ + b): one neuron per cluster
     /// with its own feature as weight and our bias b = −d/2 (half the own-cluster activation

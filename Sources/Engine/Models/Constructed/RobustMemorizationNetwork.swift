@@ -1,4 +1,4 @@
-/// The explicit ℓ∞ robust-memorisation ReLU network of THEORY.md §4 (after Li et al., NeurIPS
+/// The explicit ℓ∞ robust-memorisation ReLU network of Proofs/expressive-power.md (after Li et al., NeurIPS
 /// 2022): for points x_i with labels y_i ∈ {±1} and radius ε,
 ///
 ///     g_i(x) = ‖x − x_i‖∞ = max_j (ReLU(x_j − x_ij) + ReLU(x_ij − x_j)),
