@@ -1,5 +1,5 @@
 """Independent NumPy replication of AT.standardTraining (Theorem 1 of Li & Li), written from
-Proofs/claims/AT.standardTraining.md and THEORY.md §2 — not translated from the Swift: it imports
+Proofs/claims/AT.standardTraining.md and Proofs/adversarial-training.md — not translated from the Swift: it imports
 nothing of the project and re-derives the network, the loss gradient and every measured quantity.
 
 For each DIR (the output of `theorycheck train` with the claim's at-theorem-1 config, see below), it

@@ -46,8 +46,18 @@ public enum Regression {
 
     // MARK: The baseline file: one JSON object per run, one quantity per line (diff-friendly).
 
-    public static func encode(_ records: [String: RegressionRecord]) -> String {
-        var lines = ["{", "  \"version\": \(version),", "  \"relativeTolerance\": \(relativeTolerance),", "  \"runs\": {"]
+    /// The baseline file: the runs' records and, per claim case, the protocol-registry entry under
+    /// which its verdict was pinned (`pins`: case name → entry hash; see `verdictChanges`).
+    public static func encode(_ records: [String: RegressionRecord], pins: [String: String] = [:]) -> String {
+        var lines = ["{", "  \"version\": \(version),", "  \"relativeTolerance\": \(relativeTolerance),"]
+        if !pins.isEmpty {
+            lines.append("  \"pinnedUnder\": {")
+            for (i, name) in pins.keys.sorted().enumerated() {
+                lines.append("    \(JSONValue.string(name)): \(JSONValue.string(pins[name]!))" + (i + 1 < pins.count ? "," : ""))
+            }
+            lines.append("  },")
+        }
+        lines.append("  \"runs\": {")
         for (i, name) in records.keys.sorted().enumerated() {
             lines.append("    \(JSONValue.string(name)): {")
             let record = records[name]!
@@ -57,6 +67,21 @@ public enum Regression {
             lines.append("    }" + (i + 1 < records.count ? "," : ""))
         }
         return (lines + ["  }", "}"]).joined(separator: "\n") + "\n"
+    }
+
+    /// The `pinnedUnder` map of a baseline file (empty when it has none).
+    public static func decodePins(_ text: String) -> [String: String] {
+        guard let tree = try? JSONValue(parsing: text), case let .object(pins)? = tree["pinnedUnder"] else { return [:] }
+        return pins.reduce(into: [:]) { if case let .string(hash) = $1.value { $0[$1.key] = hash } }
+    }
+
+    /// The claim cases whose pinned verdict differs between `stored` and `current`: (case, before, after).
+    public static func verdictChanges(stored: [String: RegressionRecord], current: [String: RegressionRecord]) -> [(name: String, before: String, after: String)] {
+        current.keys.sorted().compactMap { name in
+            guard name.hasPrefix("claim:"), case let .text(before)? = stored[name]?["verdict"], case let .text(after)? = current[name]?["verdict"],
+                  before != after else { return nil }
+            return (name, before, after)
+        }
     }
 
     public static func decode(_ text: String) throws -> [String: RegressionRecord] {

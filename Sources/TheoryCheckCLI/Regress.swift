@@ -1,4 +1,5 @@
 import ArgumentParser
+import Claims
 import Engine
 import Foundation
 import Reports
@@ -15,6 +16,9 @@ struct Regress: ParsableCommand {
               theorycheck regress
               theorycheck regress --case preset:fa-small --case claim:EP.lowerBound
               theorycheck regress --update        # after an intended change; prints what changed
+            A pinned verdict (a claim case's) changes only under a new registry entry: --update refuses (exit 2) \
+            unless the claim's smoke protocol was registered (`theorycheck claims --register ID --scale smoke \
+            --reason TEXT`) after the verdict was pinned.
             """
     )
 
@@ -27,6 +31,9 @@ struct Regress: ParsableCommand {
     @Flag(help: "Rewrite the baselines with the current results (and print what changed).")
     var update = false
 
+    @Option(help: "The protocol registry that pinned verdicts are checked against (with --update).")
+    var registry = ProtocolRegistry.defaultPath
+
     @Option(help: "Threads (results do not depend on it).")
     var threads: Int?
 
@@ -38,8 +45,10 @@ struct Regress: ParsableCommand {
         }
         let path = baseline + "/engine.json"
         let stored: [String: RegressionRecord]
+        var pins: [String: String] = [:]
         if let data = FileManager.default.contents(atPath: path) {
             stored = try Regression.decode(String(decoding: data, as: UTF8.self))
+            pins = Regression.decodePins(String(decoding: data, as: UTF8.self))
         } else if update {
             stored = [:]
         } else {
@@ -58,12 +67,34 @@ struct Regress: ParsableCommand {
         // A run new to the baseline is reported by its line above, not quantity by quantity.
         for drift in drifts where stored[drift.run] != nil { print("  " + drift.description) }
         if let output {
-            try output.write("engine.json", text: Regression.encode(current))
+            try checkPinnedVerdicts(stored: stored, current: current, pins: &pins)
+            try output.write("engine.json", text: Regression.encode(current, pins: pins))
             try output.commit()
-            print("updated \(path): \(drifts.count) quantit\(drifts.count == 1 ? "y" : "ies") changed")
+            print(stored.isEmpty ? "created \(path): \(current.count) runs"
+                  : "updated \(path): \(drifts.count) quantit\(drifts.count == 1 ? "y" : "ies") changed")
             return
         }
         print(drifts.isEmpty ? "no drift" : "\(drifts.count) quantit\(drifts.count == 1 ? "y" : "ies") drifted")
         if !drifts.isEmpty { throw ExitCode(1) }
+    }
+
+    /// A claim case's verdict may change only under a registry entry newer than the one it was
+    /// pinned under, matching the claim's current smoke protocol; `pins` is brought up to date.
+    func checkPinnedVerdicts(stored: [String: RegressionRecord], current: [String: RegressionRecord], pins: inout [String: String]) throws {
+        let book = try ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry))
+        func entry(_ name: String) -> ProtocolRegistry.Entry? {
+            book.latest(String(name.dropFirst("claim:".count)), .smoke)
+        }
+        for change in Regression.verdictChanges(stored: stored, current: current) {
+            let id = String(change.name.dropFirst("claim:".count))
+            guard let claim = ClaimRegistry.claim(id) else { continue }
+            let document = try ClaimProtocol.of(claim, scale: .smoke)
+            guard let latest = entry(change.name), latest.fingerprint == document.fingerprint, latest.hash != pins[change.name] else {
+                throw ConfigError(field: "--update", value: "\(change.name): \(change.before) → \(change.after)",
+                                  allowed: "a pinned verdict changes only after its protocol change is registered: "
+                                    + "theorycheck claims --register \(id) --scale smoke --reason TEXT (then regress --update again)")
+            }
+        }
+        for name in current.keys where name.hasPrefix("claim:") { pins[name] = entry(name)?.hash }
     }
 }

@@ -83,4 +83,34 @@ struct ProtocolRegistryTests {
         #expect(later.postVerdict && registry.isRegistered(moved) && !registry.isRegistered(document))
         try registry.verifyChain()
     }
+
+    /// A setting read inside a check — an attack's step count, a grid point, an optimizer's rate —
+    /// is part of the protocol and named down to its field.
+    @Test func aChangedSettingIsNamedDownToItsField() throws {
+        let claim = try #require(ClaimRegistry.claim("FA.paperReproduction"))
+        let document = try ClaimProtocol.of(claim, scale: .standard)
+        var attack = PaperReproductionClaim.strongAttack
+        attack.steps += 1
+        var stronger = document
+        stronger.settings["attack.strong"] = ClaimProtocol.setting(attack)
+        #expect(stronger.differences(from: document) == ["settings.attack.strong.steps"])
+        var grid = document
+        var radii = PaperReproductionClaim.configs(.standard).radii
+        radii[3] += 0.5
+        grid.settings["radii"] = ClaimProtocol.setting(radii)
+        #expect(grid.differences(from: document) == ["settings.radii[3]"])
+        #expect(stronger.fingerprint != document.fingerprint && grid.fingerprint != document.fingerprint)
+    }
+
+    /// Every claim of the suite declares the settings its check reads beyond the ledger and the
+    /// units (configs, attacks, grids), at every scale.
+    @Test(arguments: ClaimRegistry.all.map(\.id))
+    func everyClaimDeclaresItsSettings(id: String) throws {
+        let claim = try #require(ClaimRegistry.claim(id))
+        for scale in Scale.allCases {
+            let settings = claim.protocolSettings(scale)
+            #expect(!settings.isEmpty, "\(id) at \(scale.rawValue) declares no protocol settings")
+            #expect(!settings.values.contains("unreadable"), "\(id) at \(scale.rawValue): a setting could not be formed")
+        }
+    }
 }

@@ -36,6 +36,23 @@ public struct AdversarialTrainingClaim: Claim {
     static let evaluation = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .targetedMargin,
                                          subspace: .nonRobust)
 
+    /// The same attack in the whole patch space (reported, predicted to break every net).
+    static var fullSpace: AttackConfig {
+        var attack = evaluation
+        attack.subspace = .full
+        return attack
+    }
+    /// Robust training accuracy is measured on the first this many training samples.
+    static let trainSubset = 200
+
+    /// The config (seed 0; the units carry it), the attacks, the training subset and the certificate.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        ["config": ClaimProtocol.setting(PhaseSetting.config(scale, seed: 0)), "attack.evaluation": ClaimProtocol.setting(Self.evaluation),
+         "attack.fullSpace": ClaimProtocol.setting(Self.fullSpace), "trainSubset": "\(Self.trainSubset)",
+         "certificate": "LinearBoundCertificate (linear bounds with optimised slopes), ε per patch within span{v}",
+         "erasure": "−β_max·v_y on every non-robust patch"]
+    }
+
     public var robustnessEvidence: [RobustnessEvidence] {
         [RobustnessEvidence("robustTrainAccuracyCertified", .certified, decides: .robust, how: "linear-bound certificates, ε per patch within span{v}"),
          RobustnessEvidence("robustTestAccuracyCertified", .certified, decides: .robust, how: "linear-bound certificates, ε per patch within span{v}"),
@@ -54,7 +71,7 @@ public struct AdversarialTrainingClaim: Claim {
             let minRatio = zip(ru, rv).map { $1 > 0 ? $0 / $1 : .infinity }.min()!
             let minInverse = zip(ru, rv).map { $0 > 0 ? $1 / $0 : .infinity }.min()!
             let epsilon = config.adversarialTraining.epsilon
-            let trainSubset = e.train.subset(Array(0..<min(200, e.train.count)))
+            let trainSubset = e.train.subset(Array(0..<min(Self.trainSubset, e.train.count)))
             let robustTrain = PhaseSetting.robustAccuracy(e, e.final, trainSubset, epsilon: epsilon,
                                                           attack: Self.evaluation, label: "train", parallelism: run.parallelism)
             let robustTest = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: Self.evaluation,
@@ -65,8 +82,7 @@ public struct AdversarialTrainingClaim: Claim {
                                                    epsilon: data.beta.upper)
             let erasedSamples = RobustAccuracy.robustSamples(e.final, e.test, perturbed: erased, parallelism: run.parallelism)
             let robustErased = Double(erasedSamples.filter { $0 }.count) / Double(erasedSamples.count)
-            var fullSpace = Self.evaluation
-            fullSpace.subspace = .full
+            let fullSpace = Self.fullSpace
             let robustFull = PhaseSetting.robustAccuracy(e, e.final, e.test, epsilon: epsilon, attack: fullSpace,
                                                          label: "full", parallelism: run.parallelism)
             let clean = e.final.accuracy(e.test, run.parallelism)

@@ -22,11 +22,11 @@ enum AdversarialTrainingHypotheses {
     static func model(introducedAfter: String?) -> [Measure] {
         [
             (Hypothesis("smoothed-ReLU network", statement: "F_i(X) = Σ_r Σ_p sReLU(⟨w_{i,r}, x_p⟩), sReLU of degree q ≥ 2",
-                        PredicateConstant("q", .atLeast, 2), origin: .paper, reason: "THEORY.md §2 (the slides' network)",
+                        PredicateConstant("q", .atLeast, 2), origin: .paper, reason: "Proofs/adversarial-training.md, Network (the talk's network)",
                         introducedAfter: introducedAfter),
              { Double(q($0)) }),
             (Hypothesis("orthonormal features", statement: "u_1…u_k, v_1…v_k orthonormal (so d ≥ 2k)",
-                        PredicateConstant("d/(2k)", .atLeast, 1), origin: .paper, reason: "THEORY.md §2",
+                        PredicateConstant("d/(2k)", .atLeast, 1), origin: .paper, reason: "Proofs/adversarial-training.md, Data",
                         introducedAfter: introducedAfter),
              { let data = try patchData($0); return Double(data.dimension) / Double(2 * data.classes) }),
             (Hypothesis("robust features stronger", statement: "α_p ≫ β_p′ for every (p, p′) ∈ J_R × J_NR",

@@ -69,6 +69,39 @@ public struct PhaseTransitionClaim: Claim {
     static let diagram = (cleanWeights: [0.0, 0.5, 0.75, 0.9], epsilonOverBeta: [1.0, 1.5, 2.0],
                           seeds: [Scale.smoke: 0, .standard: 2, .paper: 3])
 
+    static let claimID = "AT.phaseTransition"
+
+    /// The confirmatory trials' seed count by scale.
+    static let seedCounts: [Scale: Int] = [.smoke: 3, .standard: 12, .paper: 16]
+    /// The confirmatory trials run on seeds 17, 18, …: seeds 1–16 ran before seed domains existed,
+    /// and the exploratory phase diagram, from which this setting was chosen, ran its cell
+    /// (c = 0, ε/β = 2) on seeds 1–2 (standard) and 1–3 (paper) — the same runs as those
+    /// confirmatory seeds (Proofs/claims/AT.phaseTransition.md, "Fresh seeds"). 17 is the first
+    /// index no run of this claim has used at any scale.
+    static let firstFreshSeed: UInt64 = 17
+
+    /// The confirmatory seeds of `run`: `firstFreshSeed` onward, as many as the scale (or `--seeds`) asks.
+    static func confirmatorySeeds(_ run: ClaimRun) -> [UInt64] {
+        run.seedList(seedCounts).map { SeedDomain.seed(.confirmatory, claim: claimID, index: $0 + firstFreshSeed - 1) }
+    }
+
+    /// A t* sweep point's config at its `index`-th exploratory seed.
+    static func sweepConfig(_ scale: Scale, point change: (inout ExperimentConfig) -> Void, index: UInt64) -> ExperimentConfig {
+        var config = PhaseSetting.config(scale, seed: SeedDomain.seed(.exploratory, claim: claimID, index: index))
+        change(&config)
+        return config
+    }
+
+    /// The confirmatory config (seed 0; the units carry it), both exploratory designs and their seeds.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        ["config.adversarial": ClaimProtocol.setting(Self.config(scale, seed: 0)),
+         "config.standard": ClaimProtocol.setting(Self.config(scale, seed: 0, adversarial: false)),
+         "confirmatorySeeds": "\(Self.seedCounts[scale]!) from index \(Self.firstFreshSeed) (confirmatory domain)",
+         "certificate": "LinearBoundCertificate (linear bounds with optimised slopes) on the probe's test points, ε within span{v}",
+         "exploratory.sweep": Self.sweep.map(\.name).joined(separator: ", ") + "; \(Self.sweepSeeds[scale]!) exploratory seeds each",
+         "exploratory.diagram": "c \(Self.diagram.cleanWeights) × ε/β \(Self.diagram.epsilonOverBeta); \(Self.diagram.seeds[scale]!) exploratory seeds per cell"]
+    }
+
     /// Seeds per sweep point (the t* table) by scale.
     static let sweepSeeds: [Scale: Int] = [.smoke: 0, .standard: 3, .paper: 5]
 
@@ -171,7 +204,7 @@ public struct PhaseTransitionClaim: Claim {
     /// figure); with `run.explore`, for the claim, each t* sweep point's seeds and each
     /// phase-diagram cell's seeds (exploratory: they decide nothing).
     public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
-        var stages = [FollowUpStage("dynamics", instances: [1])]
+        var stages = [FollowUpStage("dynamics", instances: [Self.firstFreshSeed])]
         guard run.variant == .claim, run.explore else { return stages }
         let sweepSeeds = UInt64(Self.sweepSeeds[run.scale]!)
         if sweepSeeds > 0 { stages += Self.sweep.map { FollowUpStage("tStar." + $0.name, instances: Array(1...sweepSeeds)) } }
@@ -185,9 +218,9 @@ public struct PhaseTransitionClaim: Claim {
     /// A diagram unit's instance: the cell in the high 32 bits, the seed in the low.
     static func diagramUnit(cell: Int, seed: UInt64) -> UInt64 { UInt64(cell) << 32 | seed }
 
-    /// A diagram cell's configuration at `seed`.
-    static func diagramConfig(_ scale: Scale, cell: Int, seed: UInt64) -> ExperimentConfig {
-        var config = PhaseSetting.config(scale, seed: seed)
+    /// A diagram cell's configuration at its `index`-th exploratory seed.
+    static func diagramConfig(_ scale: Scale, cell: Int, index: UInt64) -> ExperimentConfig {
+        var config = PhaseSetting.config(scale, seed: SeedDomain.seed(.exploratory, claim: claimID, index: index))
         guard case let .patchStructured(data) = config.data else { preconditionFailure("the AT claims run on patch data") }
         let (c, ratio) = diagramCells[cell]
         config.adversarialTraining.cleanWeight = c
@@ -215,22 +248,21 @@ public struct PhaseTransitionClaim: Claim {
             return value
         }
         if stage.hasPrefix("tStar."), let point = Self.sweep.first(where: { "tStar." + $0.name == stage }) {
-            var config = PhaseSetting.config(run.scale, seed: instance)
-            point.change(&config)
+            let config = Self.sweepConfig(run.scale, point: point.change, index: instance)
             return UnitValue(values: ["tStar": Self.changepoint(Self.paths(try ExperimentRun.run(config, parallelism: run.parallelism).history,
                                                                          classes: config.data.classes))])
         }
         if stage == "diagram" {
             let cell = Int(instance >> 32), seed = instance & 0xFFFF_FFFF
             guard Self.diagramCells.indices.contains(cell) else { throw ClaimError("\(id): no diagram cell \(cell)") }
-            let p = Self.phases(try PhaseSetting.run(Self.diagramConfig(run.scale, cell: cell, seed: seed), parallelism: run.parallelism))
+            let p = Self.phases(try PhaseSetting.run(Self.diagramConfig(run.scale, cell: cell, index: seed), parallelism: run.parallelism))
             return UnitValue(values: ["phaseI": Double(p.phaseI), "phaseII": Double(p.phaseII), "satisfied": p.satisfied ? 1 : 0, "tStar": p.tStar])
         }
         throw ClaimError("\(id) has no follow-up stage \(stage)")
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
-        var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
+        var result = try trials(run, instances: Self.confirmatorySeeds(run), decision: Bound.level.fractionDecision) { seed in
             let config = Self.config(run.scale, seed: seed, adversarial: run.variant == .claim)
             let e = try PhaseSetting.run(config, parallelism: run.parallelism)
             let (phaseI, phaseII, _, tStar, endsRobust, stops) = Self.phases(e)
@@ -253,7 +285,7 @@ public struct PhaseTransitionClaim: Claim {
         }
         guard result.verdict != .outOfRegime else { return result }
         // The dynamics of the first seed, adversarial vs standard (the report's figure).
-        let dynamics = try followingUp(run, stage: "dynamics", [1])[0]
+        let dynamics = try followingUp(run, stage: "dynamics", [Self.firstFreshSeed])[0]
         result.series.merge(dynamics.series) { $1 }
         result.measurements.merge(dynamics.values) { $1 }
         guard run.variant == .claim else { return result }
@@ -308,7 +340,7 @@ public struct PhaseTransitionClaim: Claim {
         for cell in Self.diagramCells.indices {
             var inside = true
             for seed in 1...UInt64(seeds) {
-                let violated = try PhaseSetting.ledger([("cell", Self.diagramConfig(run.scale, cell: cell, seed: seed))], introducedAfter: Self.seen).violated
+                let violated = try PhaseSetting.ledger([("cell", Self.diagramConfig(run.scale, cell: cell, index: seed))], introducedAfter: Self.seen).violated
                 inside = inside && violated.isEmpty
             }
             let units = try followingUp(run, stage: "diagram", (1...UInt64(seeds)).map { Self.diagramUnit(cell: cell, seed: $0) }).map(\.values)

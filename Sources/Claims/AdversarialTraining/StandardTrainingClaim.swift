@@ -137,6 +137,21 @@ public struct StandardTrainingClaim: Claim {
         return result
     }
 
+    /// Per-patch ℓ2 PGD on the margin, 10 steps of ε/4 from the clean point, at ε = β.
+    static func attack(patchDimension: Int) -> AttackConfig {
+        AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .margin, patchDimension: patchDimension)
+    }
+
+    /// The config (seed 0; the units carry it), the density trend's configs, the attack.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let config = Self.config(scale, seed: 0)
+        guard case let .patchStructured(data) = config.data else { return [:] }
+        return ["config": ClaimProtocol.setting(config),
+                "densityTrend": ClaimProtocol.setting(Self.densityTrend.map { Self.config(scale, seed: 0, nonRobustPatches: $0) }),
+                "attack": ClaimProtocol.setting(Self.attack(patchDimension: data.dimension)),
+                "erasure": "−β_max·v_y on every non-robust patch"]
+    }
+
     struct Measurement {
         var train = 0.0, test = 0.0, minRatio = Double.infinity, maxInverseRatio = 0.0, robustErased = 0.0, robustPGD = 0.0, maxV = 0.0, maxU = 0.0
     }
@@ -161,7 +176,7 @@ public struct StandardTrainingClaim: Claim {
         let erased = Attacks.negativeNonRobust(inputs: e.test.inputs, labels: e.test.labels, nonRobustFeatures: v, patches: nonRobust, epsilon: beta)
         let robust = RobustAccuracy.robustSamples(e.final, e.test, perturbed: erased, parallelism: parallelism)
         m.robustErased = Double(robust.filter { $0 }.count) / Double(robust.count)
-        let pgd = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .margin, patchDimension: data.dimension)
+        let pgd = attack(patchDimension: data.dimension)
         let robustPGD = RobustAccuracy.robustSamples(e.final, e.test, epsilon: beta, attack: pgd, trainingLoss: e.config.loss.loss,
                                                      key: PRNGKey(seed: e.config.seed).child("AT.standardTraining"), parallelism: parallelism)
         m.robustPGD = Double(robustPGD.filter { $0 }.count) / Double(robustPGD.count)

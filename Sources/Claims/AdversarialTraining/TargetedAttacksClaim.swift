@@ -41,6 +41,14 @@ public struct TargetedAttacksClaim: Claim {
     /// Targeted PGD of 20 steps ε/4 from the clean point (the objective is set per target).
     static let attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .none, objective: .margin)
 
+    /// Both configs (seed 0; the units carry it), the attack and the certificate.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        ["config.adversarial": ClaimProtocol.setting(PhaseSetting.config(scale, seed: 0)),
+         "config.standard": ClaimProtocol.setting(PhaseSetting.config(scale, seed: 0, adversarial: false)),
+         "attack": ClaimProtocol.setting(Self.attack), "attack.targets": "every j ≠ y (MarginLoss(targetShift: 1 … k − 1)), within span{v} and span{u}",
+         "certificate": "LinearBoundCertificate.excludedClasses (linear bounds with optimised slopes), ε per patch within span{u} (standard) and span{v} (adversarial)"]
+    }
+
     /// Over the correctly classified points of `data` and every target class j ≠ y, the fraction
     /// whose prediction after the targeted attack within `subspace` is j.
     static func successRate(_ run: ExperimentRun, _ model: TwoLayerNetwork, _ data: Dataset, epsilon: Double,

@@ -85,6 +85,12 @@ public struct ClaimProtocol: Codable, Equatable, Sendable {
             // Lists of names (units) differ as a whole; lists of records element by element.
             guard x.count == y.count else { return ["\(path) (\(y.count) → \(x.count) entries)"] }
             return zip(x, y).enumerated().flatMap { i, pair in differences(pair.0, pair.1, path: "\(path)[\(i)]") }
+        case let (.string(x), .string(y)) where x != y:
+            // A setting recorded as canonical JSON (`setting(_:)`) differs field by field.
+            if let u = try? JSONValue(parsing: x), let v = try? JSONValue(parsing: y), u.isContainer, v.isContainer {
+                return differences(u, v, path: path)
+            }
+            return [path]
         default:
             return a == b ? [] : [path]
         }
@@ -96,4 +102,20 @@ extension Claim {
     /// and restarts, certificate options, grids read inside `check` — as name → value. Default:
     /// none. It enters the protocol's fingerprint (`ClaimProtocol`).
     public func protocolSettings(_ scale: Scale) -> [String: String] { [:] }
+}
+
+extension ClaimProtocol {
+    /// A setting's value as `Claim.protocolSettings` records it: its canonical JSON (keys sorted, no
+    /// whitespace), so that a changed field shows as a changed setting.
+    public static func setting(_ value: some Encodable) -> String { canonical(value) }
+}
+
+extension JSONValue {
+    /// An object or an array.
+    var isContainer: Bool {
+        switch self {
+        case .object, .array: true
+        default: false
+        }
+    }
 }

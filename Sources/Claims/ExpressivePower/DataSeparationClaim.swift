@@ -31,6 +31,13 @@ public struct DataSeparationClaim: Claim {
 
     static func source(_ run: ClaimRun) throws -> String { run.data ?? "digits" }
 
+    /// The data's description on the shipped digits (the published values are reported beside).
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        guard var config = try? RealDataConfig.describing("digits", field: "--data") else { return ["data": "unreadable"] }
+        config.grouping = "none"
+        return ["data": ClaimProtocol.setting(config), "seeds.otherData": "1 (the shipped split)"]
+    }
+
     /// The data of one trial, all classes: the digits split by the seed, other sources as shipped.
     static func data(_ run: ClaimRun, seed: UInt64) throws -> (train: LabelledSamples, test: LabelledSamples, kind: String, config: RealDataConfig) {
         var config = try RealDataConfig.describing(try source(run), field: "--data")

@@ -31,9 +31,16 @@ public struct GridLowerBoundClaim: Claim {
     /// The counting step needs C_α = √(2(1 − 2α)) > 1 for both fractions (else the bound is empty).
     public func ledger(_ run: ClaimRun) throws -> Ledger {
         let c = Hypothesis("double counting is exponential", statement: "C_α = √(2(1 − 2α)) > 1 (α < ¼)",
-                           PredicateConstant("C_α", .above, 1), origin: .paper, reason: "THEORY.md §4: C_α ≈ 1.265 at α = 0.1")
+                           PredicateConstant("C_α", .above, 1), origin: .paper, reason: "Proofs/expressive-power.md: C_α ≈ 1.265 at α = 0.1",
+                           introducedAfter: "EP.lowerBound holds at standard (2026-11-23); the ledger was added 2026-12-04")
         return Ledger([c.check((2 * (1 - 2 * Bound.alpha.bound)).squareRoot(), setting: "α = \(Bound.alpha.bound)"),
                        c.check((2 * (1 - 2 * Bound.vcAlpha.bound)).squareRoot(), setting: "α = \(Bound.vcAlpha.bound)")])
+    }
+
+    /// The sweep's limits (the counting units are N = 2 … limit; the grid seeds are the units too).
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let (counting, grid) = Self.limits(scale)
+        return ["countingLimit": "\(counting)", "gridLimit": "\(grid)"]
     }
 
     /// The largest N = K^{d−1} of the counting sweep (every N ≤ it is some K^{1}) and of the grids.

@@ -31,7 +31,20 @@ public struct LipschitzRatioClassifierClaim: Claim {
         return try SeparatedInstance.ledger(seeds.map { seed in
             let c = Self.config(run.scale, seed: seed)
             return (name: "seed \(seed), d = \(c.dimension), N = \(c.points), \(c.norm.rawValue)", config: c, seed: seed)
-        }, claim: id, radiusOverEpsilon: Self.radiusFractions.max()!, introducedAfter: nil)
+        }, claim: id, radiusOverEpsilon: Self.radiusFractions.max()!,
+           introducedAfter: "EP.lipschitz holds at standard (2026-11-23); the ledger was added 2026-12-04")
+    }
+
+    /// Random pairs (x, x + u), ‖u‖ ≤ ½, per instance for the slope bound.
+    static let pairCount = 200
+    /// Random directions per point and radius fraction for the misclassification check.
+    static let directions = 3
+
+    /// The instances' configs (odd seeds ℓ∞, even ℓ2), the probes' counts and radii.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        ["config.oddSeeds": ClaimProtocol.setting(Self.config(scale, seed: 1)), "config.evenSeeds": ClaimProtocol.setting(Self.config(scale, seed: 2)),
+         "pairs": "\(Self.pairCount) random pairs, |u| ≤ ½ (plus each positive point against its nearest negatives)",
+         "perturbations": "\(Self.directions) random directions at \(Self.radiusFractions)·ε per point"]
     }
 
     static func config(_ scale: Scale, seed: UInt64) -> SeparatedSetsConfig {
@@ -63,7 +76,7 @@ public struct LipschitzRatioClassifierClaim: Claim {
     /// ℓ2 to 2⁻²⁴⁰, see the Proofs page), over 200 random pairs and each a ∈ A with its nearest b ∈ B.
     static func worstLipschitzRatio(_ s: SeparatedInstance, factor: Int, stream: inout RandomStream) throws -> (ratio: Double, pairs: Int) {
         let d = s.config.dimension
-        var pairs: [([Double], [Double])] = (0..<200).map { _ in
+        var pairs: [([Double], [Double])] = (0..<pairCount).map { _ in
             let x = (0..<d).map { _ in stream.uniform() }
             var u = (0..<d).map { _ in s.config.norm == .l2 ? stream.gaussian() : 2 * stream.uniform() - 1 }
             let norm = s.config.norm == .l2 ? u.reduce(0) { $0 + $1 * $1 }.squareRoot() : u.map(abs).max()!
@@ -107,7 +120,7 @@ public struct LipschitzRatioClassifierClaim: Claim {
         let bound = s.config.norm == .l2 ? s.epsilon * s.epsilon : s.epsilon
         for (i, label) in s.data.labels.enumerated() {
             for fraction in radiusFractions {
-                for _ in 0..<3 {
+                for _ in 0..<directions {
                     let u = (0..<d).map { _ in s.config.norm == .l2 ? stream.gaussian() : 2 * stream.uniform() - 1 }
                     let norm = s.config.norm == .l2 ? u.reduce(0) { $0 + $1 * $1 }.squareRoot() : u.map(abs).max()!
                     let x = zip(s.rows[i], u).map { $0 + fraction * s.config.epsilon * $1 / norm }

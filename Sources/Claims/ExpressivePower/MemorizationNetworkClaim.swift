@@ -27,8 +27,18 @@ public struct MemorizationNetworkClaim: Claim {
     public func ledger(_ run: ClaimRun) throws -> Ledger {
         let c = Self.config(run.scale)
         let ledger = try SeparatedInstance.ledger([(name: "seed 1, d = \(c.dimension), N = \(c.points), \(c.norm.rawValue)", config: c, seed: 1)],
-                                                  claim: id, radiusOverEpsilon: Bound.radius.bound, introducedAfter: nil)
+                                                  claim: id, radiusOverEpsilon: Bound.radius.bound,
+                                                  introducedAfter: "EP.memorization holds at standard (2026-11-23); the ledger was added 2026-12-04")
         return run.variant == .claim ? ledger : Ledger(ledger.checks.filter { $0.hypothesis.name != "radius below ε" })
+    }
+
+    /// The consistency probes: this many boxes, each at 8 points (4 corners, 4 inside).
+    static let probedBoxes = 50
+    static let probesPerBox = 8
+
+    /// The instances' config and the consistency probes.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        ["config": ClaimProtocol.setting(Self.config(scale)), "probes": "\(Self.probedBoxes) boxes × \(Self.probesPerBox) points (4 random corners, 4 random interior points)"]
     }
 
     static func config(_ scale: Scale) -> SeparatedSetsConfig {
@@ -52,8 +62,8 @@ public struct MemorizationNetworkClaim: Claim {
             // Consistency of the certificate with the network itself, on up to 50 boxes.
             var stream = PRNGKey(seed: seed).child(id).child("box").stream
             var wrong = 0
-            for i in 0..<min(50, s.rows.count) {
-                for probe in 0..<8 {
+            for i in 0..<min(Self.probedBoxes, s.rows.count) {
+                for probe in 0..<Self.probesPerBox {
                     let offsets: [Rational] = try (0..<s.config.dimension).map { _ in
                         probe < 4 ? (stream.next() % 2 == 0 ? delta : -delta) : delta * (try Rational(exactly: 2 * stream.uniform() - 1))
                     }

@@ -37,7 +37,8 @@ struct SeparatedInstance {
                        radiusOverEpsilon: Double, introducedAfter: String?) throws -> Ledger {
         let separated = Hypothesis("2ε-separated data", statement: "A, B ⊂ [0,1]^d with d_p(A, B) ≥ 2ε",
                                    PredicateConstant("d_p(A,B)/(2ε)", .atLeast, 1), origin: .paper,
-                                   reason: "the Assumption (Separated Data Distribution); exact on the sampled instance")
+                                   reason: "the Assumption (Separated Data Distribution); exact on the sampled instance",
+                                   introducedAfter: introducedAfter)
         let measure: (SeparatedSetsConfig, UInt64) throws -> Double = { config, seed in
             try SeparatedInstance(config, claim: claim, seed: seed, requireSeparation: false).separationOverTwoEpsilon
         }

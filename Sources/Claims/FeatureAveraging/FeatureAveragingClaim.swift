@@ -54,6 +54,31 @@ public struct FeatureAveragingClaim: Claim {
         return (dims.map { TheoremSetting(dimension: $0, clusters: k, trainSamples: n, testSamples: 0, neuronsPerSign: m, steps: 2 * $0, smallInit: 1e-5) }, seeds)
     }
 
+    /// Part B's runs use seeds 1001, 1002, … so that they never repeat part A's (1 … 20).
+    static let sweepSeedOffset: UInt64 = 1000
+
+    /// Part A's run at `seed`: the binary net of `base`, or for the counterfactual the per-cluster
+    /// net (one neuron per cluster, cross-entropy).
+    static func trialConfig(_ base: TheoremSetting, seed: UInt64, variant: ClaimVariant) -> ExperimentConfig {
+        var config = base.config(seed: seed, probeEvery: base.steps / 2)
+        if variant == .counterfactual {
+            config.task = .multiclass
+            config.loss = .crossEntropy
+            config.network.neuronsPerHead = 1
+            config.network.secondLayerScale = 1
+        }
+        return config
+    }
+
+    /// Every run's config (the seed left at 0; the units carry it), part B's sweep and its seeds.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let base = Self.base(scale), sweep = Self.sweep(scale)
+        return ["partA.claim": ClaimProtocol.setting(Self.trialConfig(base, seed: 0, variant: .claim)),
+                "partA.counterfactual": ClaimProtocol.setting(Self.trialConfig(base, seed: 0, variant: .counterfactual)),
+                "partB.sweep": ClaimProtocol.setting(sweep.settings.map { $0.config(seed: 0, probeEvery: $0.steps / 2) }),
+                "partB.seeds": "\(sweep.seeds) per d, offset \(Self.sweepSeedOffset)"]
+    }
+
     /// What part A measures on one trained network.
     struct Averaging {
         var minOwnLambda = Double.infinity, maxOwnRatio = 0.0, minGrowth = Double.infinity, minCosine = Double.infinity
@@ -118,20 +143,14 @@ public struct FeatureAveragingClaim: Claim {
         let index = Int(instance >> 32), seed = instance & 0xFFFF_FFFF
         guard stage == "sweep", settings.indices.contains(index) else { throw ClaimError("\(id) has no follow-up \(stage)/\(instance)") }
         let setting = settings[index]
-        let m = Self.measure(try ExperimentRun.run(setting.config(seed: 1000 + seed, probeEvery: setting.steps / 2), parallelism: run.parallelism))
+        let m = Self.measure(try ExperimentRun.run(setting.config(seed: Self.sweepSeedOffset + seed, probeEvery: setting.steps / 2), parallelism: run.parallelism))
         return UnitValue(values: ["ratio": m.maxCrossLambda / m.minOwnLambda])
     }
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let base = Self.base(run.scale)
         var partA = try trials(run, seeds: [.smoke: 12, .standard: 20, .paper: 20], decision: Bound.level.fractionDecision) { seed in
-            var config = base.config(seed: seed, probeEvery: base.steps / 2)
-            if run.variant == .counterfactual {
-                config.task = .multiclass
-                config.loss = .crossEntropy
-                config.network.neuronsPerHead = 1
-                config.network.secondLayerScale = 1
-            }
+            let config = Self.trialConfig(base, seed: seed, variant: run.variant)
             let measured = Self.measure(try ExperimentRun.run(config, parallelism: run.parallelism))
             return (measured.satisfied, measured.values, TheoremSetting.describe(config))
         }

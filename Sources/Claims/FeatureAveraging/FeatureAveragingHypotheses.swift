@@ -34,7 +34,7 @@ enum FeatureAveragingHypotheses {
                  return Double(worst) / d
              }),
             (Hypothesis("feature norm", statement: "‖μ_i‖ = Θ(√d)", PredicateConstant("max_i|‖μ_i‖²/d − 1|", .atMost, 1e-9),
-                        origin: .instantiation, reason: "THEORY.md §1 fixes ‖μ_i‖ = √d; exact for Hadamard features, to rounding for QR and √d·e_i",
+                        origin: .instantiation, reason: "Proofs/feature-averaging.md fixes ‖μ_i‖ = √d; exact for Hadamard features, to rounding for QR and √d·e_i",
                         introducedAfter: introducedAfter),
              { config in
                  let mu = try features(config), d = Double(multiCluster(config).dimension)

@@ -59,6 +59,29 @@ public struct FeatureDecouplingClaim: Claim {
         return config
     }
 
+    /// The strong ℓ2 attack beside the exact radii (and deciding when they are unverified).
+    static let strongAttack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
+    /// The attack's random starts come from this key (and the claim's id).
+    static let attackSeed: UInt64 = 7
+    /// The radius grid at dimension d: 0, ½, 1, … up to 2√(d/2).
+    static func radii(d: Int) -> [Double] {
+        stride(from: 0.0, through: 2 * (Double(d) / 2).squareRoot(), by: 0.5).map { $0 }
+    }
+
+    /// The sizes, every run's config (binary and per-cluster; the seed is 1 throughout), the attack
+    /// and the radius grids.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let s = Self.sizes(scale)
+        let base = Self.setting(s, d: s.robustD, test: s.testPerCluster * s.k)
+        return ["sizes": "dims \(s.dims), k \(s.k), n \(s.n), robustD \(s.robustD), testPerCluster \(s.testPerCluster)",
+                "robustness.binary": ClaimProtocol.setting(base.config(seed: 1)),
+                "robustness.cluster": ClaimProtocol.setting(Self.clusterConfig(base, seed: 1)),
+                "dominance.configs": ClaimProtocol.setting(s.dims.map { Self.clusterConfig(Self.setting(s, d: $0), seed: 1) }),
+                "trend.configs": ClaimProtocol.setting(s.dims.filter { $0 < s.robustD }.map { Self.setting(s, d: $0, test: s.testPerCluster * s.k).config(seed: 1) }),
+                "attack": ClaimProtocol.setting(Self.strongAttack), "attackSeed": "\(Self.attackSeed)",
+                "radii": ClaimProtocol.setting(s.dims.filter { $0 <= s.robustD }.map { Self.radii(d: $0) })]
+    }
+
     /// The critical radii (robust accuracy ≤ 5%) of the binary-trained net and of the classifier
     /// derived from the per-cluster net, trained on the same data at dimension d: from the exact
     /// radii when every test point's is verified (`exact` true), else from the strong attack; the
@@ -72,15 +95,13 @@ public struct FeatureDecouplingClaim: Claim {
         let derived = TwoLayerNetwork(weights: cluster.final.weights, biases: cluster.final.biases,
                                       head: .init(outputs: 1, neuronOutput: [Int](repeating: 0, count: s.k),
                                                   coefficient: (0..<s.k).map { $0 < s.k / 2 ? 1 : -1 }))
-        let attack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
-        let top = 2 * (Double(d) / 2).squareRoot()
-        let radii = stride(from: 0.0, through: top, by: 0.5).map { $0 }
+        let attack = Self.strongAttack, radii = Self.radii(d: d)
         func critical(_ curve: [RobustAccuracy.Point]) -> Double {
             RobustAccuracy.criticalRadius(curve, level: Bound.criticalLevel.bound) ?? .infinity
         }
         func attacked(_ model: TwoLayerNetwork) -> Double {
             critical(RobustAccuracy.curve(model, binary.test, radii: radii, attack: attack, trainingLoss: LogisticLoss(),
-                                          key: PRNGKey(seed: 7).child(id), parallelism: run.parallelism))
+                                          key: PRNGKey(seed: Self.attackSeed).child(id), parallelism: run.parallelism))
         }
         func exact(_ model: TwoLayerNetwork) throws -> Double? {
             let points = try ExactRadius.radii(model, binary.test, parallelism: run.parallelism)

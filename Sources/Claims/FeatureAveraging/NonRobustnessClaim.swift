@@ -49,6 +49,27 @@ public struct NonRobustnessClaim: Claim {
         TheoremSetting(dimension: dim, clusters: k, trainSamples: 12 * k, testSamples: 50 * k, neuronsPerSign: 2, steps: 2 * dim, smallInit: 1e-5)
     }
 
+    /// Part B's bias pairs (b₊, b₋) of f_FA: each of −d/4, 0, d/4 for both (the counterfactual: (0, 0)).
+    static func biases(d: Double, variant: ClaimVariant) -> [(Double, Double)] {
+        variant == .claim ? [-d / 4, 0, d / 4].flatMap { p in [-d / 4, 0, d / 4].map { (p, $0) } } : [(0, 0)]
+    }
+
+    /// Part B's data (its key: seed 1 and the claim's id).
+    static func certificateData(_ sizes: Sizes) -> MultiClusterConfig {
+        MultiClusterConfig(dimension: sizes.certificateD, clusters: sizes.certificateK, positiveClusters: sizes.certificateK / 2,
+                           trainSamples: sizes.certificateK, testSamples: sizes.certificatePoints, noise: 1, features: .hadamard,
+                           sampling: .balanced)
+    }
+
+    /// Part B's data and bias pairs, part A's configs (seed 1 each).
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let sizes = Self.sizes(scale), d = Double(sizes.certificateD)
+        return ["partB.data": ClaimProtocol.setting(Self.certificateData(sizes)),
+                "partB.biases.claim": "\(Self.biases(d: d, variant: .claim))",
+                "partB.biases.counterfactual": "\(Self.biases(d: d, variant: .counterfactual))",
+                "partA.configs": ClaimProtocol.setting(Self.partASettings(sizes).map { $0.config(seed: 1) })]
+    }
+
     struct Sizes {
         let dimensions: [Int], fixedK: Int, clusterCounts: [Int], fixedD: Int, certificateD: Int, certificateK: Int, certificatePoints: Int
     }
@@ -99,16 +120,11 @@ public struct NonRobustnessClaim: Claim {
         var result: ClaimResult
         // Part B: one trial per bias pair (or the single counterfactual radius).
         let d = Double(sizes.certificateD)
-        let biases: [(Double, Double)] = run.variant == .claim
-            ? [-d / 4, 0, d / 4].flatMap { p in [-d / 4, 0, d / 4].map { (p, $0) } } : [(0, 0)]
+        let biases = Self.biases(d: d, variant: run.variant)
         // δ² = c²·d/k exactly, c the radius constant (3, or ½ for the counterfactual: squares exact in Double).
         let c = (run.variant == .claim ? Bound.radius : Bound.counterfactualRadius).bound
         let deltaSquared = try Rational(exactly: c * c) * Rational(sizes.certificateD, sizes.certificateK)
-        let data = try MultiClusterData(
-            MultiClusterConfig(dimension: sizes.certificateD, clusters: sizes.certificateK, positiveClusters: sizes.certificateK / 2,
-                               trainSamples: sizes.certificateK, testSamples: sizes.certificatePoints, noise: 1, features: .hadamard,
-                               sampling: .balanced),
-            key: PRNGKey(seed: 1).child(id))
+        let data = try MultiClusterData(Self.certificateData(sizes), key: PRNGKey(seed: 1).child(id))
         let u = FeatureAveragingModels.averagedAttackDirection(features: data.features, positiveClusters: sizes.certificateK / 2)
         result = try trials(run, instances: biases.indices.map { UInt64($0) }, decision: .everyTrial) { index in
             let (bp, bn) = biases[Int(index)]

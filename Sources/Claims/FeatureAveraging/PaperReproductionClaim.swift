@@ -36,6 +36,19 @@ public struct PaperReproductionClaim: Claim {
         Bound.binaryRadius + Bound.clusterRadius + [Bound.criticalLevel] + Bound.ownCosine + [Bound.otherCosine, Bound.diagonal, Bound.offDiagonal]
     }
 
+    /// The strong evaluation: targeted-margin ℓ2 PGD (with the averaged-feature attack beside it).
+    static let strongAttack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin)
+    /// The attacks' random starts come from this key (and the net's and the protocol's names).
+    static let attackSeed: UInt64 = 3
+
+    /// Both configs, the radius grid, the official and the strong attack.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let (binary, cluster, radii) = Self.configs(scale)
+        return ["binary": ClaimProtocol.setting(binary), "cluster": ClaimProtocol.setting(cluster), "radii": ClaimProtocol.setting(radii),
+                "attack.official": ClaimProtocol.setting(AttackConfig.faPaper), "attack.strong": ClaimProtocol.setting(Self.strongAttack),
+                "attackSeed": "\(Self.attackSeed)"]
+    }
+
     /// The official presets, shrunk below paper scale with η·T·d kept at its official value.
     static func configs(_ scale: Scale) -> (binary: ExperimentConfig, cluster: ExperimentConfig, radii: [Double]) {
         var binary = Presets.faPaper, cluster = Presets.faPaperCluster
@@ -82,13 +95,13 @@ public struct PaperReproductionClaim: Claim {
             guard binary.history.last!.trainAccuracy == 1, cluster.history.last!.trainAccuracy == 1 else {
                 throw OutOfRegime("a net did not fit its training set (train accuracy < 1)")
             }
-            let strong = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .targetedMargin)
+            let strong = Self.strongAttack
             for (name, experiment) in [("binary", binary), ("cluster", cluster)] {
                 let model = experiment.final, test = experiment.test, features = experiment.data.clusterFeatures!
                 // The averaged-feature attack moves a point of cluster c like a binary point of sign(c ∈ J₊).
                 let signs = test.clusters.map { $0 < data.positiveClusters ? 1 : -1 }
                 for (protocolName, attack) in [("official", AttackConfig.faPaper), ("strong", strong)] {
-                    let key = PRNGKey(seed: 3).child(name).child(protocolName)
+                    let key = PRNGKey(seed: Self.attackSeed).child(name).child(protocolName)
                     // "strong": per point, the worst case of the PGD and the model-independent averaged-feature attack.
                     let curve = RobustAccuracy.curve(radii: radii) { index, radius in
                         var robust = RobustAccuracy.robustSamples(model, test, epsilon: radius, attack: attack, trainingLoss: experiment.config.loss.loss,

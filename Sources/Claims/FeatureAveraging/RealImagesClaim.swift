@@ -29,6 +29,20 @@ public struct RealImagesClaim: Claim {
                            derived: [97.03, 92.22, 83.16, 73.86, 65.21, 57.89, 52.22, 47.73, 43.91, 40.75, 37.59],
                            binary: [97.11, 92.85, 84.02, 73.5, 62.67, 53.36, 45.46, 39.08, 33.79, 29.44, 25.12])
 
+    /// The attack on the binary net (the derived classifier's: the same on its own loss).
+    static func attack(_ norm: AttackConfig.Norm) -> AttackConfig {
+        AttackConfig(norm: norm, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
+    }
+
+    /// Both nets' configs on the shipped digits (seed 0; the units carry it), the grids and attacks.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        guard let (binary, classes) = try? Self.configs(ClaimRun(scale: scale), seed: 0) else { return ["configs": "unreadable"] }
+        return ["binary": ClaimProtocol.setting(binary), "classes": ClaimProtocol.setting(classes),
+                "grouping.claim": "0-4/5-9", "grouping.counterfactual": "parity",
+                "radii.l2": ClaimProtocol.setting(Self.radiiL2), "radii.linf": ClaimProtocol.setting(Self.radiiLinf),
+                "attack.l2": ClaimProtocol.setting(Self.attack(.l2)), "attack.linf": ClaimProtocol.setting(Self.attack(.linf))]
+    }
+
     static let radiiL2 = (0...40).map { Double($0) / 10 }
     static let radiiLinf = (0...40).map { Double($0) / 100 }
 
@@ -93,7 +107,7 @@ public struct RealImagesClaim: Claim {
 
     static func curves<M: DifferentiableModel>(_ attacked: [M], _ data: Dataset, certifiedRadii: [Double], correct: [Bool], radii: [Double],
                                                norm: AttackConfig.Norm, loss: any Loss, key: PRNGKey, run: ClaimRun) -> Curves {
-        let attack = AttackConfig(norm: norm, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
+        let attack = Self.attack(norm)
         var breaks = [Double](repeating: .infinity, count: data.count)
         for (index, model) in attacked.enumerated() {
             let objective: AttackConfig = index == 0 ? attack : {

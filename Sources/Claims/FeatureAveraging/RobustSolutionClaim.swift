@@ -36,6 +36,11 @@ public struct RobustSolutionClaim: Claim {
         TheoremSetting(dimension: d, clusters: k, trainSamples: 12 * k, testSamples: 50 * k, neuronsPerSign: 2, steps: 2 * d, smallInit: 1e-5)
     }
 
+    /// The trained nets' configs, one per k (seed 1 each).
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        ["configs": ClaimProtocol.setting(Self.ks.map { Self.setting(d: Self.dimension(scale), k: $0).config(seed: 1) })]
+    }
+
     static func dimension(_ scale: Scale) -> Int { [.smoke: 256, .standard: 1024, .paper: 2048][scale]! }
 
     public var robustnessEvidence: [RobustnessEvidence] {

@@ -5,7 +5,7 @@ import Foundation
 /// features (exactly orthogonal, ‖μ_j‖ = √d), σ = 1, balanced clusters with J₊ the first k/2; 2m
 /// ReLU neurons with a = ±1/m, W ~ N(0, I/d), b ~ N(0, 1/d²); logistic loss; full-batch GD with
 /// η = 1/√d for T steps.
-struct TheoremSetting: Sendable {
+struct TheoremSetting: Codable, Sendable {
     var dimension: Int
     var clusters: Int
     var trainSamples: Int

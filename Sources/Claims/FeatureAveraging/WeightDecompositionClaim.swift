@@ -80,13 +80,25 @@ public struct WeightDecompositionClaim: Claim {
         }
     }
 
+    /// (c)'s config: `base` with the squared loss and three primal GD steps at η = 1/16.
+    static func exactIdentityConfig(_ base: ExperimentConfig) -> ExperimentConfig {
+        var config = base
+        config.loss = .squared
+        config.optimizer = GradientDescent(learningRate: 1.0 / 16, steps: 3, probeEvery: 3, algorithm: .primal)
+        return config
+    }
+
+    /// The trained config (seed 0; the units carry it) and (c)'s exact-GD config.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let config = Self.setting(scale).config(seed: 0)
+        return ["config": ClaimProtocol.setting(config), "exactIdentity": ClaimProtocol.setting(Self.exactIdentityConfig(config))]
+    }
+
     /// (c) Three steps of squared-loss GD with η = 1/16 in exact rationals from the same data and
     /// init: the decomposition identity holds with zero error, and the engine's Double GD on the same
     /// config agrees to 1e-12 of the change.
     static func exactIdentity(_ base: ExperimentConfig, parallelism: Parallelism) throws -> (identityHolds: Bool, engineError: Double) {
-        var config = base
-        config.loss = .squared
-        config.optimizer = GradientDescent(learningRate: 1.0 / 16, steps: 3, probeEvery: 3, algorithm: .primal)
+        let config = exactIdentityConfig(base)
         let engine = try ExperimentRun.run(config, parallelism: parallelism)
         guard let features = engine.data.clusterFeatures else { preconditionFailure("clustered data") }
         let train = engine.train, k = features.rows

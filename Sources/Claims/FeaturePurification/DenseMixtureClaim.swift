@@ -26,6 +26,9 @@ public struct DenseMixtureClaim: Claim {
         [RobustnessEvidence("robustTestAccuracy", .attack, decides: .broken, how: "the dense attack and 10-step PGD at ε = 0.3")]
     }
 
+    /// The FP setting's configs, sweep, attacks and certificate (`PurificationSetting.protocolSettings`).
+    public func protocolSettings(_ scale: Scale) -> [String: String] { PurificationSetting.protocolSettings(scale) }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let (clean, data) = try PurificationSetting.clean(run.scale, seed: seed, parallelism: run.parallelism)

@@ -35,7 +35,7 @@ public struct LowComplexityClaim: Claim {
     static func linearizedAdversarialTraining(_ clean: ExperimentRun, radius: Double, steps: Int,
                                               parallelism: Parallelism) throws -> LinearizedNetwork {
         var model = LinearizedNetwork(around: clean.initial)
-        _ = try GradientDescent(learningRate: 64, steps: steps, probeEvery: steps, algorithm: .primal)
+        _ = try linearizedOptimizer(steps: steps)
             .train(&model, on: clean.train, loss: LogisticLoss(), adversary: AdversarialTraining(enabled: true, epsilon: radius, attack: .fgm),
                    key: PRNGKey(seed: clean.config.seed).child("linearized"), parallelism: parallelism)
         return model
@@ -44,14 +44,36 @@ public struct LowComplexityClaim: Claim {
     /// The degree-2 polynomial Σ_r a_r(⟨w_r, x⟩ + b_r)² (d + 1 neurons per sign: every quadratic)
     /// trained on `clean`'s data by GD with FGM adversarial training at ρ (clean for ρ = 0).
     static func polynomial(_ clean: ExperimentRun, radius: Double, parallelism: Parallelism) throws -> ExperimentRun {
-        var c = clean.config
+        try RunMemo.run(polynomialConfig(clean.config, radius: radius), parallelism: parallelism)
+    }
+
+    /// The polynomial's config on the data of the clean run `clean`, at radius ρ.
+    static func polynomialConfig(_ clean: ExperimentConfig, radius: Double) -> ExperimentConfig {
+        var c = clean
         c.preset = "purification-quadratic"
         c.network = .init(neuronsPerHead: c.data.patchDimension + 1, secondLayerScale: 1.0 / Double(c.data.patchDimension),
                           activation: .square, weightInitStd: 0.05, biasInitStd: 0.01, trainBiases: true)
         c.optimizer = GradientDescent(learningRate: 2, steps: 2000, probeEvery: 2000, algorithm: .primal)
         c.adversarialTraining = AdversarialTraining(enabled: radius > 0, epsilon: radius, attack: .fgm, cleanWeight: 0, startStep: 0)
         c.robustness = .none
-        return try RunMemo.run(c, parallelism: parallelism)
+        return c
+    }
+
+    /// The linearized network's optimizer (η = 64, primal GD).
+    static func linearizedOptimizer(steps: Int) -> GradientDescent {
+        GradientDescent(learningRate: 64, steps: steps, probeEvery: steps, algorithm: .primal)
+    }
+    /// The linear classifier's optimizer.
+    static let linearOptimizer = GradientDescent(learningRate: 0.5, steps: 2000, probeEvery: 2000, algorithm: .primal)
+
+    /// The FP setting, every model class's training (radii, optimizers, the polynomial's config), the ridges.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        let clean = PurificationSetting.config(scale, seed: 0, adversarial: false)
+        return PurificationSetting.protocolSettings(scale).merging([
+            "linear.radii": "\(Self.trainingRadii)", "linear.optimizer": ClaimProtocol.setting(Self.linearOptimizer),
+            "polynomial.configs": ClaimProtocol.setting(Self.polynomialRadii.map { Self.polynomialConfig(clean, radius: $0) }),
+            "ntk.ridges": "\(Self.kernelRidges)", "ntk.linearizedOptimizer": ClaimProtocol.setting(Self.linearizedOptimizer(steps: Self.linearizedSteps[scale]!)),
+        ]) { a, _ in a }
     }
 
     /// The exact robust accuracy at ε of the linear classifier sign(⟨θ, x⟩ + c): x is robust iff
@@ -70,8 +92,7 @@ public struct LowComplexityClaim: Claim {
     static func linearClassifier(_ run: ExperimentRun, radius: Double, parallelism: Parallelism) throws -> (theta: [Double], bias: Double) {
         var net = TwoLayerNetwork(weights: Matrix(rows: 2, columns: run.train.inputs.columns), biases: [0, 0],
                                   head: .binary(neuronsPerSign: 1, scale: 1), activation: .identity)
-        let optimizer = GradientDescent(learningRate: 0.5, steps: 2000, probeEvery: 2000, algorithm: .primal)
-        _ = try optimizer.train(&net, on: run.train, loss: LogisticLoss(),
+        _ = try linearOptimizer.train(&net, on: run.train, loss: LogisticLoss(),
                                 adversary: AdversarialTraining(enabled: radius > 0, epsilon: radius, attack: .fgm),
                                 key: PRNGKey(seed: run.config.seed).child("linear"), parallelism: parallelism)
         let theta = (0..<net.weights.columns).map { net.weights[0, $0] - net.weights[1, $0] }

@@ -58,6 +58,9 @@ public struct PurificationClaim: Claim {
         return UnitValue(values: try Self.measure(run, seed: point.seed, size: point.size))
     }
 
+    /// The FP setting's configs, sweep, attacks and certificate (`PurificationSetting.protocolSettings`).
+    public func protocolSettings(_ scale: Scale) -> [String: String] { PurificationSetting.protocolSettings(scale) }
+
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         var result = try trials(run, seeds: [.smoke: 3, .standard: 12, .paper: 16], decision: Bound.level.fractionDecision) { seed in
             let v = try Self.measure(run, seed: seed, size: PurificationSetting.mainSize)

@@ -177,13 +177,30 @@ enum PurificationSetting {
         return x
     }
 
+    /// ℓ2 PGD on the margin, 10 steps from x.
+    static let attack = AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .margin)
+    /// ℓ2 PGD on the margin, 20 steps, 3 restarts from random points of the ball.
+    static let strongAttack = AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
+
+    /// What every FP claim's protocol declares: both runs' configs at the main size (seed 0; the
+    /// units carry it), the size sweep's configs and seeds, both attacks and the certificate.
+    static func protocolSettings(_ scale: Scale) -> [String: String] {
+        let levels = sweepLevels[scale]!.filter { $0 != mainSize }
+        return ["config.clean": ClaimProtocol.setting(config(scale, seed: 0, adversarial: false)),
+                "config.adversarial": ClaimProtocol.setting(config(scale, seed: 0, adversarial: true)),
+                "sweep.configs": ClaimProtocol.setting(levels.map { config(scale, seed: 0, adversarial: true, size: $0) }),
+                "sweep.seeds": "\(sweepSeeds)",
+                "attack": ClaimProtocol.setting(attack), "attack.strong": ClaimProtocol.setting(strongAttack),
+                "attack.dense": "the dense direction of the dictionary (denseAttack), at ε",
+                "certificate": "LinearBoundCertificate (linear bounds with optimised slopes), ℓ2 in the whole input space"]
+    }
+
     /// The fraction of test points robust at ε under both the dense attack and ℓ2 PGD on the margin
     /// (`strong`: 20 steps, 3 restarts from random points of the ball; else 10 steps from x).
     static func robustAccuracy<M: DifferentiableModel>(_ run: ExperimentRun, _ model: M, _ data: SparseCodingData, epsilon: Double,
                                strong: Bool, parallelism: Parallelism) -> Double {
         let dense = RobustAccuracy.robustSamples(model, run.test, perturbed: denseAttack(run.test, data, epsilon: epsilon), parallelism: parallelism)
-        let attack = strong ? AttackConfig(norm: .l2, steps: 20, stepSizeFactor: 0.25, start: .ball, restarts: 3, objective: .margin)
-                            : AttackConfig(norm: .l2, steps: 10, stepSizeFactor: 0.25, start: .none, objective: .margin)
+        let attack = strong ? strongAttack : attack
         let pgd = RobustAccuracy.robustSamples(model, run.test, epsilon: epsilon, attack: attack, trainingLoss: run.config.loss.loss,
                                                key: PRNGKey(seed: run.config.seed).child("FP.robustness"), parallelism: parallelism)
         return Double(zip(dense, pgd).filter { $0 && $1 }.count) / Double(dense.count)
