@@ -25,7 +25,7 @@ struct ClaimsCommand: ParsableCommand {
     @Option(help: "Print this claim's protocol at --scale: everything that decides its verdict, with its fingerprint and registration.")
     var `protocol`: String?
 
-    @Option(help: "Register this claim's current protocol at --scale (or \"all\": every claim whose protocol is not registered) in --registry.")
+    @Option(help: "Register this claim's current protocol at --scale (or \"all\": every claim whose protocol is not registered) in --registry; one claim at a named scale is registered even when unchanged (before `regress --update` moves its pinned verdict).")
     var register: String?
 
     @Option(help: "The scale of --protocol / --register: smoke, standard or paper (--register: all three when omitted).")
@@ -104,13 +104,18 @@ struct ClaimsCommand: ParsableCommand {
         formatter.formatOptions = [.withFullDate]
         let date = formatter.string(from: Date())
         var added = 0
+        // One claim at one named scale is registered even when unchanged: the entry records why a
+        // verdict pinned under the previous one may move (`regress --update`).
+        let explicit = try id != "all" && chosenScale() != nil
         for claim in claims {
             for s in try chosenScale().map({ [$0] }) ?? Scale.allCases {
                 let document = try ClaimProtocol.of(claim, scale: s)
-                if book.isRegistered(document) { continue }
+                let unchanged = book.isRegistered(document)
+                if unchanged && !explicit { continue }
                 let seen = verdictsSeen.map { $0.replacingOccurrences(of: "{id}", with: claim.id) } + recorded.seen(claim.id) + book.entries.filter { $0.claim == claim.id }.flatMap(\.verdictsSeen).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
                 let entry = book.register(document, date: date, reason: reason, verdictsSeen: seen.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
-                print("registered \(claim.id) at \(s.rawValue): \(entry.fingerprint.prefix(16))…\(entry.postVerdict ? " (post-verdict)" : "")")
+                print("registered \(claim.id) at \(s.rawValue): \(entry.fingerprint.prefix(16))…\(entry.postVerdict ? " (post-verdict)" : "")"
+                      + (unchanged ? " (protocol unchanged)" : ""))
                 added += 1
             }
         }

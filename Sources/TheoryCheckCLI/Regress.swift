@@ -61,7 +61,11 @@ struct Regress: ParsableCommand {
             let record = try RegressionCases.run(name, parallelism: parallelism)
             let moved = Regression.compare(name, baseline: stored[name] ?? [:], current: record)
             drifts += moved
-            current[name] = record
+            // Quantities within tolerance keep their stored text, so that an update's diff is what moved.
+            current[name] = record.reduce(into: RegressionRecord()) { kept, quantity in
+                let old = stored[name]?[quantity.key]
+                kept[quantity.key] = moved.contains { $0.quantity == quantity.key } ? quantity.value : old ?? quantity.value
+            }
             print("\(moved.isEmpty ? "same " : "DRIFT") \(name) (\(record.count) quantities, \(clock.now - start))")
         }
         // A run new to the baseline is reported by its line above, not quantity by quantity.

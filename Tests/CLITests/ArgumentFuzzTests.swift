@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Engine
 import Claims
+import Reports
 import Testing
 @testable import TheoryCheckCLI
 
@@ -125,5 +126,41 @@ struct VerdictHistoryTests {
         var tampered = recorded.records
         tampered[0].verdict = .fails
         #expect(throws: HashChain.Broken.self) { try HashChain.verify(tampered, file: "verdict history") }
+    }
+
+    /// `regress --update` moves a pinned verdict only under a registry entry newer than the one it
+    /// was pinned under (here the verdict is forged in the baseline, as a drift would move it).
+    @Test func aPinnedVerdictMovesOnlyUnderANewRegistration() throws {
+        let dir = "/tmp/theorycheck-pins-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let registry = dir + "/registry.jsonl", history = dir + "/history.jsonl"
+        func register() throws {
+            var command = try TheoryCheckCommand.parseAsRoot(["claims", "--register", "EP.lowerBound", "--scale", "smoke", "--reason", "test",
+                                                               "--registry", registry, "--history", history])
+            try command.run()
+        }
+        func update() throws {
+            var command = try TheoryCheckCommand.parseAsRoot(["regress", "--case", "claim:EP.lowerBound", "--update", "--baseline", dir,
+                                                               "--registry", registry])
+            try command.run()
+        }
+        try register()
+        try update()
+        let path = dir + "/engine.json"
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        let entry = try #require(try ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry)).latest("EP.lowerBound", .smoke))
+        #expect(Regression.decodePins(written) == ["claim:EP.lowerBound": entry.hash])
+        // The baseline says "fails": updating to "holds" under the same entry is refused, naming both.
+        try written.replacingOccurrences(of: "\"verdict\": \"holds\"", with: "\"verdict\": \"fails\"").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try update() } throws: { error in
+            let e = error as? ConfigError
+            return e?.field == "--update" && e?.value == "claim:EP.lowerBound: fails → holds"
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"verdict\": \"fails\""))  // nothing written
+        // Registered again (the protocol is unchanged; the entry records why), the update goes through.
+        try register()
+        try update()
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"verdict\": \"holds\""))
     }
 }
