@@ -21,7 +21,8 @@ public enum HTMLReport {
             let r = e.result
             body += ["<h2 id=\"\(e.id)\">\(e.id) — <span class=\"\(r.verdict.rawValue)\">\(r.verdict.rawValue)</span></h2>",
                      "<p><i>\(ReportFormats.xml(e.source)).</i> \(ReportFormats.xml(e.statement))</p>",
-                     "<p><b>Predicate.</b> \(ReportFormats.xml(r.predicate))<br><b>Counterfactual.</b> \(ReportFormats.xml(e.counterfactual))<br><b>Evidence.</b> \(ReportFormats.xml(r.summary))</p>"]
+                     "<p><b>Predicate.</b> \(ReportFormats.xml(r.predicate))<br><b>Counterfactual.</b> \(ReportFormats.xml(e.counterfactual))<br><b>Evidence.</b> \(ReportFormats.xml(r.summary))"
+                        + (e.protocolStanding.map { "<br><b>Protocol.</b> " + ReportFormats.xml($0.sentence) } ?? "") + "</p>"]
             if !r.ledger.checks.isEmpty {
                 body.append("<table class=\"ledger\"><tr><th>hypothesis</th><th>as stated</th><th>checked</th><th></th><th>setting</th><th>constant from</th></tr>")
                 for row in r.ledger.checks {

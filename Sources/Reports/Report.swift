@@ -49,6 +49,8 @@ public struct Report: Codable, Sendable {
         public var counterfactual: String
         /// The side of each robustness number and what it decides (nil for a claim with none).
         public var robustness: [RobustnessEvidence]?
+        /// The protocol the run followed and its registration (absent in reports written without a registry).
+        public var protocolStanding: ProtocolStanding?
         public var result: ClaimResult
     }
 
@@ -74,12 +76,16 @@ public struct Report: Codable, Sendable {
     public var foundation: [FoundationEntry] = []
     public var claims: [Entry]
 
-    public init(environment: Environment, claims: [(any Claim, ClaimResult)]) {
+    /// The report of `claims`; with `registry`, each claim's protocol standing in it (at the
+    /// environment's scale, with `data` as `--data` gave it).
+    public init(environment: Environment, claims: [(any Claim, ClaimResult)], registry: ProtocolRegistry? = nil, data: String? = nil) {
         self.environment = environment
+        let scale = Scale(rawValue: environment.scale) ?? .smoke
         self.claims = claims.map { claim, result in
             Entry(id: claim.id, paper: claim.paper.rawValue, source: claim.source, statement: claim.statement,
                   counterfactual: claim.counterfactual,
-                  robustness: claim.robustnessEvidence.isEmpty ? nil : claim.robustnessEvidence, result: result)
+                  robustness: claim.robustnessEvidence.isEmpty ? nil : claim.robustnessEvidence,
+                  protocolStanding: registry.flatMap { try? ProtocolStanding.of(claim, scale: scale, data: data, in: $0) }, result: result)
         }
     }
 

@@ -27,6 +27,7 @@ public enum ReportFormats {
             lines += ["", "## \(entry.id) — \(r.verdict.rawValue)", "", "*\(entry.source).* \(entry.statement)", "",
                       "- Predicate: \(r.predicate)", "- Counterfactual: \(entry.counterfactual)", "- Evidence: \(r.summary)",
                       "- Derivation: [Proofs/claims/\(entry.id).md](Proofs/claims/\(entry.id).md)"]
+                + (entry.protocolStanding.map { ["- " + $0.sentence] } ?? [])
             if !r.ledger.checks.isEmpty {
                 lines += ["", "Hypotheses ledger:", "", "| hypothesis | as stated | checked | ok | setting | constant from |", "|---|---|---|---|---|---|"]
                 for row in r.ledger.checks {

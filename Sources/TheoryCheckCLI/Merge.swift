@@ -27,6 +27,9 @@ struct Merge: ParsableCommand {
     @Option(help: "Report formats: html, md, json, junit (comma-separated; default all).")
     var format: String = "html,md,json,junit"
 
+    @Option(help: "The protocol registry the report states each claim's protocol against.")
+    var registry = ProtocolRegistry.defaultPath
+
     @Option(help: "Threads (results do not depend on it).")
     var threads: Int?
 
@@ -92,7 +95,8 @@ struct Merge: ParsableCommand {
                                              seconds: shards.map(\.report.seconds).reduce(0, +) + (clock.now - start).inSeconds)
         environment.startedAt = earliest
         environment.gitCommit = identity.gitCommit
-        var report = Report(environment: environment, claims: Array(zip(claims, results)))
+        var report = Report(environment: environment, claims: Array(zip(claims, results)),
+                            registry: try? ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry)), data: run.data)
         report.foundation = foundation
         try Verify.write(report, formats: formats, to: output)
         if let recordCosts { try UnitCosts.record(Array(records.values), scale: scale, in: recordCosts) }

@@ -144,7 +144,8 @@ struct Verify: ParsableCommand {
         }
         if let output {
             let environment = Self.environment(run, seedsOverride: seeds, startedAt: started, seconds: (clock.now - start).inSeconds)
-            var report = Report(environment: environment, claims: Array(zip(selected, results)))
+            var report = Report(environment: environment, claims: Array(zip(selected, results)),
+                                registry: try? ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry)), data: data)
             report.foundation = foundation
             try Self.write(report, formats: formats, to: output)
         }

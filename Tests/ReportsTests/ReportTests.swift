@@ -38,6 +38,33 @@ struct ReportTests {
         #expect(try ReportFormats.json(report).contains("\"side\" : \"exact\""))
     }
 
+    /// Each claim's protocol standing: registered after a verdict, the report lists the verdicts
+    /// that preceded it; a protocol matching no entry is called exploratory.
+    @Test func reportsStateWhereEachProtocolStands() throws {
+        let claim = try #require(ClaimRegistry.claim("EP.lowerBound"))
+        let result = try claim.check(ClaimRun(scale: .smoke))
+        let environment = Report.Environment(theorycheckVersion: "test", gitCommit: nil, swiftCompiler: Report.swiftCompiler, operatingSystem: "test",
+                                             processors: 2, threads: 1, scale: "smoke", variant: "claim", seedsOverride: nil,
+                                             startedAt: "2026-01-01T00:00:00Z", seconds: 1)
+        var registry = ProtocolRegistry()
+        registry.register(try ClaimProtocol.of(claim, scale: .smoke), date: "2026-12-07", reason: "a changed grid",
+                          verdictsSeen: ["standard: holds 14/14 (2026-12-01)"])
+        let registered = Report(environment: environment, claims: [(claim, result)], registry: registry)
+        let standing = try #require(registered.claims[0].protocolStanding)
+        #expect(standing.entry == 0 && standing.postVerdict && standing.fingerprint == registry.entries[0].fingerprint)
+        #expect(ReportFormats.markdown(registered).contains("Registered after these verdicts had been seen: standard: holds 14/14 (2026-12-01)."))
+        #expect(HTMLReport.page(registered).contains("Registered after these verdicts had been seen"))
+        #expect(try ReportFormats.json(registered).contains("\"verdictsSeen\" : ["))
+
+        var moved = try ClaimProtocol.of(claim, scale: .smoke)
+        moved.settings["countingLimit"] = "2048"
+        var other = ProtocolRegistry()
+        other.register(moved, date: "2026-12-07", reason: "another protocol", verdictsSeen: [])
+        let unregistered = Report(environment: environment, claims: [(claim, result)], registry: other)
+        #expect(unregistered.claims[0].protocolStanding?.entry == nil)
+        #expect(ReportFormats.markdown(unregistered).contains("is not registered: this run is exploratory"))
+    }
+
     /// report.json is byte-identical on 1 and 3 threads once the timing fields are set equal.
     @Test func reportJSONDoesNotDependOnThreads() throws {
         func normalised(_ threads: Int) throws -> String {
