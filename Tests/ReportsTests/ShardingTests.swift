@@ -168,12 +168,12 @@ struct ShardingTests {
         func stages(_ scale: Scale, _ variant: ClaimVariant, explore: Bool) -> [String: Int] {
             Dictionary(uniqueKeysWithValues: claim.followUps(ClaimRun(scale: scale, variant: variant, explore: explore)).map { ($0.name, $0.instances.count) })
         }
-        #expect(stages(.standard, .claim, explore: false) == ["dynamics": 1])
+        #expect(stages(.standard, .claim, explore: false) == ["dynamics": 1, "trainingLength": 2 * 12])  // the trend rule reads it
         #expect(stages(.standard, .counterfactual, explore: true) == ["dynamics": 1])
         let explored = stages(.standard, .claim, explore: true)
         #expect(explored["dynamics"] == 1 && explored["diagram"] == 12 * 2)
         #expect(explored.keys.filter { $0.hasPrefix("tStar.") }.count == 8 && explored["tStar.beta=0.6"] == 3)
-        #expect(stages(.smoke, .claim, explore: true) == ["dynamics": 1])  // no exploration seeds at smoke
+        #expect(stages(.smoke, .claim, explore: true) == ["dynamics": 1, "trainingLength": 2 * 3])  // no exploration seeds at smoke
         #expect(try Sharding.configHash(claim, ClaimRun(scale: .standard)) != Sharding.configHash(claim, ClaimRun(scale: .standard, explore: true)))
     }
 }

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 
 /// AT.phaseTransition — the two phases of adversarial training (Li & Li, Figure 3): per class, the
 /// non-robust feature is learned first with robust accuracy ≈ 0 (Phase I), then the robust feature
@@ -10,7 +11,7 @@ public struct PhaseTransitionClaim: Claim {
     public let paper = Paper.adversarialTraining
     public let source = "feature-learning dynamics of adversarial training (Figure 3)"
     public let statement = "Phase I: non-robust features learned first, clean accuracy 1, robust accuracy ≈ 0; Phase II: robust correlation overtakes, non-robust growth stops, robust accuracy rises"
-    public let predicate = "per class: t*_i = last crossing of ρ_u over ρ_v; Phase II (t*_i < T, final class robust acc ≥ 0.9 certified, ρ_v(T) ≤ max_{t ≤ t*_i} ρ_v) in every class; Phase I (some t < t*_i with ρ_v ≥ ρ/β = 0.2 and class robust acc ≤ 0.1) in ≥ ⌈k/2⌉ classes (Wilson 95% lower ≥ 0.75 of seeds)"
+    public let predicate = "per class: t*_i = last crossing of ρ_u over ρ_v; Phase II (t*_i < T, final class robust acc ≥ 0.9 certified, ρ_v(T) ≤ max_{t ≤ t*_i} ρ_v) in every class; Phase I (some t < t*_i with ρ_v ≥ ρ/β = 0.2 and class robust acc ≤ 0.1) in ≥ ⌈k/2⌉ classes (Wilson 95% lower ≥ 0.75 of seeds); when that fails, the satisfying fraction at T, 2T, 4T must not fall with log₂ T (logistic slope's 95% interval meets [0, ∞): rising is inconclusive, not rising fails)"
     public let counterfactual = "the same detector on standard training (attack off) must fail"
 
     /// The predicate's constants (Proofs/claims/AT.phaseTransition.md, "Pinned constants"); the
@@ -21,7 +22,25 @@ public struct PhaseTransitionClaim: Claim {
         static let phaseIClasses = PredicateConstant("classesWithPhaseI/k", .atLeast, 0.5)
         static let phaseIIClasses = PredicateConstant("classesWithPhaseII/k", .equals, 1)
         static let level = PredicateConstant("wilsonLowerBound", .atLeast, 0.75)
+        /// The trend rule in the training length (registered 2026-12-07, before its first run): when
+        /// the predicate fails at T, the logistic slope of the per-seed outcome on log₂ T over
+        /// T, 2T, 4T is ≥ 0 iff the satisfying fraction rises — the non-robust growth stopping with
+        /// longer training.
+        static let lengthTrend = PredicateConstant.band("satisfiedVersusTrainingLength.logisticSlope", 0...Double.infinity)
     }
+
+    /// The training lengths of the trend rule, as multiples of the setting's T.
+    static let lengthMultiples = [1, 2, 4]
+
+    /// The confirmatory setting trained `multiple`·T steps (the runs continue one another: `RunMemo`).
+    static func lengthConfig(_ scale: Scale, seed: UInt64, multiple: Int) -> ExperimentConfig {
+        var c = config(scale, seed: seed)
+        c.optimizer.steps *= multiple
+        return c
+    }
+
+    /// A training-length unit's instance: the multiple in the high 32 bits, the seed in the low.
+    static func lengthUnit(multiple: Int, seed: UInt64) -> UInt64 { UInt64(multiple) << 32 | seed }
     static let seen = "AT.phaseTransition fails 1/12 at standard (2026-11-23)"
 
     /// The confirmatory setting (committed on the Proofs page before its run, 2026-12-04): at-phase
@@ -97,6 +116,7 @@ public struct PhaseTransitionClaim: Claim {
         ["config.adversarial": ClaimProtocol.setting(Self.config(scale, seed: 0)),
          "config.standard": ClaimProtocol.setting(Self.config(scale, seed: 0, adversarial: false)),
          "confirmatorySeeds": "\(Self.seedCounts[scale]!) from index \(Self.firstFreshSeed) (confirmatory domain)",
+         "trainingLength.multiples": "\(Self.lengthMultiples) × T = \(Self.lengthMultiples.map { $0 * Self.config(scale, seed: 0).optimizer.steps }) steps (each run continues the shorter one)",
          "certificate": "LinearBoundCertificate (linear bounds with optimised slopes) on the probe's test points, ε within span{v}",
          "exploratory.sweep": Self.sweep.map(\.name).joined(separator: ", ") + "; \(Self.sweepSeeds[scale]!) exploratory seeds each",
          "exploratory.diagram": "c \(Self.diagram.cleanWeights) × ε/β \(Self.diagram.epsilonOverBeta); \(Self.diagram.seeds[scale]!) exploratory seeds per cell"]
@@ -105,7 +125,7 @@ public struct PhaseTransitionClaim: Claim {
     /// Seeds per sweep point (the t* table) by scale.
     static let sweepSeeds: [Scale: Int] = [.smoke: 0, .standard: 3, .paper: 5]
 
-    public var constants: [PredicateConstant] { [Bound.phaseIRobust, Bound.phaseIIRobust, Bound.phaseIClasses, Bound.phaseIIClasses, Bound.level] }
+    public var constants: [PredicateConstant] { [Bound.phaseIRobust, Bound.phaseIIRobust, Bound.phaseIClasses, Bound.phaseIIClasses, Bound.level] + Bound.lengthTrend }
 
     /// One class's trajectory, read from a history.
     struct ClassPath {
@@ -205,7 +225,11 @@ public struct PhaseTransitionClaim: Claim {
     /// phase-diagram cell's seeds (exploratory: they decide nothing).
     public func followUps(_ run: ClaimRun) -> [FollowUpStage] {
         var stages = [FollowUpStage("dynamics", instances: [Self.firstFreshSeed])]
-        guard run.variant == .claim, run.explore else { return stages }
+        guard run.variant == .claim else { return stages }
+        // The trend in the training length (used when the trials fail; so a shard measures it speculatively).
+        let seeds = Self.confirmatorySeeds(run)
+        stages.append(FollowUpStage("trainingLength", instances: Self.lengthMultiples.dropFirst().flatMap { m in seeds.map { Self.lengthUnit(multiple: m, seed: $0) } }))
+        guard run.explore else { return stages }
         let sweepSeeds = UInt64(Self.sweepSeeds[run.scale]!)
         if sweepSeeds > 0 { stages += Self.sweep.map { FollowUpStage("tStar." + $0.name, instances: Array(1...sweepSeeds)) } }
         let diagramSeeds = UInt64(Self.diagram.seeds[run.scale]!)
@@ -252,6 +276,17 @@ public struct PhaseTransitionClaim: Claim {
             return UnitValue(values: ["tStar": Self.changepoint(Self.paths(try ExperimentRun.run(config, parallelism: run.parallelism).history,
                                                                          classes: config.data.classes))])
         }
+        if stage == "trainingLength" {
+            let multiple = Int(instance >> 32), seed = instance & 0xFFFF_FFFF
+            guard Self.lengthMultiples.dropFirst().contains(multiple) else { throw ClaimError("\(id): no training length \(multiple)·T") }
+            var e = try PhaseSetting.run(Self.config(run.scale, seed: seed), parallelism: run.parallelism)
+            for m in Self.lengthMultiples.dropFirst() where m <= multiple {
+                e = try RunMemo.run(Self.lengthConfig(run.scale, seed: seed, multiple: m), continuing: e, parallelism: run.parallelism)
+            }
+            let proven = Self.phases(e, certifiedFinal: Self.certifiedFinal(e, parallelism: run.parallelism).byClass)
+            return UnitValue(values: ["satisfied": proven.satisfied ? 1 : 0, "classesWithPhaseII": Double(proven.phaseII),
+                                      "classesWhereVStops": Double(proven.nonRobustStops)])
+        }
         if stage == "diagram" {
             let cell = Int(instance >> 32), seed = instance & 0xFFFF_FFFF
             guard Self.diagramCells.indices.contains(cell) else { throw ClaimError("\(id): no diagram cell \(cell)") }
@@ -289,6 +324,21 @@ public struct PhaseTransitionClaim: Claim {
         result.series.merge(dynamics.series) { $1 }
         result.measurements.merge(dynamics.values) { $1 }
         guard run.variant == .claim else { return result }
+        // Failed at T: decided by the trend of the satisfying fraction in the training length
+        // (Proofs/claims/AT.phaseTransition.md, "Trend in the training length").
+        if result.verdict == .fails {
+            let seeds = result.trials.map(\.seed)
+            let steps = Double(Self.config(run.scale, seed: 1).optimizer.steps)
+            var outcomes = [result.trials.map(\.satisfied)]
+            for m in Self.lengthMultiples.dropFirst() {
+                let values = try followingUp(run, stage: "trainingLength", seeds.map { Self.lengthUnit(multiple: m, seed: $0) }).map(\.values)
+                outcomes.append(values.map { $0["satisfied"]! == 1 })
+                result.measurements["trainingLength.\(m)T.classesWhereVStops"] = values.reduce(0) { $0 + $1["classesWhereVStops"]! }
+            }
+            result.verdict = result.trendOfFailedFraction("satisfiedVersusTrainingLength", x: "log₂ T",
+                                                          levels: Self.lengthMultiples.map { log2(steps * Double($0)) }, outcomes: outcomes,
+                                                          approaching: PredicateConstant.range(Bound.lengthTrend))
+        }
         // The t* table: the confirmatory trials, then (exploring) each sweep point around at-phase
         // (−1: not every class switched).
         let sweepSeeds = run.explore ? Self.sweepSeeds[run.scale]! : 0
