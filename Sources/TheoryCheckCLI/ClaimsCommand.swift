@@ -2,6 +2,7 @@ import ArgumentParser
 import Claims
 import Engine
 import Foundation
+import Reports
 
 /// `theorycheck claims`: the registry — ids, papers, sources, statements, predicates.
 struct ClaimsCommand: ParsableCommand {
@@ -18,6 +19,9 @@ struct ClaimsCommand: ParsableCommand {
 
     @Option(help: "Only this paper's claims: \(Paper.allCases.map(\.rawValue).joined(separator: ", ")).")
     var paper: String?
+
+    @Flag(name: .customLong("verdict-table"), help: "Print the verdict table of README.md, generated from --history and --registry.")
+    var verdictTable = false
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
@@ -53,6 +57,12 @@ struct ClaimsCommand: ParsableCommand {
     func run() throws {
         if let id = `protocol` { return try printProtocol(id) }
         if let id = register { return try registerProtocols(id) }
+        if verdictTable {
+            print(VerdictTable.markdown(claims: try Verify.select(paper: paper, ids: []),
+                                                history: try VerdictHistory(contentsOf: URL(fileURLWithPath: history)),
+                                                registry: try ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry))))
+            return
+        }
         let claims = try Verify.select(paper: paper, ids: [])
         if json {
             let rows = claims.map { ["id": $0.id, "paper": $0.paper.rawValue, "source": $0.source, "statement": $0.statement,

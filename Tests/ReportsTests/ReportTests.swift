@@ -65,6 +65,18 @@ struct ReportTests {
         #expect(ReportFormats.markdown(unregistered).contains("is not registered: this run is exploratory"))
     }
 
+    /// README.md's verdict table is the one the verdict history and the registry generate, so it
+    /// cannot state a verdict no recorded run gave, or hide a protocol changed since.
+    @Test func readmeVerdictTableIsGeneratedFromTheHistory() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let history = try VerdictHistory(contentsOf: root.appendingPathComponent(VerdictHistory.defaultPath))
+        let registry = try ProtocolRegistry(contentsOf: root.appendingPathComponent(ProtocolRegistry.defaultPath))
+        let generated = VerdictTable.markdown(claims: ClaimRegistry.all, history: history, registry: registry)
+        let block = try #require(VerdictTable.block(in: readme), "README.md has no generated verdict table")
+        #expect(block == generated, "README.md's verdict table is stale: regenerate it with `theorycheck claims --verdict-table`")
+    }
+
     /// report.json is byte-identical on 1 and 3 threads once the timing fields are set equal.
     @Test func reportJSONDoesNotDependOnThreads() throws {
         func normalised(_ threads: Int) throws -> String {
