@@ -11,6 +11,7 @@ public enum ClaimRegistry {
         DataSeparationClaim(),
         WeightDecompositionClaim(),
         FeatureAveragingClaim(),
+        PaperInitializationClaim(),
         NonRobustnessClaim(),
         RobustSolutionClaim(),
         FeatureDecouplingClaim(),

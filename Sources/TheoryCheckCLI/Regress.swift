@@ -66,20 +66,24 @@ struct Regress: ParsableCommand {
                 let old = stored[name]?[quantity.key]
                 kept[quantity.key] = moved.contains { $0.quantity == quantity.key } ? quantity.value : old ?? quantity.value
             }
-            print("\(moved.isEmpty ? "same " : "DRIFT") \(name) (\(record.count) quantities, \(clock.now - start))")
+            print("\(stored[name] == nil ? "new  " : moved.isEmpty ? "same " : "DRIFT") \(name) (\(record.count) quantities, \(clock.now - start))")
         }
-        // A run new to the baseline is reported by its line above, not quantity by quantity.
-        for drift in drifts where stored[drift.run] != nil { print("  " + drift.description) }
+        // A run new to the baseline is reported by its line above, not quantity by quantity, and is no drift.
+        let added = Set(drifts.map(\.run).filter { stored[$0] == nil })
+        drifts.removeAll { added.contains($0.run) }
+        for drift in drifts { print("  " + drift.description) }
         if let output {
             try checkPinnedVerdicts(stored: stored, current: current, pins: &pins)
             try output.write("engine.json", text: Regression.encode(current, pins: pins))
             try output.commit()
             print(stored.isEmpty ? "created \(path): \(current.count) runs"
-                  : "updated \(path): \(drifts.count) quantit\(drifts.count == 1 ? "y" : "ies") changed")
+                  : "updated \(path): \(drifts.count) quantit\(drifts.count == 1 ? "y" : "ies") changed"
+                    + (added.isEmpty ? "" : ", \(added.count) new run\(added.count == 1 ? "" : "s") (\(added.sorted().joined(separator: ", ")))"))
             return
         }
         print(drifts.isEmpty ? "no drift" : "\(drifts.count) quantit\(drifts.count == 1 ? "y" : "ies") drifted")
-        if !drifts.isEmpty { throw ExitCode(1) }
+        if !added.isEmpty { print("no baseline for \(added.sorted().joined(separator: ", ")) (write it with --update)") }
+        if !drifts.isEmpty || !added.isEmpty { throw ExitCode(1) }
     }
 
     /// A claim case's verdict may change only under a registry entry newer than the one it was

@@ -47,6 +47,19 @@ struct FeatureAveragingClaimTests {
         #expect(counterfactual.verdict == .fails, "\(id) counterfactual: \(counterfactual.summary)")
     }
 
+    /// The paper's-initialisation reading (registered before its first run): decided at smoke —
+    /// whichever way — with its sweep recorded, and its counterfactual fails.
+    @Test func paperInitializationReadingIsDecidedAndCounterfactualFails() throws {
+        let claim = PaperInitializationClaim()
+        let result = try claim.check(ClaimRun(scale: .smoke))
+        try expectMatchesBaseline(result)
+        #expect(result.verdict != .outOfRegime, "\(result.summary)")
+        #expect(result.series["sweep.n∝dlogd.fraction"]?.count == 3 && result.series["sweep.n∝d.n"] == [24, 48, 96])
+        if result.verdict == .fails { #expect(result.counterexample != nil) }
+        let counterfactual = try claim.check(ClaimRun(scale: .smoke, variant: .counterfactual))
+        #expect(counterfactual.verdict == .fails, "counterfactual: \(counterfactual.summary)")
+    }
+
     /// The sign structure derived in Proofs/claims/FA.featureAveraging.md, exactly: for a neuron
     /// of sign s every GD coefficient on its own class is ≥ 0 and on the other class ≤ 0, so
     /// own-class λ ≥ 0 ≥ cross-class λ at every step (both initialisations).
