@@ -120,6 +120,9 @@ struct Verify: ParsableCommand {
         }
         let output = try out.map { try StagedOutput(path: $0) }
         let started = Date(), clock = ContinuousClock(), start = clock.now
+        // The commit a recorded verdict names is HEAD when the run starts: a commit made while it
+        // runs is not the code it ran.
+        let commit = Self.gitCommit()
         if !quiet { print("TheoryCheck \(TheoryCheckVersion.string) — verify (scale \(scale.rawValue)\(counterfactual ? ", counterfactuals" : ""))") }
         var foundation: [Report.FoundationEntry] = []
         if runsFoundation { foundation = Self.foundationChecks(seed: seed, quiet: quiet) }
@@ -135,15 +138,19 @@ struct Verify: ParsableCommand {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withFullDate]
             for result in results {
-                book.record(result, fingerprint: fingerprints[result.id] ?? "", seedsOverride: seeds, commit: Self.gitCommit(), date: formatter.string(from: started))
+                book.record(result, fingerprint: fingerprints[result.id] ?? "", seedsOverride: seeds, commit: commit, date: formatter.string(from: started))
             }
             do { try HashChain.write(book.records, to: URL(fileURLWithPath: history)) } catch {
                 throw ConfigError(field: "--history", value: history, allowed: "a writable file path (\(error.localizedDescription))")
             }
             if !quiet { print("recorded \(results.count) verdict(s) in \(history)") }
+            if Self.gitCommit() != commit {
+                print("warning: HEAD moved while the run ran (\(commit.map { String($0.prefix(7)) } ?? "none") → \(Self.gitCommit().map { String($0.prefix(7)) } ?? "none")); the verdicts name the commit at its start")
+            }
         }
         if let output {
-            let environment = Self.environment(run, seedsOverride: seeds, startedAt: started, seconds: (clock.now - start).inSeconds)
+            var environment = Self.environment(run, seedsOverride: seeds, startedAt: started, seconds: (clock.now - start).inSeconds)
+            environment.gitCommit = commit
             var report = Report(environment: environment, claims: Array(zip(selected, results)),
                                 registry: try? ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry)), data: data)
             report.foundation = foundation
