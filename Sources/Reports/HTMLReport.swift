@@ -42,7 +42,7 @@ public enum HTMLReport {
             body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
             table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top}
             .holds{color:#1a7f37;font-weight:bold}.fails{color:#c62828;font-weight:bold}.inconclusive{color:#b26a00;font-weight:bold}
-            .outOfRegime{color:#666;font-weight:bold}table.ledger{margin:6px 0;font-size:12px}figure{display:inline-block;margin:8px}code{font-size:12px}
+            .outOfRegime{color:#666;font-weight:bold}.error{color:#a0a;font-weight:bold}table.ledger{margin:6px 0;font-size:12px}figure{display:inline-block;margin:8px}code{font-size:12px}
             """
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>TheoryCheck report</title><style>\(style)</style></head><body>\n"
             + body.joined(separator: "\n") + "\n</body></html>\n"

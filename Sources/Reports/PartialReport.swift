@@ -120,12 +120,7 @@ public struct PartialReport: Codable, Sendable {
 
     /// Writes `bytes` to `url` atomically: a temporary file beside it, then rename(2).
     static func writeAtomically(_ bytes: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try bytes.write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
+        try AtomicFile.write(bytes, to: url)
     }
 
     /// Writes one finished unit into shard directory `directory`.

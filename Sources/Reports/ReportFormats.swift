@@ -61,16 +61,19 @@ public enum ReportFormats {
     }
 
     public static func junit(_ report: Report) -> String {
-        let failures = report.claims.filter { $0.result.verdict != wanted(report) }.count
+        // A claim whose check threw is a JUnit error, not a failure.
+        let errors = report.claims.filter { $0.result.verdict == .error }.count
+        let failures = report.claims.filter { $0.result.verdict != wanted(report) && $0.result.verdict != .error }.count
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-                     "<testsuites name=\"theorycheck verify\" tests=\"\(report.claims.count)\" failures=\"\(failures)\" time=\"\(report.environment.seconds)\">",
-                     "  <testsuite name=\"claims (\(xml(report.environment.scale)))\" tests=\"\(report.claims.count)\" failures=\"\(failures)\">"]
+                     "<testsuites name=\"theorycheck verify\" tests=\"\(report.claims.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(report.environment.seconds)\">",
+                     "  <testsuite name=\"claims (\(xml(report.environment.scale)))\" tests=\"\(report.claims.count)\" failures=\"\(failures)\" errors=\"\(errors)\">"]
         for entry in report.claims {
             let r = entry.result
             lines.append("    <testcase classname=\"\(xml(entry.paper))\" name=\"\(xml(entry.id))\" time=\"\(r.seconds)\">")
             if r.verdict != wanted(report) {
                 let detail = r.counterexample.map { c in "instance \(c.seed) (\(c.config)): " + c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \(number($0.value))" }.joined(separator: ", ") } ?? r.summary
-                lines.append("      <failure type=\"\(r.verdict.rawValue)\" message=\"\(xml(r.summary))\">\(xml(detail))</failure>")
+                let element = r.verdict == .error ? "error" : "failure"
+                lines.append("      <\(element) type=\"\(r.verdict.rawValue)\" message=\"\(xml(r.summary))\">\(xml(detail))</\(element)>")
             }
             lines.append("    </testcase>")
         }

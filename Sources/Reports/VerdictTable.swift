@@ -37,7 +37,8 @@ public enum VerdictTable {
             let c = counts[scale] ?? [:]
             let recorded = c.values.reduce(0, +)
             lines.append("At \(scale.rawValue): " + (recorded == 0 ? "no recorded run." :
-                "\(c[.holds] ?? 0) hold, \(c[.fails] ?? 0) fail, \(c[.inconclusive] ?? 0) inconclusive, \(c[.outOfRegime] ?? 0) out of regime, of \(recorded) recorded."))
+                "\(c[.holds] ?? 0) hold, \(c[.fails] ?? 0) fail, \(c[.inconclusive] ?? 0) inconclusive, \(c[.outOfRegime] ?? 0) out of regime"
+                + ((c[.error] ?? 0) > 0 ? ", \(c[.error]!) error" : "") + ", of \(recorded) recorded."))
         }
         return (lines + ["", end]).joined(separator: "\n")
     }

@@ -6,7 +6,8 @@ import Foundation
 enum TerminalStyle {
     static let enabled = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
 
-    /// `text` in the verdict's colour: holds green, fails red, inconclusive yellow, out of regime blue.
+    /// `text` in the verdict's colour: holds green, fails red, inconclusive yellow, out of regime blue,
+    /// error magenta.
     static func verdict(_ verdict: Verdict, _ text: String, enabled: Bool = TerminalStyle.enabled) -> String {
         guard enabled else { return text }
         let code = switch verdict {
@@ -14,6 +15,7 @@ enum TerminalStyle {
         case .fails: "31"
         case .inconclusive: "33"
         case .outOfRegime: "34"
+        case .error: "35"
         }
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }

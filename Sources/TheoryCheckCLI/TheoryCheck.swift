@@ -14,7 +14,8 @@ public struct TheoryCheckCommand: ParsableCommand {
         abstract: "Checks the predictions of the feature-learning theory of adversarial robustness.",
         discussion: """
             Numerically, statistically and in exact arithmetic. `theorycheck verify` decides every \
-            check that exists so far and exits 0 when all hold, 1 when any fails, 2 on usage errors. \
+            check that exists so far and exits 0 when all hold, 1 when any fails, 2 on usage errors, 3 when \
+            a claim's check threw (its verdict is `error`; the others are decided and the report is written). \
             Every subcommand also reads its options from a JSON file: `theorycheck SUBCOMMAND --options \
             FILE.json` with {"long-option-name": value | [values] | true}; options given on the command \
             line take precedence.

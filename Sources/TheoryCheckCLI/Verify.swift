@@ -156,6 +156,7 @@ struct Verify: ParsableCommand {
             report.foundation = foundation
             try Self.write(report, formats: formats, to: output)
         }
+        if results.contains(where: { $0.verdict == .error }) { throw ExitCode(3) }
         if !ok { throw ExitCode(1) }
     }
 

@@ -84,7 +84,7 @@ struct OptionsFileTests {
     @Test func optionsFileExpandsToFlags() throws {
         let path = "/tmp/theorycheck-options-\(UInt32.random(in: 0...UInt32.max)).json"
         try #"{"claim": ["EP.lowerBound", "FA.nonRobustness"], "scale": "paper", "counterfactual": true, "seeds": 3, "out": null}"#
-            .write(toFile: path, atomically: true, encoding: .utf8)
+            .write(toFile: path, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let argv = try OptionsFile.expand(["verify", "--options", path, "--scale", "smoke"])
         #expect(argv == ["verify", "--claim", "EP.lowerBound", "--claim", "FA.nonRobustness", "--scale", "paper", "--counterfactual",
@@ -92,7 +92,7 @@ struct OptionsFileTests {
         let command = try #require(try TheoryCheckCommand.parseAsRoot(argv) as? Verify)
         #expect(command.scale == "smoke" && command.claim == ["EP.lowerBound", "FA.nonRobustness"] && command.counterfactual && command.seeds == 3)
         #expect { try OptionsFile.expand(["verify", "--options", "/nonexistent.json"]) } throws: { ($0 as? ConfigError)?.field == "--options" }
-        try "[1, 2]".write(toFile: path, atomically: true, encoding: .utf8)
+        try "[1, 2]".write(toFile: path, atomically: false, encoding: .utf8)
         #expect { try OptionsFile.expand(["verify", "--options", path]) } throws: { ($0 as? ConfigError)?.field == "--options" }
     }
 }
@@ -152,7 +152,7 @@ struct VerdictHistoryTests {
         let entry = try #require(try ProtocolRegistry(contentsOf: URL(fileURLWithPath: registry)).latest("EP.lowerBound", .smoke))
         #expect(Regression.decodePins(written) == ["claim:EP.lowerBound": entry.hash])
         // The baseline says "fails": updating to "holds" under the same entry is refused, naming both.
-        try written.replacingOccurrences(of: "\"verdict\": \"holds\"", with: "\"verdict\": \"fails\"").write(toFile: path, atomically: true, encoding: .utf8)
+        try written.replacingOccurrences(of: "\"verdict\": \"holds\"", with: "\"verdict\": \"fails\"").write(toFile: path, atomically: false, encoding: .utf8)
         #expect { try update() } throws: { error in
             let e = error as? ConfigError
             return e?.field == "--update" && e?.value == "claim:EP.lowerBound: fails → holds"

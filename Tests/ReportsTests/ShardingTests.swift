@@ -176,4 +176,33 @@ struct ShardingTests {
         #expect(stages(.smoke, .claim, explore: true) == ["dynamics": 1, "trainingLength": 2 * 3])  // no exploration seeds at smoke
         #expect(try Sharding.configHash(claim, ClaimRun(scale: .standard)) != Sharding.configHash(claim, ClaimRun(scale: .standard, explore: true)))
     }
+
+    /// A claim whose check throws — in a trial, or after its trials — is an `error` result naming
+    /// the error; the claims around it are decided as without it.
+    @Test func aThrowingClaimIsAnErrorAndTheOthersAreDecided() throws {
+        struct Throwing: Claim {
+            let id: String, afterTrials: Bool
+            let paper = Paper(rawValue: "test", citation: "test")
+            let source = "test", statement = "test", predicate = "test", counterfactual = "test"
+            let constants: [PredicateConstant] = []
+            func ledger(_ run: ClaimRun) throws -> Ledger { Ledger() }
+            func check(_ run: ClaimRun) throws -> ClaimResult {
+                let result = try trials(run, instances: [1, 2], decision: .everyTrial) { seed in
+                    if !afterTrials && seed == 2 { throw ClaimError("a trial broke") }
+                    return (true, [:], "")
+                }
+                if afterTrials { throw ClaimError("the decision broke") }
+                return result
+            }
+        }
+        let lower = try #require(ClaimRegistry.claim("EP.lowerBound"))
+        let claims: [any Claim] = [Throwing(id: "T.inTrial", afterTrials: false), lower, Throwing(id: "T.afterTrials", afterTrials: true)]
+        let (results, _) = try Sharding.sideBySide(claims, ClaimRun(scale: .smoke), workers: 2, cost: { _ in 1 }) { _, _ in }
+        #expect(results.map(\.verdict) == [.error, .holds, .error])
+        #expect(results[0].summary.contains("a trial broke") && results[2].summary.contains("the decision broke"))
+        var alone = try Sharding.sideBySide([lower], ClaimRun(scale: .smoke), workers: 2, cost: { _ in 1 }) { _, _ in }.results[0]
+        var beside = results[1]
+        (alone.seconds, beside.seconds) = (0, 0)  // wall time is not part of a result
+        #expect(beside == alone)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Engine
 
 /// An append-only log of JSON lines, each entry chained to the one before by SHA-256 (the protocol
 /// registry, the verdict history): entry i holds its index, the previous entry's hash (64 zeros for
@@ -68,6 +69,6 @@ public enum HashChain {
     /// Writes `entries` to `url` atomically (the directory is created if needed).
     public static func write<Entry: Chained>(_ entries: [Entry], to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text(entries).utf8).write(to: url, options: .atomic)
+        try AtomicFile.write(Data(text(entries).utf8), to: url)
     }
 }

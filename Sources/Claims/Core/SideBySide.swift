@@ -12,10 +12,19 @@ extension Sharding {
     ///
     /// `progress(done, total, estimatedSecondsLeft)` is called after each unit; the estimate scales
     /// the recorded costs of the units left by the ratio of time spent to recorded cost so far.
+    ///
+    /// A claim whose planning, one of whose units, or whose decision throws gets an `error` result
+    /// naming the error (`ClaimResult.error`); its remaining units are skipped and every other claim
+    /// is decided as usual.
     public static func sideBySide(_ claims: [any Claim], _ run: ClaimRun, workers: Int, cost: (UnitID) -> Double,
                                   progress: (@Sendable (_ done: Int, _ of: Int, _ secondsLeft: Double?) -> Void)? = nil,
                                   decided: @Sendable (_ index: Int, _ result: ClaimResult) -> Void) throws -> (results: [ClaimResult], units: [UnitRecord]) {
-        let all = try units(claims, run)
+        // Each claim planned on its own: one that throws here is an error result with no units.
+        var planned: [UnitID] = [], failed: [Int: String] = [:]
+        for (i, claim) in claims.enumerated() {
+            do { planned += try units([claim], run) } catch { failed[i] = "planning: \(error)" }
+        }
+        let all = planned
         let index = Dictionary(uniqueKeysWithValues: claims.enumerated().map { ($1.id, $0) })
         let costs = Dictionary(all.map { ($0, cost($0)) }) { a, _ in a }
         let queue = all.sorted { a, b in
@@ -39,34 +48,32 @@ extension Sharding {
             var printed = 0
             var deciding = false
             var costDone = 0.0
-            var failure: (any Error)?
+            /// The first error of each claim that threw, by claim index.
+            var failed: [Int: String]
         }
         let state = Mutex(State(remaining: claims.map { claim in all.filter { $0.claim == claim.id }.count },
-                                results: [ClaimResult?](repeating: nil, count: claims.count)))
+                                results: [ClaimResult?](repeating: nil, count: claims.count), failed: failed))
 
         /// Decides, in claim order, every complete claim not yet decided (one thread at a time).
         @Sendable func decideReady() {
             while true {
-                let ready: (Int, [UnitID: UnitRecord])? = state.withLock { s in
-                    guard !s.deciding, s.failure == nil, s.printed < claims.count, s.remaining[s.printed] == 0 else { return nil }
+                let ready: (Int, [UnitID: UnitRecord], String?)? = state.withLock { s in
+                    guard !s.deciding, s.printed < claims.count, s.remaining[s.printed] == 0 else { return nil }
                     s.deciding = true
-                    return (s.printed, s.records)
+                    return (s.printed, s.records, s.failed[s.printed])
                 }
-                guard let (i, records) = ready else { return }
-                do {
-                    let result = try merge([claims[i]], single, records: records)[0]
-                    decided(i, result)
-                    state.withLock { s in
-                        s.results[i] = result
-                        s.printed += 1
-                        s.deciding = false
-                    }
-                } catch {
-                    state.withLock { s in
-                        s.failure = s.failure ?? error
-                        s.deciding = false
-                    }
-                    return
+                guard let (i, records, failure) = ready else { return }
+                let result: ClaimResult
+                if let failure {
+                    result = .error(claims[i], single, failure)
+                } else {
+                    do { result = try merge([claims[i]], single, records: records)[0] } catch { result = .error(claims[i], single, "\(error)") }
+                }
+                decided(i, result)
+                state.withLock { s in
+                    s.results[i] = result
+                    s.printed += 1
+                    s.deciding = false
                 }
             }
         }
@@ -74,19 +81,21 @@ extension Sharding {
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
             // A unit popped when fewer units than workers are left gets the idle workers' threads.
             while let (unit, threads) = state.withLock({ s -> (UnitID, Int)? in
-                guard s.failure == nil, s.next < queue.count else { return nil }
+                guard s.next < queue.count else { return nil }
                 defer { s.next += 1 }
                 return (queue[s.next], max(1, workers / max(1, min(workers, queue.count - s.next))))
             }) {
-                let claim = claims[index[unit.claim]!]
+                let claimIndex = index[unit.claim]!, claim = claims[claimIndex]
                 let found = Mutex<[UnitRecord]>([])
                 var threaded = single
                 threaded.parallelism = Parallelism(threads: threads)
-                do {
-                    try execute([claim], threaded, owned: [unit]) { record in found.withLock { $0.append(record) } }
-                } catch {
-                    state.withLock { $0.failure = $0.failure ?? error }
-                    return
+                // A claim that has thrown runs no more units; a unit that throws marks its claim.
+                if state.withLock({ $0.failed[claimIndex] == nil }) {
+                    do {
+                        try execute([claim], threaded, owned: [unit]) { record in found.withLock { $0.append(record) } }
+                    } catch {
+                        state.withLock { $0.failed[claimIndex] = $0.failed[claimIndex] ?? "unit \(unit): \(error)" }
+                    }
                 }
                 let report: (Int, Double?) = state.withLock { s in
                     for record in found.withLock({ $0 }) { s.records[record.unit] = record }
@@ -101,8 +110,7 @@ extension Sharding {
             }
         }
         decideReady()
-        let (results, records, failure) = state.withLock { ($0.results, $0.records, $0.failure) }
-        if let failure { throw failure }
+        let (results, records) = state.withLock { ($0.results, $0.records) }
         return (results.map { $0! }, records.values.sorted { $0.unit < $1.unit })
     }
 }

@@ -8,10 +8,15 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     case inconclusive
     /// The configuration lies outside the theorem's hypotheses; nothing was decided.
     case outOfRegime
+    /// The check itself threw (a bug or bad input inside the claim): nothing was decided, and the
+    /// result's summary carries the error. `verify` decides the other claims, writes the report,
+    /// and exits 3.
+    case error
 
     /// The verdict of a claim made of several parts: fails if any part fails, out of regime if any
     /// part is (and none fails), holds if every part holds, inconclusive otherwise.
     public static func conjunction(_ parts: Verdict...) -> Verdict {
+        if parts.contains(.error) { return .error }
         if parts.contains(.fails) { return .fails }
         if parts.contains(.outOfRegime) { return .outOfRegime }
         return parts.allSatisfy { $0 == .holds } ? .holds : .inconclusive
@@ -66,7 +71,7 @@ public struct ClaimResult: Codable, Equatable, Sendable {
     public var variant: ClaimVariant
     /// The scale it ran at.
     public var scale: Scale
-    /// holds, fails, inconclusive or outOfRegime.
+    /// holds, fails, inconclusive, outOfRegime or error.
     public var verdict: Verdict
     /// The predicate as decided, with its constants filled in.
     public var predicate: String
@@ -110,5 +115,13 @@ public struct ClaimResult: Codable, Equatable, Sendable {
         self.counterexample = counterexample
         self.ledger = ledger
         self.seconds = seconds
+    }
+}
+
+extension ClaimResult {
+    /// The result of a check that threw: verdict `error`, the message as its summary, nothing measured.
+    public static func error(_ claim: any Claim, _ run: ClaimRun, _ message: String) -> ClaimResult {
+        ClaimResult(id: claim.id, variant: run.variant, scale: run.scale, verdict: .error, predicate: claim.predicate(for: run),
+                    summary: "error: " + message)
     }
 }
