@@ -28,14 +28,16 @@ struct ReportFormatReadBackTests {
 
     /// What a JUnit consumer sees: the suite totals and, per test case, the failure's type if any.
     final class JUnitReader: NSObject, XMLParserDelegate {
-        var suites: [(tests: Int, failures: Int)] = []
-        var cases: [(name: String, classname: String, failure: String?)] = []
+        var suites: [(tests: Int, failures: Int, errors: Int)] = []
+        var cases: [(name: String, classname: String, failure: String?, element: String?)] = []
         func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
             switch element {
-            case "testsuites", "testsuite": suites.append((Int(attributes["tests"] ?? "") ?? -1, Int(attributes["failures"] ?? "") ?? -1))
-            case "testcase": cases.append((attributes["name"] ?? "", attributes["classname"] ?? "", nil))
-            case "failure": if !cases.isEmpty { cases[cases.count - 1].failure = attributes["type"] ?? "" }
+            case "testsuites", "testsuite":
+                suites.append((Int(attributes["tests"] ?? "") ?? -1, Int(attributes["failures"] ?? "") ?? -1, Int(attributes["errors"] ?? "") ?? -1))
+            case "testcase": cases.append((attributes["name"] ?? "", attributes["classname"] ?? "", nil, nil))
+            case "failure", "error":
+                if !cases.isEmpty { (cases[cases.count - 1].failure, cases[cases.count - 1].element) = (attributes["type"] ?? "", element) }
             default: break
             }
         }
@@ -51,14 +53,18 @@ struct ReportFormatReadBackTests {
         let missed = report.claims.filter { $0.result.verdict != wanted }
         #expect(missed.count > 0 && missed.count < report.claims.count, "the constructed report has both kinds")
         #expect(reader.suites.count == 2)
+        // A claim whose check threw is a JUnit error; every other missed verdict a failure.
+        let errors = missed.filter { $0.result.verdict == .error }.count
+        #expect(errors > 0, "the constructed report has an error")
         for suite in reader.suites {
             #expect(suite.tests == report.claims.count)
-            #expect(suite.failures == missed.count)
+            #expect(suite.failures == missed.count - errors && suite.errors == errors)
         }
         #expect(reader.cases.map(\.name) == report.claims.map(\.id))
         #expect(reader.cases.map(\.classname) == report.claims.map(\.paper))
         for (testCase, entry) in zip(reader.cases, report.claims) {
             #expect(testCase.failure == (entry.result.verdict == wanted ? nil : entry.result.verdict.rawValue), "\(entry.id)")
+            #expect(testCase.element == (entry.result.verdict == wanted ? nil : entry.result.verdict == .error ? "error" : "failure"), "\(entry.id)")
         }
     }
 
