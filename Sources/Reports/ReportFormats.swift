@@ -26,7 +26,8 @@ public enum ReportFormats {
             let r = entry.result
             lines += ["", "## \(entry.id) — \(r.verdict.rawValue)", "", "*\(entry.source).* \(entry.statement)", "",
                       "- Predicate: \(r.predicate)", "- Counterfactual: \(entry.counterfactual)", "- Evidence: \(r.summary)",
-                      "- Derivation: [Proofs/claims/\(entry.id).md](Proofs/claims/\(entry.id).md)"]
+                      // Not a link: the report is written anywhere, and the page lives in the package that defines the claim.
+                      "- Derivation: `Proofs/claims/\(entry.id).md` in the package that defines the claim"]
                 + (entry.protocolStanding.map { ["- " + $0.sentence] } ?? [])
             if !r.ledger.checks.isEmpty {
                 lines += ["", "Hypotheses ledger:", "", "| hypothesis | as stated | checked | ok | setting | constant from |", "|---|---|---|---|---|---|"]
@@ -82,7 +83,7 @@ public enum ReportFormats {
 
     static func wanted(_ report: Report) -> Verdict { report.environment.variant == "claim" ? .holds : .fails }
 
-    static func number(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "\(x)" }
+    public static func number(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "\(x)" }
 
     static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 

@@ -17,7 +17,7 @@ struct ClaimsCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Only this paper's claims: \(Paper.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Only this paper's claims: \(ClaimRegistry.papers.map(\.rawValue).joined(separator: ", ")).")
     var paper: String?
 
     @Flag(name: .customLong("verdict-table"), help: "Print the verdict table of README.md, generated from --history and --registry.")

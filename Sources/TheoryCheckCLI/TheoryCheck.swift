@@ -3,14 +3,19 @@ import Claims
 import Dispatch
 import Engine
 import Reports
+import Synchronization
 
 import Glibc
 
 public struct TheoryCheckCommand: ParsableCommand {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "theorycheck",
+    /// The name help and usage print: "theorycheck", or a package's own executable
+    /// (`main(claims:)` takes it from the command line).
+    static let commandName = Mutex("theorycheck")
+
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: commandName.withLock { $0 },
         abstract: "Checks the predictions of the feature-learning theory of adversarial robustness.",
         discussion: """
             Numerically, statistically and in exact arithmetic. `theorycheck verify` decides every \
@@ -22,7 +27,7 @@ public struct TheoryCheckCommand: ParsableCommand {
             """,
         version: TheoryCheckVersion.string,
         subcommands: [Verify.self, Merge.self, ClaimsCommand.self, Train.self, PresetsCommand.self, Robustness.self, Regress.self]
-    )
+    ) }
 
     /// The command line of a package that checks its own claims: `verify`, `claims`, `regress` (and
     /// `train`, `presets`, `robustness`) work on `claims` — the suite's own `ClaimRegistry.all` may be
@@ -33,6 +38,9 @@ public struct TheoryCheckCommand: ParsableCommand {
     ///     TheoryCheckCommand.main(claims: ClaimRegistry.all + [MyClaim()], presets: true)
     public static func main(claims: [any Claim], presets: Bool = false) {
         ClaimRegistry.use(claims)
+        if let executable = CommandLine.arguments.first.map({ String($0.split(separator: "/").last ?? "") }), !executable.isEmpty {
+            commandName.withLock { $0 = executable }
+        }
         RegressionCases.includesPresets = presets
         main()
     }

@@ -17,7 +17,7 @@ struct Verify: ParsableCommand {
             """
     )
 
-    @Option(help: "Only the claims of this paper: \(Paper.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Only the claims of this paper: \(ClaimRegistry.papers.map(\.rawValue).joined(separator: ", ")).")
     var paper: String?
 
     @Option(help: "Only this claim (repeatable).")
@@ -241,6 +241,28 @@ struct Verify: ParsableCommand {
         return results
     }
 
+    /// Measured values as the verbose table prints them: sorted by name, a count as a count (363,
+    /// not 363.0, as report.md has it), anything else in full (the shortest text that reads back
+    /// to the same Double).
+    static func valuesLine(_ values: [String: Double]) -> String {
+        values.sorted { $0.key < $1.key }.map { name, value in
+            let text = value.rounded() == value && abs(value) < 0x1p53 ? String(Int64(value)) : "\(value)"
+            return "\(name) = \(text)"
+        }.joined(separator: ", ")
+    }
+
+    /// The closing line: whether every verdict is the wanted one — for counterfactuals, that every
+    /// one of them fails, as it must.
+    static func outcomeLine(_ results: [ClaimResult], wanted: Verdict) -> String {
+        let missed = results.filter { $0.verdict != wanted }
+        if wanted == .fails {
+            return missed.isEmpty ? "All \(results.count) counterfactual(s) fail, as they must."
+                : "\(missed.count) counterfactual(s) did not fail (they must): \(missed.map(\.id).joined(separator: ", "))."
+        }
+        return missed.isEmpty ? "All \(results.count) claim(s) hold."
+            : "\(missed.count) claim(s) do not hold: \(missed.map { "\($0.id) (\($0.verdict.rawValue))" }.joined(separator: ", "))."
+    }
+
     /// The verdict table: the counts, then a line per claim (on --quiet, only those not as wanted).
     static func printVerdicts(_ claims: [any Claim], _ results: [ClaimResult], wanted: Verdict, quiet: Bool, verbose: Bool) {
         let counts = Verdict.allCases.map { v in (v, results.filter { $0.verdict == v }.count) }.filter { $0.1 > 0 }
@@ -251,17 +273,19 @@ struct Verify: ParsableCommand {
             let verdict = TerminalStyle.verdict(result.verdict, result.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))
             print("  \(padded)  \(verdict)  \(result.summary)  [\(String(format: "%.1f s", result.seconds))]")
             if let c = result.counterexample, result.verdict == .fails {
-                print("      counterexample: seed \(c.seed), \(c.config): " + c.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+                print("      counterexample: seed \(c.seed), \(c.config): " + valuesLine(c.values))
             }
             if verbose {
                 for row in result.ledger.checks {
                     print("      hypothesis \(row.satisfied ? "✓" : "✗") \(row.hypothesis.name): \(row.condition)  [\(row.setting); \(row.provenance)]")
                 }
                 for t in result.trials {
-                    print("      instance \(t.seed) \(t.satisfied ? "✓" : "✗"): " + t.values.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+                    print("      instance \(t.seed) \(t.satisfied ? "✓" : "✗"): " + valuesLine(t.values))
                 }
             }
         }
+        // A counterfactual run's wanted outcome is `fails`: say so, so "1 fails" does not read as a failure.
+        if wanted == .fails { print(outcomeLine(results, wanted: wanted)) }
     }
 
     static func foundationChecks(seed: UInt64, quiet: Bool) -> [Report.FoundationEntry] {
