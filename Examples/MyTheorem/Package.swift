@@ -7,6 +7,7 @@
 //     swift run my-theorem verify --scale smoke             # the claim's verdict table (+ --out DIR)
 //     swift run my-theorem verify --scale smoke --counterfactual
 //     swift run my-theorem regress                          # against Baselines/engine.json
+//     swift test                                            # pinned constants, smoke verdict, counterfactual
 import PackageDescription
 
 let package = Package(
@@ -24,6 +25,11 @@ let package = Package(
             "MyTheoremClaims",
             .product(name: "Claims", package: "TheoryCheck"),
             .product(name: "TheoryCheckCLI", package: "TheoryCheck"),
+        ]),
+        // `swift test`: the pinned constants, the smoke verdict, the counterfactual.
+        .testTarget(name: "MyTheoremTests", dependencies: [
+            "MyTheoremClaims",
+            .product(name: "Claims", package: "TheoryCheck"),
         ]),
     ]
 )
