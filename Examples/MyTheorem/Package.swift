@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "MyTheoremClaims", dependencies: [
             .product(name: "Claims", package: "TheoryCheck"),
             .product(name: "Engine", package: "TheoryCheck"),
+            .product(name: "Exact", package: "TheoryCheck"),  // BigInt, Rational: for checks decided in exact arithmetic
         ]),
         .executableTarget(name: "my-theorem", dependencies: [
             "MyTheoremClaims",

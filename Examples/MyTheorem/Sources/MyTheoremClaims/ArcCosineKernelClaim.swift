@@ -25,6 +25,14 @@ public struct ArcCosineKernelClaim: Claim {
 
     static let dimension = 16, pairs = 10
     static let widths = (6...13).map { 1 << $0 }  // 64 … 8192
+    static let hoeffdingWidth = 4096
+
+    /// Everything the check reads besides its constants, ledger and seeds: it enters the protocol's
+    /// fingerprint (`theorycheck claims --protocol NTK.arcCosine`), so a change is named field by field.
+    public func protocolSettings(_ scale: Scale) -> [String: String] {
+        ["dimension": "\(Self.dimension)", "pairs": "\(Self.pairs)", "hoeffdingWidth": "\(Self.hoeffdingWidth)",
+         "widths": ClaimProtocol.setting(Self.widths)]
+    }
 
     public func ledger(_ run: ClaimRun) throws -> Ledger {
         let gaussian = Hypothesis("Gaussian first layer", statement: "w_r ~ N(0, I_d)", PredicateConstant("weightStd", .equals, 1),
@@ -64,7 +72,7 @@ public struct ArcCosineKernelClaim: Claim {
 
     public func check(_ run: ClaimRun) throws -> ClaimResult {
         let seeds = run.seedList([.smoke: 20, .standard: 40, .paper: 100])
-        let hoeffdingWidth = 4096
+        let hoeffdingWidth = Self.hoeffdingWidth
         let t = (log(2 / Bound.delta.bound) / (2 * Double(hoeffdingWidth))).squareRoot()
         var result = try trials(run, instances: seeds, decision: Bound.level.fractionDecision) { seed in
             let k = Self.kernels(seed: seed, width: hoeffdingWidth)
