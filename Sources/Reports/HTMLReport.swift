@@ -8,7 +8,7 @@ public enum HTMLReport {
     public static func page(_ report: Report) -> String {
         let env = report.environment
         var body = ["<h1>TheoryCheck verification report</h1>",
-                    "<p>TheoryCheck \(ReportFormats.xml(env.theorycheckVersion))" + (env.gitCommit.map { ", commit <code>\(ReportFormats.xml(String($0.prefix(12))))</code>" } ?? "")
+                    "<p>\(ReportFormats.xml(env.programLabel))" + (env.gitCommit.map { ", commit <code>\(ReportFormats.xml(String($0.prefix(12))))</code>" } ?? "")
                         + ", scale <b>\(ReportFormats.xml(env.scale))</b>, \(env.variant == "claim" ? "claims" : "counterfactuals")\(env.explore == true ? ", with the exploratory stages" : ""), \(env.threads) threads, "
                         + String(format: "%.1f s", env.seconds) + ", \(ReportFormats.xml(env.startedAt)).</p>",
                     "<table><tr><th>claim</th><th>paper</th><th>verdict</th><th>evidence</th></tr>"]

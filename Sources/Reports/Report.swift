@@ -9,6 +9,9 @@ public struct Report: Codable, Sendable {
 
     public struct Environment: Codable, Sendable {
         public var theorycheckVersion: String
+        /// The program that ran, when it is not `theorycheck` itself: a package's own command line
+        /// (`TheoryCheckCommand.main(claims:)`), e.g. "my-theorem"; absent otherwise.
+        public var program: String?
         public var gitCommit: String?
         public var swiftCompiler: String
         public var operatingSystem: String
@@ -98,5 +101,12 @@ public struct Report: Codable, Sendable {
         #else
         "Swift < 6.1"
         #endif
+    }
+}
+
+extension Report.Environment {
+    /// "TheoryCheck 0.1.0", or for a package's own command line "my-theorem (TheoryCheck 0.1.0)".
+    public var programLabel: String {
+        program.map { "\($0) (TheoryCheck \(theorycheckVersion))" } ?? "TheoryCheck \(theorycheckVersion)"
     }
 }

@@ -14,7 +14,7 @@ public enum ReportFormats {
     public static func markdown(_ report: Report) -> String {
         let env = report.environment
         var lines = ["# TheoryCheck verification report", "",
-                     "TheoryCheck \(env.theorycheckVersion)" + (env.gitCommit.map { " (commit `\($0.prefix(12))`)" } ?? "")
+                     env.programLabel + (env.gitCommit.map { " (commit `\($0.prefix(12))`)" } ?? "")
                         + ", scale **\(env.scale)**, \(env.variant == "claim" ? "claims" : "counterfactuals")\(env.explore == true ? ", with the exploratory stages" : ""), \(env.threads) threads, "
                         + String(format: "%.1f s", env.seconds) + ", \(env.startedAt).", "",
                      "| claim | paper | verdict | evidence | time |", "|---|---|---|---|---|"]

@@ -162,11 +162,14 @@ struct Verify: ParsableCommand {
 
     /// The environment a report records: the program, the machine, the run and its time.
     static func environment(_ run: ClaimRun, seedsOverride: Int?, startedAt: Date, seconds: Double) -> Report.Environment {
-        Report.Environment(
+        var environment = Report.Environment(
             theorycheckVersion: TheoryCheckVersion.string, gitCommit: gitCommit(), swiftCompiler: Report.swiftCompiler,
             operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString, processors: ProcessInfo.processInfo.activeProcessorCount,
             threads: run.parallelism.threads, scale: run.scale.rawValue, variant: run.variant.rawValue, seedsOverride: seedsOverride,
             startedAt: ISO8601DateFormatter().string(from: startedAt), seconds: seconds, explore: run.explore)
+        let name = TheoryCheckCommand.commandName.withLock { $0 }
+        if name != "theorycheck" { environment.program = name }
+        return environment
     }
 
     /// The report formats of `--format` (html, md, json, junit; comma-separated), checked.

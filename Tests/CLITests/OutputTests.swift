@@ -33,6 +33,15 @@ struct OutputTests {
         for paper in ClaimRegistry.papers { #expect(help.contains(paper.rawValue)) }
     }
 
+    @Test func aPackagesReportNamesItsProgram() {
+        var environment = Report.Environment(theorycheckVersion: "0.1.0", gitCommit: nil, swiftCompiler: "", operatingSystem: "", processors: 1,
+                                             threads: 1, scale: "smoke", variant: "claim", seedsOverride: nil, startedAt: "", seconds: 0)
+        #expect(environment.programLabel == "TheoryCheck 0.1.0")
+        environment.program = "my-theorem"
+        #expect(environment.programLabel == "my-theorem (TheoryCheck 0.1.0)")
+        #expect(ReportFormats.markdown(Report(environment: environment, claims: [])).contains("my-theorem (TheoryCheck 0.1.0)"))
+    }
+
     @Test func theDerivationIsNamedNotLinkedRelativeToTheReport() throws {
         let claim = try #require(ClaimRegistry.claim("EP.lowerBound"))
         let result = ClaimResult(id: claim.id, variant: .claim, scale: .smoke, verdict: .holds, predicate: "", summary: "")
