@@ -116,6 +116,12 @@ let package = Package(
             dependencies: ["Exact"],
             path: "Tests/ExactLeakCheck"
         ),
+        // A package whose claims crash and throw, run as a process by CLITests (CrashIsolationTests).
+        .executableTarget(
+            name: "crash-fixture",
+            dependencies: ["TheoryCheckCLI", "Claims"],
+            path: "Tests/CrashFixture"
+        ),
         .testTarget(
             name: "EngineTests",
             dependencies: [

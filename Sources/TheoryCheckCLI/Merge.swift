@@ -14,7 +14,7 @@ struct Merge: ParsableCommand {
             data and settings; every shard once; every unit exactly once), recomputes every decision, \
             interval and fit over all trials, and writes the report a single `verify --out` would have \
             written — the same bytes except the fields that record time and machine. Exit status as \
-            for verify: 0 when every claim came out as wanted, 1 otherwise, 2 on bad input (naming it).
+            for verify: 0 when every claim came out as wanted, 1 otherwise, 2 on bad input (naming it), 3 when a claim's check threw.
             """
     )
 
@@ -101,6 +101,7 @@ struct Merge: ParsableCommand {
         try Verify.write(report, formats: formats, to: output)
         if let recordCosts { try UnitCosts.record(Array(records.values), scale: scale, in: recordCosts) }
         let ok = foundation.allSatisfy(\.holds) && results.allSatisfy { $0.verdict == wanted }
+        if results.contains(where: { $0.verdict == .error }) { throw ExitCode(3) }
         if !ok { throw ExitCode(1) }
     }
 

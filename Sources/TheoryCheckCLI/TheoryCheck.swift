@@ -49,6 +49,7 @@ public struct TheoryCheckCommand: ParsableCommand {
     /// project's convention for bad input) instead of 64; help and `--version` still exit 0.
     public static func main() {
         removeStagingOnInterrupt()
+        CrashIsolation.isEntryPoint.withLock { $0 = true }
         do {
             var command = try parseAsRoot(try OptionsFile.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
@@ -80,6 +81,7 @@ func removeStagingOnInterrupt() {
         Glibc.signal(signal, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signal, queue: DispatchQueue(label: "theorycheck.signals"))
         source.setEventHandler {
+            CrashIsolation.interrupted(by: signal)
             StagedOutput.removeAbandonedStaging()
             FileDescriptor.standardError.write("\ninterrupted: no partial output left behind\n")
             Glibc.exit(status)

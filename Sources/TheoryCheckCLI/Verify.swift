@@ -77,6 +77,9 @@ struct Verify: ParsableCommand {
     @Option(help: "The protocol registry --record checks against (docs/methodology.md §7).")
     var registry = ProtocolRegistry.defaultPath
 
+    @Flag(help: "Run the claims in this process. By default they run in a worker process that this one supervises, so that a claim that crashes (a trap) is an `error` verdict and the run goes on; in process, a crash ends the run.")
+    var inProcess = false
+
     func run() throws {
         guard let scale = Scale(rawValue: scale) else {
             throw ConfigError(field: "--scale", value: self.scale, allowed: Scale.allCases.map(\.rawValue).joined(separator: ", "))
@@ -118,6 +121,21 @@ struct Verify: ParsableCommand {
             }
             recording = (try VerdictHistory(contentsOf: URL(fileURLWithPath: history)), fingerprints)
         }
+        // A claim that crashes the process must not end the run: the run goes to a supervised worker.
+        let journal = try CrashIsolation.workerJournal()
+        if journal == nil && !inProcess && CrashIsolation.isEntryPoint.withLock({ $0 }) {
+            let status = try CrashIsolation.supervise(arguments: Array(CommandLine.arguments.dropFirst()), claims: selected.map(\.id))
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
+                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data, explore: explore)
+        if let journal, let probe = CrashIsolation.environment[CrashIsolation.probeVariable] {
+            // A probe: one suspect claim alone, its finished units kept; it prints and writes nothing.
+            _ = try Sharding.sideBySide(selected.filter { $0.id == probe }, run, workers: run.parallelism.threads,
+                                        cost: { _ in 1 }, journal: journal) { _, _ in }
+            return
+        }
         let output = try out.map { try StagedOutput(path: $0) }
         let started = Date(), clock = ContinuousClock(), start = clock.now
         // The commit a recorded verdict names is HEAD when the run starts: a commit made while it
@@ -127,10 +145,9 @@ struct Verify: ParsableCommand {
         var foundation: [Report.FoundationEntry] = []
         if runsFoundation { foundation = Self.foundationChecks(seed: seed, quiet: quiet) }
         var ok = foundation.allSatisfy(\.holds)
-        let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
-                           parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data, explore: explore)
         let wanted: Verdict = counterfactual ? .fails : .holds
-        let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose, costs: try UnitCosts.load(costs), recordCosts: recordCosts)
+        let results = try Self.decide(selected, run, wanted: wanted, quiet: quiet, verbose: verbose, costs: try UnitCosts.load(costs),
+                                      recordCosts: recordCosts, journal: journal)
         ok = ok && results.allSatisfy { $0.verdict == wanted }
         if let recording {
             var book = recording.history
@@ -223,13 +240,13 @@ struct Verify: ParsableCommand {
     /// a terminal (a CI log), each claim's verdict line is printed, and flushed, as soon as it is
     /// decided — a long run shows where it is.
     static func decide(_ claims: [any Claim], _ run: ClaimRun, wanted: Verdict, quiet: Bool, verbose: Bool,
-                       costs: UnitCosts = UnitCosts(), recordCosts: String? = nil) throws -> [ClaimResult] {
+                       costs: UnitCosts = UnitCosts(), recordCosts: String? = nil, journal: CrashJournal? = nil) throws -> [ClaimResult] {
         let progress = Progress(total: claims.count)
         let streaming = !quiet && isatty(1) == 0
         // Every trial and sweep point is a unit (docs/sharding.md): they run side by side on the
         // machine's threads, and each claim is decided as soon as its units are done.
         let (results, units) = try Sharding.sideBySide(
-            claims, run, workers: run.parallelism.threads, cost: { costs.cost($0, scale: run.scale) },
+            claims, run, workers: run.parallelism.threads, cost: { costs.cost($0, scale: run.scale) }, journal: journal,
             progress: { done, total, left in progress.show(units: done, of: total, secondsLeft: left) }
         ) { index, result in
             progress.clear()
@@ -316,7 +333,7 @@ struct Verify: ParsableCommand {
 final class Progress: @unchecked Sendable {
     let total: Int
     let start = ContinuousClock.now
-    let enabled = isatty(2) != 0
+    let enabled = CrashIsolation.standardErrorIsTerminal
 
     init(total: Int) { self.total = total }
 

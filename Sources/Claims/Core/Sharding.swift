@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// Splitting a verification into units, running a shard of them, and deciding from all shards'
 /// outcomes (docs/sharding.md). Every unit is a pure function of its id and the run, so a unit's
@@ -43,34 +44,60 @@ public enum Sharding {
 
     /// Runs the units `owned` of `claims` — except those already in `done` (a resumed shard) — and
     /// hands each outcome to `record` as soon as it is known.
+    ///
+    /// A claim whose check throws records an `error` outcome naming the error for each of its owned
+    /// units not yet recorded, and the next claim runs; an error thrown by `record` itself (the
+    /// output could not be written) ends the run.
     public static func execute(_ claims: [any Claim], _ run: ClaimRun, owned: Set<UnitID>, done: [UnitID: UnitRecord] = [:],
                                record: @escaping @Sendable (UnitRecord) throws -> Void) throws {
+        /// An error of `record`, kept apart from the claim's own errors.
+        struct RecordFailure: Error { let underlying: any Error }
         for claim in claims {
             let mine = owned.filter { $0.claim == claim.id && $0.variant == run.variant && done[$0] == nil }
             guard !mine.isEmpty else { continue }
-            if mine.contains(where: { $0.stage == UnitID.wholeStage }) {
-                var whole = run
-                whole.work = nil
-                let clock = ContinuousClock(), start = clock.now
-                let result = try claim.check(whole)
-                try record(UnitRecord(unit: UnitID(claim: claim.id, variant: run.variant, stage: UnitID.wholeStage, instance: 0),
-                                      outcome: .result(result), seconds: (clock.now - start).inSeconds))
+            let recorded = Mutex(Set<UnitID>())
+            let keep: @Sendable (UnitRecord) throws -> Void = { r in
+                do { try record(r) } catch { throw RecordFailure(underlying: error) }
+                recorded.withLock { _ = $0.insert(r.unit) }
             }
-            if mine.contains(where: { $0.stage == UnitID.trialsStage }) {
-                var shard = run
-                shard.work = WorkSchedule(.shard, owned: mine, records: done, record: record)
-                do {
-                    _ = try claim.check(shard)
-                    throw ClaimError("\(claim.id): the check did not reach its trials in a shard, as it did when planned")
-                } catch is WorkSchedule.Stop {}
+            do {
+                try execute(claim, run, mine: mine, done: done, record: keep)
+            } catch let failure as RecordFailure {
+                throw failure.underlying
+            } catch {
+                let message = "\(error)"
+                for unit in mine.sorted() where !recorded.withLock({ $0.contains(unit) }) {
+                    try record(UnitRecord(unit: unit, outcome: .error(message), seconds: 0))
+                }
             }
-            let stages = Set(claim.followUps(run).map(\.name))
-            for unit in mine.sorted() where unit.stage != UnitID.trialsStage && unit.stage != UnitID.wholeStage {
-                guard stages.contains(unit.stage) else { throw MissingUnit(unit, why: "is not a follow-up stage of \(claim.id)") }
-                let clock = ContinuousClock(), start = clock.now
-                let value = try claim.followUp(run, stage: unit.stage, instance: unit.instance)
-                try record(UnitRecord(unit: unit, outcome: .value(value), seconds: (clock.now - start).inSeconds))
-            }
+        }
+    }
+
+    /// One claim's units `mine`: the whole check, its trials (in a `.shard` schedule) and its follow-ups.
+    static func execute(_ claim: any Claim, _ run: ClaimRun, mine: Set<UnitID>, done: [UnitID: UnitRecord],
+                        record: @escaping @Sendable (UnitRecord) throws -> Void) throws {
+        if mine.contains(where: { $0.stage == UnitID.wholeStage }) {
+            var whole = run
+            whole.work = nil
+            let clock = ContinuousClock(), start = clock.now
+            let result = try claim.check(whole)
+            try record(UnitRecord(unit: UnitID(claim: claim.id, variant: run.variant, stage: UnitID.wholeStage, instance: 0),
+                                  outcome: .result(result), seconds: (clock.now - start).inSeconds))
+        }
+        if mine.contains(where: { $0.stage == UnitID.trialsStage }) {
+            var shard = run
+            shard.work = WorkSchedule(.shard, owned: mine, records: done, record: record)
+            do {
+                _ = try claim.check(shard)
+                throw ClaimError("\(claim.id): the check did not reach its trials in a shard, as it did when planned")
+            } catch is WorkSchedule.Stop {}
+        }
+        let stages = Set(claim.followUps(run).map(\.name))
+        for unit in mine.sorted() where unit.stage != UnitID.trialsStage && unit.stage != UnitID.wholeStage {
+            guard stages.contains(unit.stage) else { throw MissingUnit(unit, why: "is not a follow-up stage of \(claim.id)") }
+            let clock = ContinuousClock(), start = clock.now
+            let value = try claim.followUp(run, stage: unit.stage, instance: unit.instance)
+            try record(UnitRecord(unit: unit, outcome: .value(value), seconds: (clock.now - start).inSeconds))
         }
     }
 
@@ -81,6 +108,11 @@ public enum Sharding {
         try claims.map { claim in
             let own = records.values.filter { $0.unit.claim == claim.id && $0.unit.variant == run.variant }
             let unitSeconds = own.map(\.seconds).reduce(0, +)
+            // A unit that recorded an error makes the claim's verdict `error`, naming the first one.
+            if let failed = own.sorted(by: { $0.unit < $1.unit }).first(where: { if case .error = $0.outcome { true } else { false } }),
+               case let .error(message) = failed.outcome {
+                return .error(claim, run, "unit \(failed.unit): \(message)")
+            }
             if let whole = own.first(where: { $0.unit.stage == UnitID.wholeStage }) {
                 guard case let .result(result) = whole.outcome else { throw ClaimError("unit \(whole.unit) recorded no result") }
                 return result

@@ -16,15 +16,24 @@ extension Sharding {
     /// A claim whose planning, one of whose units, or whose decision throws gets an `error` result
     /// naming the error (`ClaimResult.error`); its remaining units are skipped and every other claim
     /// is decided as usual.
+    ///
+    /// `journal` lets a supervising process survive a claim that crashes the process (a trap): the
+    /// units it lists as done are not run again, the claims it lists as crashed are `error` results
+    /// without running, and it is told when each piece of a claim's work begins and ends (`CrashJournal`).
     public static func sideBySide(_ claims: [any Claim], _ run: ClaimRun, workers: Int, cost: (UnitID) -> Double,
+                                  journal: CrashJournal? = nil,
                                   progress: (@Sendable (_ done: Int, _ of: Int, _ secondsLeft: Double?) -> Void)? = nil,
                                   decided: @Sendable (_ index: Int, _ result: ClaimResult) -> Void) throws -> (results: [ClaimResult], units: [UnitRecord]) {
+        let done = journal?.done ?? [:]
         // Each claim planned on its own: one that throws here is an error result with no units.
         var planned: [UnitID] = [], failed: [Int: String] = [:]
         for (i, claim) in claims.enumerated() {
+            if let crash = journal?.crashed[claim.id] { failed[i] = crash; continue }
+            journal?.begin(claim.id, "planning")
             do { planned += try units([claim], run) } catch { failed[i] = "planning: \(error)" }
+            journal?.end(claim.id, "planning")
         }
-        let all = planned
+        let all = planned.filter { done[$0] == nil }
         let index = Dictionary(uniqueKeysWithValues: claims.enumerated().map { ($1.id, $0) })
         let costs = Dictionary(all.map { ($0, cost($0)) }) { a, _ in a }
         let queue = all.sorted { a, b in
@@ -52,7 +61,7 @@ extension Sharding {
             var failed: [Int: String]
         }
         let state = Mutex(State(remaining: claims.map { claim in all.filter { $0.claim == claim.id }.count },
-                                results: [ClaimResult?](repeating: nil, count: claims.count), failed: failed))
+                                records: done, results: [ClaimResult?](repeating: nil, count: claims.count), failed: failed))
 
         /// Decides, in claim order, every complete claim not yet decided (one thread at a time).
         @Sendable func decideReady() {
@@ -67,7 +76,9 @@ extension Sharding {
                 if let failure {
                     result = .error(claims[i], single, failure)
                 } else {
+                    journal?.begin(claims[i].id, "deciding")
                     do { result = try merge([claims[i]], single, records: records)[0] } catch { result = .error(claims[i], single, "\(error)") }
+                    journal?.end(claims[i].id, "deciding")
                 }
                 decided(i, result)
                 state.withLock { s in
@@ -89,13 +100,23 @@ extension Sharding {
                 let found = Mutex<[UnitRecord]>([])
                 var threaded = single
                 threaded.parallelism = Parallelism(threads: threads)
-                // A claim that has thrown runs no more units; a unit that throws marks its claim.
+                // A claim that has thrown runs no more units; a unit that throws (it records an
+                // `error` outcome) marks its claim.
                 if state.withLock({ $0.failed[claimIndex] == nil }) {
+                    journal?.begin(claim.id, "\(unit)")
                     do {
                         try execute([claim], threaded, owned: [unit]) { record in found.withLock { $0.append(record) } }
                     } catch {
                         state.withLock { $0.failed[claimIndex] = $0.failed[claimIndex] ?? "unit \(unit): \(error)" }
                     }
+                    for record in found.withLock({ $0 }) {
+                        if case let .error(message) = record.outcome {
+                            state.withLock { $0.failed[claimIndex] = $0.failed[claimIndex] ?? "unit \(record.unit): \(message)" }
+                        } else {
+                            journal?.finished(record)
+                        }
+                    }
+                    journal?.end(claim.id, "\(unit)")
                 }
                 let report: (Int, Double?) = state.withLock { s in
                     for record in found.withLock({ $0 }) { s.records[record.unit] = record }
@@ -103,7 +124,7 @@ extension Sharding {
                     s.costDone += costs[unit]!
                     let spent = (clock.now - start).inSeconds
                     let left = s.costDone > 0 ? spent / s.costDone * (totalCost - s.costDone) : nil
-                    return (s.records.count, left)
+                    return (s.records.count - done.count, left)
                 }
                 progress?(report.0, all.count, report.1)
                 decideReady()

@@ -51,6 +51,9 @@ public enum UnitOutcome: Codable, Equatable, Sendable {
     case value(UnitValue)
     /// The whole check's result (a check that decides without trials).
     case result(ClaimResult)
+    /// The claim's check threw while this unit ran, or before it could run (the message names the
+    /// error): the claim's verdict is `error` (`Sharding.merge`).
+    case error(String)
 }
 
 /// The measured values of one follow-up point: numbers and curves, by name.
