@@ -160,6 +160,18 @@ struct HypothesesLedgerTests {
         #expect(counter.count == 0)
     }
 
+    /// Every origin an author may give reads back from JSON and is what the report's provenance
+    /// column shows — an assumption the check adds is visible as one.
+    @Test func everyOriginIsShownAndReadsBack() throws {
+        #expect(Hypothesis.Origin.allCases.map(\.rawValue) == ["paper", "instantiation", "definition", "assumption"])
+        for origin in Hypothesis.Origin.allCases {
+            let row = Hypothesis("h", statement: "", PredicateConstant("x", .above, 0), origin: origin, reason: "why").check(1, setting: "s")
+            #expect(row.provenance == origin.rawValue)
+            let back = try JSONDecoder().decode(Hypothesis.Origin.self, from: JSONEncoder().encode(origin))
+            #expect(back == origin)
+        }
+    }
+
     /// The worst-case row names the setting that decides it.
     @Test func theWorstSettingDecidesTheRow() throws {
         let h = Hypothesis("h", statement: "", PredicateConstant("x", .atMost, 1), origin: .paper, reason: "")

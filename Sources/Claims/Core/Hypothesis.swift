@@ -8,11 +8,20 @@
 /// is marked as such wherever the ledger is shown.
 public struct Hypothesis: Sendable, Hashable, Codable {
     /// Whose constant the finite condition uses.
-    public enum Origin: String, Sendable, Hashable, Codable {
-        /// The paper states this condition with this constant.
+    public enum Origin: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The source (a paper, a book, a theorem's statement) states this condition with this constant.
         case paper
-        /// The paper states an order; the constant is ours (reason on the Proofs page).
+        /// The source states an order (poly(d), "sufficiently large"); the constant is ours (reason
+        /// on the Proofs page).
         case instantiation
+        /// The statement needs it to be defined at all (a divisor nonzero, an angle between nonzero
+        /// vectors), whether or not the source says so.
+        case definition
+        /// Not in the source: a condition the check adds — a regime in which its finite predicate
+        /// means what the statement means, or a restriction of the checker's own (exact arithmetic
+        /// needs ReLU). The reason must say why; the report shows the origin, so a reader sees that
+        /// the verdict is conditional on it.
+        case assumption
     }
 
     /// A short name, e.g. "non-robust features denser".
@@ -23,7 +32,7 @@ public struct Hypothesis: Sendable, Hashable, Codable {
     public let condition: PredicateConstant
     /// The paper's constant, or our instantiation of an order.
     public let origin: Origin
-    /// Why this constant: a reference for `.paper`, the reason for `.instantiation`.
+    /// Why this constant: a reference for `.paper`, the reason for the others.
     public let reason: String
     /// The verdict that had been seen when this hypothesis (or its constant) was introduced; nil for
     /// one written with the derivation, before any confirmatory run.

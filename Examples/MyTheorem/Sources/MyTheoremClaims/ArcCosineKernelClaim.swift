@@ -40,7 +40,7 @@ public struct ArcCosineKernelClaim: Claim {
         let (x, y) = Self.inputPairs(seed: 1)
         let smallest = (0..<Self.pairs).map { min(Self.norm(x.row($0)), Self.norm(y.row($0))) }.min()!
         let nonzero = Hypothesis("nonzero inputs", statement: "x, x' ≠ 0 (θ defined)", PredicateConstant("min ‖x‖", .above, 0),
-                                 origin: .paper, reason: "the angle needs nonzero inputs")
+                                 origin: .definition, reason: "the angle needs nonzero inputs")
         return Ledger([gaussian.check(1, setting: "m = 64 … 8192"), nonzero.check(smallest, setting: "seed 1")])
     }
 
