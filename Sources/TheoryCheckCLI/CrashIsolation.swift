@@ -55,7 +55,11 @@ enum CrashIsolation {
 
     /// Runs `verify` with `arguments` in workers until one exits; returns its exit status.
     /// `claims` are the selected claims, in order (the suspects are named in it).
-    static func supervise(arguments: [String], claims: [String]) throws -> Int32 {
+    ///
+    /// A shard (`resumingWith: "--resume"`) runs its claims one after another, so the one claim
+    /// active at a crash is the one that crashed: it is not probed, and the shard is resumed (its
+    /// finished units kept, the crashed claim's units written as `error`).
+    static func supervise(arguments: [String], claims: [String], resumingWith resumeFlag: String? = nil) throws -> Int32 {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("theorycheck-journal-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         let journal = try JournalDirectory(path: directory, creating: true)
@@ -68,10 +72,11 @@ enum CrashIsolation {
         var extra = [journalVariable: directory]
         if isatty(2) != 0 { extra[terminalVariable] = "1" }
         // Each round either ends the run or adds a crashed claim: at most one round per claim.
-        for _ in 0...claims.count {
+        for round in 0...claims.count {
             try journal.writeCrashed(crashed)
             try journal.clearActive()
-            let run = try runWorker(arguments, environment: extra, forward: true)
+            let resuming = round > 0 && resumeFlag != nil && !arguments.contains(resumeFlag!)
+            let run = try runWorker(arguments + (resuming ? [resumeFlag!] : []), environment: extra, forward: true)
             guard let signal = run.signal else { return run.status }
             if signal == SIGINT || signal == SIGTERM { return 128 + signal }
             let active = try journal.activeClaims()
@@ -80,6 +85,12 @@ enum CrashIsolation {
             guard !suspects.isEmpty else {
                 FileDescriptor.standardError.write("error: the worker process \(message), outside any claim's work\n")
                 return 3
+            }
+            if resumeFlag != nil {
+                FileDescriptor.standardError.write("the shard crashed while running \(suspects.joined(separator: ", ")) — \(message); "
+                                                   + "its units are recorded as errors and the shard resumes\n")
+                for suspect in suspects { crashed[suspect] = message }
+                continue
             }
             FileDescriptor.standardError.write("the worker process crashed while running \(suspects.joined(separator: ", ")) — \(message); "
                                                + "running \(suspects.count == 1 ? "it" : "each") alone, then the rest again\n")

@@ -45,6 +45,8 @@ struct ShardRun {
     let costs: String
     let quiet: Bool
     let verbose: Bool
+    /// The journal of a supervised shard (`CrashIsolation`): its crashed claims get `error` units.
+    var journal: CrashJournal? = nil
 
     func run(_ claims: [any Claim], _ run: ClaimRun, foundationSeed: UInt64?) throws {
         guard let out else {
@@ -76,7 +78,14 @@ struct ShardRun {
         let table = try UnitCosts.load(costs)
         let all = try Sharding.units(claims, run)
         let owned = Sharding.assign(all, shards: spec.count) { table.cost($0, scale: run.scale) }[spec.index]
-        let done = resume ? try PartialReport.finishedUnits(in: directory, run: identity).filter { owned.contains($0.key) } : [:]
+        var done = resume ? try PartialReport.finishedUnits(in: directory, run: identity).filter { owned.contains($0.key) } : [:]
+        // A claim that crashed an earlier run of this shard: its units not yet finished are `error`.
+        for unit in owned where done[unit] == nil {
+            guard let crash = journal?.crashed[unit.claim] else { continue }
+            let record = UnitRecord(unit: unit, outcome: .error(crash), seconds: 0)
+            try PartialReport.writeUnit(record, run: identity, into: directory)
+            done[unit] = record
+        }
         let estimate = owned.filter { done[$0] == nil }.map { table.cost($0, scale: run.scale) }.reduce(0, +)
         print("TheoryCheck \(TheoryCheckVersion.string) — verify shard \(spec.index)/\(spec.count) (scale \(run.scale.rawValue)): "
               + "\(owned.count) of \(all.count) units" + (resume ? ", \(done.count) already finished" : "")
@@ -85,7 +94,7 @@ struct ShardRun {
         var foundation: [Report.FoundationEntry]? = nil
         if foundationSeed != nil && spec.index == 0 { foundation = Verify.foundationChecks(seed: foundationSeed!, quiet: quiet) }
         let counter = UnitCounter(total: owned.count - done.count)
-        try Sharding.execute(claims, run, owned: Set(owned), done: done) { record in
+        try Sharding.execute(claims, run, owned: Set(owned), done: done, journal: journal) { record in
             try PartialReport.writeUnit(record, run: identity, into: directory)
             let k = counter.next()
             // A CI log follows the run by its slower units (every unit with --verbose).

@@ -101,7 +101,17 @@ struct Verify: ParsableCommand {
         if let spec = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment) {
             let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
                                parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data, explore: explore)
-            try ShardRun(spec: spec, out: out, resume: resume, costs: costs, quiet: quiet, verbose: verbose)
+            // A shard is supervised too: a claim that crashes it gets `error` units, and the shard
+            // resumes with the next claim.
+            let journal = try CrashIsolation.workerJournal()
+            if journal == nil && !inProcess && CrashIsolation.isEntryPoint.withLock({ $0 }) {
+                let status = try CrashIsolation.supervise(arguments: Array(CommandLine.arguments.dropFirst()), claims: selected.map(\.id),
+                                                          resumingWith: "--resume")
+                if status != 0 { throw ExitCode(status) }
+                return
+            }
+            try ShardRun(spec: spec, out: out, resume: resume || journal.map { !$0.crashed.isEmpty } == true, costs: costs,
+                         quiet: quiet, verbose: verbose, journal: journal)
                 .run(selected, run, foundationSeed: runsFoundation ? seed : nil)
             return
         }

@@ -77,6 +77,21 @@ struct CrashIsolationTests {
         #expect(!FileManager.default.fileExists(atPath: directory + "/report.json"))
     }
 
+    /// A shard that a claim crashes is resumed past that claim, whose units are recorded as
+    /// `error`; the merge decides it `error` and the others as usual.
+    @Test func aCrashingClaimInAShardIsAnErrorAfterTheMerge() throws {
+        let base = NSTemporaryDirectory() + "theorycheck-shard-crash-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let chosen = ["--claim", "X.before", "--claim", "X.crashes", "--claim", "X.after"]
+        let shard = try Self.run(["verify", "--scale", "smoke"] + chosen + ["--shard", "0/1", "--out", base + "/s0"])
+        #expect(shard.status == 0 && shard.errors.contains("the shard resumes"), "\(shard.errors)")
+        let merged = try Self.run(["merge", base + "/s0", "--out", base + "/merged"])
+        #expect(merged.status == 3, "\(merged.errors)")
+        let verdicts = try Self.verdicts(base + "/merged")
+        #expect(verdicts["X.before"]?.verdict == "holds" && verdicts["X.after"]?.verdict == "holds")
+        #expect(verdicts["X.crashes"]?.verdict == "error" && verdicts["X.crashes"]?.summary.contains("Index out of range") == true)
+    }
+
     /// In a shard, a claim that throws records `error` units and the shard finishes; `merge` decides
     /// it `error` (exit 3) and the others as usual.
     @Test func aThrowingClaimInAShardIsAnErrorAfterTheMerge() throws {

@@ -48,8 +48,11 @@ public enum Sharding {
     /// A claim whose check throws records an `error` outcome naming the error for each of its owned
     /// units not yet recorded, and the next claim runs; an error thrown by `record` itself (the
     /// output could not be written) ends the run.
+    ///
+    /// With a `journal`, each claim's work is announced (`begin`/`end`), so that a supervisor can
+    /// name the claim that crashed the process.
     public static func execute(_ claims: [any Claim], _ run: ClaimRun, owned: Set<UnitID>, done: [UnitID: UnitRecord] = [:],
-                               record: @escaping @Sendable (UnitRecord) throws -> Void) throws {
+                               journal: CrashJournal? = nil, record: @escaping @Sendable (UnitRecord) throws -> Void) throws {
         /// An error of `record`, kept apart from the claim's own errors.
         struct RecordFailure: Error { let underlying: any Error }
         for claim in claims {
@@ -60,6 +63,8 @@ public enum Sharding {
                 do { try record(r) } catch { throw RecordFailure(underlying: error) }
                 recorded.withLock { _ = $0.insert(r.unit) }
             }
+            journal?.begin(claim.id, "shard")
+            defer { journal?.end(claim.id, "shard") }
             do {
                 try execute(claim, run, mine: mine, done: done, record: keep)
             } catch let failure as RecordFailure {
