@@ -77,6 +77,9 @@ struct Verify: ParsableCommand {
     @Option(help: "The protocol registry --record checks against (docs/methodology.md §7).")
     var registry = ProtocolRegistry.defaultPath
 
+    @Option(help: ArgumentHelp("Run nothing: print the estimated time of the selected work as N-task arrays (comma-separated N), from the recorded costs (--costs) and the balanced assignment `--shard i/N` uses.", valueName: "N,…"))
+    var plan: String?
+
     @Flag(help: "Run the claims in this process. By default they run in a worker process that this one supervises, so that a claim that crashes (a trap) is an `error` verdict and the run goes on; in process, a crash ends the run.")
     var inProcess = false
 
@@ -98,6 +101,11 @@ struct Verify: ParsableCommand {
         }
         if quiet && verbose { throw ConfigError(field: "--quiet", value: "with --verbose", allowed: "one of --quiet and --verbose") }
         let runsFoundation = paper == nil && claim.isEmpty && !counterfactual
+        if let plan {
+            let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds, data: data, explore: explore)
+            try ShardPlanning.print(selected, run, tasks: try ShardPlanning.tasks(plan), costs: try UnitCosts.load(costs), costsPath: costs)
+            return
+        }
         if let spec = try ShardSpec.resolve(shard, environment: ProcessInfo.processInfo.environment) {
             let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds,
                                parallelism: threads.map { Parallelism(threads: $0) } ?? .machine, data: data, explore: explore)

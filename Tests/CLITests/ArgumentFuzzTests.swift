@@ -41,7 +41,7 @@ struct ArgumentFuzzTests {
     @Test(arguments: [
         (["verify", "--scale", "huge"], "--scale"), (["verify", "--seeds", "0"], "--seeds"), (["verify", "--claim", "X.nope"], "--claim"),
         (["verify", "--paper", "nope"], "--paper"), (["verify", "--format", "pdf", "--out", "/tmp/theorycheck-fuzz"], "--format"),
-        (["verify", "--threads", "0"], "--threads"), (["train", "--preset", "nope"], "--preset"),
+        (["verify", "--threads", "0"], "--threads"), (["verify", "--plan", "0"], "--plan"), (["verify", "--plan", "4,x"], "--plan"), (["train", "--preset", "nope"], "--preset"),
         (["train", "--preset", "fa-small", "--set", "data.dimension=-3"], "data.dimension"), (["train", "--preset", "fa-small", "--threads", "0"], "--threads"),
         (["robustness", "--run", "/nonexistent/run"], "--run"), (["robustness", "--run", "/tmp", "--radii", "2:1:1"], "--radii"),
         (["regress", "--case", "nope"], "--case"), (["claims", "--paper", "nope"], "--paper"), (["presets", "nope"], "--preset"),
