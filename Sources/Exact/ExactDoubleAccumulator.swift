@@ -108,6 +108,14 @@ public struct ExactDoubleAccumulator: Sendable {
         borrow = c1 || c2
     }
 
+    /// The sign of the exact sum: −1, 0 or +1 (nil if a NaN or ±∞ was added) — read from the
+    /// two's-complement limbs, without forming the number.
+    public var signum: Int? {
+        if nonFinite != nil { return nil }
+        if limbs[limbs.count - 1] >> 63 == 1 { return -1 }
+        return limbs.allSatisfy { $0 == 0 } ? 0 : 1
+    }
+
     /// The accumulated integer N (the sum is N·2^−bias).
     var scaledInteger: BigInt {
         let negative = limbs[limbs.count - 1] >> 63 == 1

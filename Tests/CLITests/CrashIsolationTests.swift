@@ -20,6 +20,7 @@ struct CrashIsolationTests {
         var signaled: Bool
         var output: String
         var errors: String
+        var pid: Int32
     }
 
     static func run(_ arguments: [String]) throws -> Ended {
@@ -35,7 +36,8 @@ struct CrashIsolationTests {
         let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Ended(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                     output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+                     output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self),
+                     pid: process.processIdentifier)
     }
 
     static let claims = ["--claim", "X.before", "--claim", "X.crashes", "--claim", "X.throws", "--claim", "X.after"]
@@ -63,8 +65,8 @@ struct CrashIsolationTests {
         #expect(verdicts["X.crashes"]?.summary.contains("Index out of range") == true)
         #expect(verdicts["X.throws"]?.verdict == "error" && verdicts["X.throws"]?.summary.contains("trial 2 threw") == true)
         #expect(ended.output.contains("X.crashes") && ended.errors.contains("alone, then the rest again"))
-        // No journal is left behind.
-        let left = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("theorycheck-journal-") }
+        // No journal is left behind (this supervisor's: other tests run theirs meanwhile).
+        let left = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("theorycheck-journal-\(ended.pid)-") }
         #expect(left.isEmpty, "\(left)")
     }
 
