@@ -74,7 +74,7 @@ struct AttackPlan<M: DifferentiableModel> {
         var result = Matrix(rows: keep == .decisions ? 0 : n, columns: width)
         var fooled = [Bool](repeating: false, count: keep == .last ? 0 : n)
         // In coordinates a decisions-only attack reads only Z⁰ (m numbers per row): wider blocks.
-        let rows = coordinates != nil && keep == .decisions ? 64 : Attacks.blockRows(width: width)
+        let rows = coordinates != nil && (keep == .decisions || keep == .fooledExamples) ? 64 : Attacks.blockRows(width: width)
         let blocks = (n + rows - 1) / rows
         result.storage.withUnsafeMutableBufferPointer { rp in
             fooled.withUnsafeMutableBufferPointer { fp in

@@ -27,6 +27,11 @@ public enum Attacks {
         /// Only whether each sample's decision changed at some iterate (as `.firstSuccess`), no
         /// inputs: robust accuracy needs no more, and the coordinate routes then form no input at all.
         case decisions
+        /// The decisions of `.decisions` and, for each fooled sample only, its first fooling
+        /// iterate as an input (the others keep their clean input): what an exact confirmation of
+        /// the breaks reads (`BreakConfirmation`). The primal route forms every iterate anyway and
+        /// returns what `.firstSuccess` does.
+        case fooledExamples
     }
 
     /// The perturbed inputs (none for `.decisions`) and, unless `.last` (which skips the final
@@ -112,7 +117,7 @@ public enum Attacks {
                 // Keep, for samples not yet fooled, the first iterate that changes the decision.
                 for (i, p) in predictedLabels(f).enumerated() where !found[i] && p != labels[i] {
                     found[i] = true
-                    if keep == .firstSuccess {
+                    if keep == .firstSuccess || keep == .fooledExamples {
                         adversarial.storage.replaceSubrange((i * width)..<((i + 1) * width), with: x.storage[(i * width)..<((i + 1) * width)])
                     }
                 }

@@ -104,18 +104,23 @@ extension PerturbationCoordinates {
         let n = z0.rows / network.patches, width = inputs.columns
         precondition(keep == .decisions || inputs.rows == n, "the inputs of the block are needed to form perturbed inputs")
         var found = [Bool](repeating: false, count: n)
-        var adversarial = keep == .firstSuccess ? inputs : Matrix(rows: 0, columns: width)
+        let forms = keep == .firstSuccess || keep == .fooledExamples
+        var adversarial = forms ? inputs : Matrix(rows: 0, columns: width)
         let (frame, c) = lastIterate(z0: z0, labels: labels, indices: indices, epsilon: epsilon, config: config, objective: objective, key: key,
                                      visit: keep != .last ? { frame, f, c in
                                          for (i, label) in predictedLabels(f).enumerated() where !found[i] && label != labels[i] {
                                              found[i] = true
-                                             if keep == .firstSuccess { perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i) }
+                                             if forms { perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i) }
                                          }
                                      } : nil)
-        if keep == .decisions {
-            // The last iterate's decisions from its pre-activations: no input is formed.
+        if keep == .decisions || keep == .fooledExamples {
+            // The last iterate's decisions from its pre-activations: an input is formed only for
+            // a sample it fools (`.fooledExamples`).
             let f = network.logits(fromPreactivations: preactivations(frame, z0: z0, c))
-            for (i, label) in predictedLabels(f).enumerated() where !found[i] { found[i] = label != labels[i] }
+            for (i, label) in predictedLabels(f).enumerated() where !found[i] && label != labels[i] {
+                found[i] = true
+                if keep == .fooledExamples { perturbed(frame, inputs, c, sample: i, into: &adversarial, row: i) }
+            }
             return Attacks.Outcome(inputs: adversarial, fooled: found)
         }
         var x = inputs

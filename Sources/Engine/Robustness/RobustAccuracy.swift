@@ -21,40 +21,77 @@ public enum RobustAccuracy {
     ) -> [Bool] {
         let plan = AttackPlan(model, inputs: data.inputs, config: attack, parallelism: parallelism)
         return robustSamples(plan, labels: data.labels, epsilon: epsilon, clean: plan.cleanPredictions(parallelism),
-                             trainingLoss: trainingLoss, key: key, parallelism: parallelism)
+                             trainingLoss: trainingLoss, key: key, parallelism: parallelism).robust
     }
 
     /// `robustSamples` with the radius-independent work (`AttackPlan`) and the clean decisions given.
     /// With `confirm`, a floating-point break counts only when it is confirmed exactly
-    /// (`BreakConfirmation`): the clean decision at ε = 0, each fooling example (kept, not only its
-    /// decision) within ε — an unconfirmed one leaves the sample to the next restart or objective.
+    /// (`BreakConfirmation`): the clean decision at ε = 0, each fooling example (formed for the
+    /// fooled samples only, `.fooledExamples`; the decisions are those of `.decisions`, the route
+    /// without confirmation) within ε — an unconfirmed one leaves the sample to the next restart
+    /// or objective. `provenBroken` marks samples with a confirmed fooling example at a radius ≤ ε already (an
+    /// example valid at a smaller radius is valid at ε): a floating-point break of theirs counts
+    /// without forming its example; the samples confirmed here are returned.
     static func robustSamples<M: DifferentiableModel>(
         _ plan: AttackPlan<M>, labels: [Int], epsilon: Double, clean: [Int], trainingLoss: any Loss,
-        key: PRNGKey, parallelism: Parallelism, confirm: BreakConfirmation? = nil
-    ) -> [Bool] {
+        key: PRNGKey, parallelism: Parallelism, confirm: BreakConfirmation? = nil,
+        cleanRobust: [Bool]? = nil, provenBroken: [Bool]? = nil
+    ) -> (robust: [Bool], confirmed: [Int]) {
         let attack = plan.config
-        var robust = zip(clean, labels).map { $0 == $1 }
-        if let confirm {
-            for i in robust.indices where !robust[i] {
-                let x = plan.inputs.row(i)
-                robust[i] = !confirm.confirms(x, label: labels[i], example: x, epsilon: 0)
-            }
-        }
-        guard epsilon > 0 else { return robust }
+        var robust = cleanRobust ?? Self.cleanRobust(plan, labels: labels, clean: clean, confirm: confirm, parallelism: parallelism)
+        var confirmed: [Int] = []
+        guard epsilon > 0 else { return (robust, confirmed) }
         // A sample fooled once stays non-robust: later runs attack only the rest (each sample with
         // its own stream, so the result is that of attacking everyone every time).
         for restart in 0..<attack.restarts {
             for (index, objective) in attack.objectives(classes: plan.model.outputs, trainingLoss: trainingLoss).enumerated() {
                 let alive = robust.indices.filter { robust[$0] }
-                if alive.isEmpty { return robust }
-                let outcome = plan.attack(labels: labels, epsilon: epsilon, objective: objective,
-                                          key: key.child(UInt64(restart)).child(UInt64(index)), sampleIndices: nil,
-                                          rows: alive, keep: confirm == nil ? .decisions : .firstSuccess, parallelism: parallelism)
-                for (row, fooled) in outcome.fooled.enumerated() where fooled {
-                    let i = alive[row]
-                    if let confirm, !confirm.confirms(plan.inputs.row(i), label: labels[i], example: outcome.inputs.row(row), epsilon: epsilon) { continue }
-                    robust[i] = false
+                if alive.isEmpty { return (robust, confirmed) }
+                let runKey = key.child(UInt64(restart)).child(UInt64(index))
+                guard let confirm else {
+                    let outcome = plan.attack(labels: labels, epsilon: epsilon, objective: objective, key: runKey, sampleIndices: nil,
+                                              rows: alive, keep: .decisions, parallelism: parallelism)
+                    for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[alive[row]] = false }
+                    continue
                 }
+                let known = alive.filter { provenBroken?[$0] == true }, open = alive.filter { provenBroken?[$0] != true }
+                if !known.isEmpty {
+                    let outcome = plan.attack(labels: labels, epsilon: epsilon, objective: objective, key: runKey, sampleIndices: nil,
+                                              rows: known, keep: .decisions, parallelism: parallelism)
+                    for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[known[row]] = false }
+                }
+                if !open.isEmpty {
+                    let outcome = plan.attack(labels: labels, epsilon: epsilon, objective: objective, key: runKey, sampleIndices: nil,
+                                              rows: open, keep: .fooledExamples, parallelism: parallelism)
+                    let fooled = outcome.fooled.indices.filter { outcome.fooled[$0] }
+                    var proven = [Bool](repeating: false, count: fooled.count)
+                    proven.withUnsafeMutableBufferPointer { out in
+                        parallelism.forEachRange(fooled.count) { range in
+                            for k in range {
+                                let row = fooled[k], i = open[row]
+                                out[k] = confirm.confirms(plan.inputs.row(i), label: labels[i], example: outcome.inputs.row(row), epsilon: epsilon)
+                            }
+                        }
+                    }
+                    for (k, row) in fooled.enumerated() where proven[k] {
+                        robust[open[row]] = false
+                        confirmed.append(open[row])
+                    }
+                }
+            }
+        }
+        return (robust, confirmed)
+    }
+
+    /// Which samples are classified correctly at their clean inputs — with `confirm`, a wrong
+    /// floating-point decision counts only when the exact decision is wrong too.
+    static func cleanRobust<M: DifferentiableModel>(_ plan: AttackPlan<M>, labels: [Int], clean: [Int], confirm: BreakConfirmation?,
+                                                   parallelism: Parallelism) -> [Bool] {
+        var robust = zip(clean, labels).map { $0 == $1 }
+        if let confirm {
+            for i in robust.indices where !robust[i] {
+                let x = plan.inputs.row(i)
+                robust[i] = !confirm.confirms(x, label: labels[i], example: x, epsilon: 0)
             }
         }
         return robust
@@ -80,16 +117,25 @@ public enum RobustAccuracy {
 
     /// `curve` with each sample's break radius (`curveAndBreaks(radii:robustAt:)`).
     /// With `confirm`, every break is confirmed exactly (`robustSamples(_:labels:…:confirm:)`):
-    /// each break radius is then proven an upper bound on the sample's radius.
+    /// each break radius is then proven an upper bound on the sample's radius. A sample confirmed
+    /// broken at a radius is proven broken at every larger one: there, a floating-point break of the
+    /// attack counts without its example being formed and confirmed again (the clean decisions are
+    /// confirmed once for all radii).
     public static func curveAndBreaks<M: DifferentiableModel>(
         _ model: M, _ data: Dataset, radii: [Double], attack: AttackConfig, trainingLoss: any Loss,
         key: PRNGKey, parallelism: Parallelism = .machine, confirm: BreakConfirmation? = nil
     ) -> (points: [Point], breaks: [Double?]) {
         let plan = AttackPlan(model, inputs: data.inputs, config: attack, parallelism: parallelism)
         let clean = plan.cleanPredictions(parallelism)
+        let cleanRobust = confirm.map { Self.cleanRobust(plan, labels: data.labels, clean: clean, confirm: $0, parallelism: parallelism) }
+        // The smallest radius at which each sample has a confirmed fooling example.
+        var confirmedAt = [Double](repeating: .infinity, count: data.count)
         return curveAndBreaks(radii: radii) { index, radius in
-            robustSamples(plan, labels: data.labels, epsilon: radius, clean: clean, trainingLoss: trainingLoss,
-                          key: key.child(UInt64(index)), parallelism: parallelism, confirm: confirm)
+            let (robust, confirmed) = robustSamples(plan, labels: data.labels, epsilon: radius, clean: clean, trainingLoss: trainingLoss,
+                                                    key: key.child(UInt64(index)), parallelism: parallelism, confirm: confirm,
+                                                    cleanRobust: cleanRobust, provenBroken: confirmedAt.map { $0 <= radius })
+            for i in confirmed { confirmedAt[i] = min(confirmedAt[i], radius) }
+            return robust
         }
     }
 
