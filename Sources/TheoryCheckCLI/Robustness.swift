@@ -64,7 +64,7 @@ struct Robustness: ParsableCommand {
         try ConfigError.validateLevel(level)
         let loaded: ExportedRun
         switch (runDirectory, network, data) {
-        case let (run?, nil, nil): loaded = try ExportedRun(directory: run)
+        case let (run?, nil, nil): loaded = try ExportedRun(directory: run, readsTraining: false)
         case let (nil, network?, data?): loaded = try ExportedRun.external(network: network, data: data)
         case (nil, _?, nil): throw ConfigError(field: "--data", value: "(missing)", allowed: "KIND:PATH with --network (\(DataSource.spellings))")
         default: throw ConfigError(field: "--run", value: runDirectory ?? "(missing)", allowed: "a run directory, or --network DIR with --data KIND:PATH (not both)")

@@ -6,19 +6,22 @@ public struct ExportedRun: Sendable {
     public let directory: String
     public let config: ExperimentConfig
     public let network: TwoLayerNetwork
-    public let train: Dataset
+    /// The training set: nil when the run was loaded without it (`readsTraining: false`).
+    public let train: Dataset?
     public let test: Dataset
     /// The data model's feature matrices that were exported, by file stem ("features",
     /// "robust_features", "nonrobust_features", "dictionary"), one feature per row.
     public let features: [String: Matrix]
 
-    public init(directory: String) throws {
+    /// Reads the run in `directory`; with `readsTraining` false, X_train.npy and y_train.npy are
+    /// not read (`train` is nil): the robustness tools evaluate the test set only.
+    public init(directory: String, readsTraining: Bool = true) throws {
         self.directory = directory
         func read(_ name: String) throws -> [UInt8] {
-            guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
+            guard let bytes = Self.contents(directory + "/" + name) else {
                 throw ConfigError(field: "--run", value: directory, allowed: "a directory written by `theorycheck train --out` (\(name) is missing)")
             }
-            return Array(data)
+            return bytes
         }
         func array(_ name: String) throws -> NPY.Array {
             do { return try NPY.decode(try read(name)) } catch let error as NPY.FormatError {
@@ -53,7 +56,7 @@ public struct ExportedRun: Sendable {
         network = TwoLayerNetwork(weights: weights, biases: biases,
                                   head: .init(outputs: config.task == .binary ? 1 : config.data.classes, neuronOutput: outputs, coefficient: a),
                                   activation: config.network.activation, patches: config.data.patches, trainsBiases: config.network.trainBiases)
-        train = Dataset(inputs: try matrix("X_train.npy"), labels: try labels("y_train.npy"))
+        train = readsTraining ? Dataset(inputs: try matrix("X_train.npy"), labels: try labels("y_train.npy")) : nil
         test = Dataset(inputs: try matrix("X_test.npy"), labels: try labels("y_test.npy"))
         var features: [String: Matrix] = [:]
         for stem in ["features", "robust_features", "nonrobust_features", "dictionary"]
@@ -65,7 +68,23 @@ public struct ExportedRun: Sendable {
 }
 
 extension ExportedRun {
-    init(directory: String, config: ExperimentConfig, network: TwoLayerNetwork, train: Dataset, test: Dataset) {
+    /// A file's bytes, read straight into the array (one copy from the kernel), or nil if it
+    /// cannot be opened or read.
+    static func contents(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        guard fseeko(file, 0, SEEK_END) == 0 else { return nil }
+        let size = Int(ftello(file))
+        guard size >= 0, fseeko(file, 0, SEEK_SET) == 0 else { return nil }
+        var complete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = size == 0 ? 0 : fread(buffer.baseAddress!, 1, size, file)
+            complete = initialized == size
+        }
+        return complete ? bytes : nil
+    }
+
+    init(directory: String, config: ExperimentConfig, network: TwoLayerNetwork, train: Dataset?, test: Dataset) {
         (self.directory, self.config, self.network, self.train, self.test, self.features) = (directory, config, network, train, test, [:])
     }
 

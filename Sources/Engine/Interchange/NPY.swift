@@ -133,6 +133,22 @@ public enum NPY {
             let w = word(t), bits = 8 * type.size
             return signed && bits < 64 ? Int64(bitPattern: w << (64 - bits)) >> (64 - bits) : Int64(bitPattern: w)
         }
+        // C order, 8-byte little-endian entries on a little-endian machine: the bytes are the array's.
+        if !fortran && type.size == 8 && descr.hasPrefix("<") && 1.littleEndian == 1 {
+            return bytes.withUnsafeBytes { raw in
+                let source = UnsafeRawBufferPointer(rebasing: raw[data..<(data + 8 * count)])
+                if type.float {
+                    return Array(shape: shape, payload: .float64([Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                        initialized = count
+                    }))
+                }
+                return Array(shape: shape, payload: .int64([Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                    initialized = count
+                }))
+            }
+        }
         // Entry t of the C-order result is entry `stored(t)` of the file (column-major when Fortran).
         let stored = fortran ? columnMajorIndex(shape) : { $0 }
         if type.float {

@@ -61,8 +61,15 @@ public enum RobustAccuracy {
                     for (row, fooled) in outcome.fooled.enumerated() where fooled { robust[known[row]] = false }
                 }
                 if !open.isEmpty {
+                    // Decisions first (no input formed); then the fooled rows again, now forming
+                    // their examples: each sample has its own stream, so its iterates are the same.
+                    let decided = plan.attack(labels: labels, epsilon: epsilon, objective: objective, key: runKey, sampleIndices: nil,
+                                              rows: open, keep: .decisions, parallelism: parallelism)
+                    let fooledRows = decided.fooled.indices.filter { decided.fooled[$0] }.map { open[$0] }
+                    if fooledRows.isEmpty { continue }
                     let outcome = plan.attack(labels: labels, epsilon: epsilon, objective: objective, key: runKey, sampleIndices: nil,
-                                              rows: open, keep: .fooledExamples, parallelism: parallelism)
+                                              rows: fooledRows, keep: .fooledExamples, parallelism: parallelism)
+                    let open = fooledRows
                     let fooled = outcome.fooled.indices.filter { outcome.fooled[$0] }
                     var proven = [Bool](repeating: false, count: fooled.count)
                     proven.withUnsafeMutableBufferPointer { out in
