@@ -1,7 +1,8 @@
 """The headline of Benchmarks/BENCHMARKS.md, generated from the runs committed under Benchmarks/runs/.
 
 Each file in Benchmarks/runs/ is one benchmark run as its tool wrote it, wrapped with the command,
-the commit and the date that produced it (`record-fuzz`, `record-verify`). `render` prints the
+the commit and the date that produced it (`record-fuzz`, `record-verify`; `fa_paper_side_by_side.py --record` writes
+its own). `render` prints the
 headline block; `--check BENCHMARKS.md` exits 1 when the block in the file differs from it (run by
 .ci/run), so the headline cannot drift from the runs it cites.
 
@@ -71,6 +72,16 @@ def render():
                   f"the sides, a crash), {t['loose']} loose (an open bracket with a tighter attack or certificate, no contradiction); "
                   f"{f['seconds']:.0f} s. Commit `{(f['commit'] or '?')[:7]}`, {f['date']}. "
                   f"Command: `{f['command']}` (`Benchmarks/runs/soundness-fuzz.json`).", ""]
+    path = os.path.join(RUNS, "fa-paper-side-by-side.json")
+    if os.path.exists(path):
+        r = json.load(open(path))
+        cli = min(r["cliSeconds"])
+        lines += [f"**fa-paper end to end** (data, both nets × 100 GD steps, both 24-radius curves on 1000 test points), side by side "
+                  f"on {r['machine']} with {r['threads']} threads: through the command line as a user runs it (`train` + `robustness`, "
+                  f"both presets, attack breaks confirmed exactly) **{cli:.2f} s**; in one process {r['inProcessSeconds']:.2f} s; "
+                  f"PyTorch {r['torch']} float64 {r['torchFloat64Seconds']:.1f} s ({r['torchFloat64Seconds'] / cli:.1f}× the command line), "
+                  f"float32 {r['torchFloat32Seconds']:.1f} s ({r['torchFloat32Seconds'] / cli:.1f}×); NumPy {r['numpySeconds']:.1f} s. "
+                  f"Commit `{r['commit']}`, {r['date']}. Command: `{r['command']}` (`Benchmarks/runs/fa-paper-side-by-side.json`).", ""]
     lines += ["The dated sections below are the history, newest first; each states its own command and commit.", "", END]
     return "\n".join(lines)
 
