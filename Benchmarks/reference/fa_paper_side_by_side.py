@@ -5,12 +5,15 @@ The work (each path): the fa-paper data (d = 3072, k = 10, 1000 + 1000 points), 
 per-cluster) trained by 100 full-batch GD steps, and both robust-accuracy curves at the radii
 0, 2, …, 46 under the official protocol on the 1000 test points.
 
-- CLI: `theorycheck train --preset P --out R` then `theorycheck robustness --run R --attack fa-paper
-  --radii 0:46:2` for P = fa-paper and fa-paper-cluster (four processes; the curves' attack breaks
-  are confirmed in exact arithmetic there). Wall time of the four, best of `--repetitions`; `train`
-  gets `--threads`, `robustness` uses every core.
-- in-process: `engine-benchmarks 1 fa-paper` (the same work in one process, the data and its Gram
-  matrix shared by both nets; best of 3 inside); its own NumPy run gives the NumPy column.
+- CLI: `theorycheck train --preset fa-paper,fa-paper-cluster --out DIR` (one sample of the data and
+  one Gram matrix for both nets, the two trained side by side), then `theorycheck robustness --run
+  DIR/P --attack fa-paper --radii 0:46:2` for each preset (three processes; the curves' attack
+  breaks are confirmed in exact arithmetic). Also timed: one `train` per preset (four processes).
+  Wall time, best of `--repetitions`; `train` gets `--threads`, `robustness` uses every core.
+- in-process: `engine-benchmarks 1 fa-paper`, the same work and the same numbers in one process
+  (the same presets, attack key and exact confirmation of the breaks; best of 3 inside); its own
+  NumPy run gives the NumPy column. The script stops unless every path's two curves are equal
+  point for point.
 - PyTorch: `fa_paper_torch.py` in float64 and float32 (autograd, `torch.set_num_threads(threads)`).
 
     python3 Benchmarks/reference/fa_paper_side_by_side.py [--build .build/release] [--repetitions 3]
@@ -32,22 +35,32 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def cli_seconds(binary, threads):
+def cli_seconds(binary, threads, together=True):
+    """Wall time of the user's commands, and the two curves they wrote. `together`: both presets
+    trained by one `train --preset fa-paper,fa-paper-cluster` (one sample of the data, one Gram
+    matrix); else one `train` per preset."""
     work = tempfile.mkdtemp(prefix="fa-side-by-side-")
+    presets = ["fa-paper", "fa-paper-cluster"]
     try:
         start = time.perf_counter()
-        for preset in ["fa-paper", "fa-paper-cluster"]:
-            run = os.path.join(work, preset)
-            subprocess.run([binary, "train", "--preset", preset, "--out", run, "--threads", str(threads)],
+        if together:
+            subprocess.run([binary, "train", "--preset", ",".join(presets), "--out", work, "--threads", str(threads)],
                            check=True, stdout=subprocess.DEVNULL)
+        for preset in presets:
+            run = os.path.join(work, preset)
+            if not together:
+                subprocess.run([binary, "train", "--preset", preset, "--out", run, "--threads", str(threads)],
+                               check=True, stdout=subprocess.DEVNULL)
             subprocess.run([binary, "robustness", "--run", run, "--attack", "fa-paper", "--radii", "0:46:2"],
                            check=True, stdout=subprocess.DEVNULL)
         seconds = time.perf_counter() - start
-        critical = {}
-        for preset in ["fa-paper", "fa-paper-cluster"]:
+        curves, critical = [], {}
+        for preset in presets:
             with open(os.path.join(work, preset, "robustness.json")) as f:
-                critical[preset] = json.load(f)["curves"][0]["criticalRadius"]
-        return seconds, critical
+                curve = json.load(f)["curves"][0]
+            curves.append(curve["robustAccuracy"])
+            critical[preset] = curve["criticalRadius"]
+        return seconds, critical, curves
     finally:
         shutil.rmtree(work)
 
@@ -58,7 +71,8 @@ def in_process(build):
     cells = [c.strip() for c in row.strip("|").split("|")]
     ours = float(cells[1].split()[0])
     numpy = float(cells[2].split()[0]) if cells[2] != "—" else None
-    return ours, numpy
+    curves = json.loads(next(line for line in out.splitlines() if line.startswith("fa-paper robust accuracy")).split(": ", 1)[1])
+    return ours, numpy, curves
 
 
 def torch_seconds(dtype, threads):
@@ -76,27 +90,36 @@ def main():
     args = parser.parse_args()
     binary = os.path.join(args.build, "theorycheck")
     cli = [cli_seconds(binary, args.threads) for _ in range(args.repetitions)]
-    inproc, numpy = in_process(args.build)
+    separate = [cli_seconds(binary, args.threads, together=False) for _ in range(args.repetitions)]
+    inproc, numpy, inproc_curves = in_process(args.build)
+    # The same numbers on every path of ours: both curves, point for point.
+    for seconds, critical, curves in cli + separate:
+        if curves != inproc_curves:
+            sys.exit(f"the command line's curves differ from the in-process ones:\n{curves}\n{inproc_curves}")
     f64 = torch_seconds("float64", args.threads)
     f32 = torch_seconds("float32", args.threads)
-    best_cli = min(s for s, _ in cli)
+    best_cli = min(s for s, _, _ in cli)
+    best_separate = min(s for s, _, _ in separate)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     record = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
         "machine": f"{os.cpu_count()} CPUs", "threads": args.threads,
-        "cliSeconds": [round(s, 3) for s, _ in cli], "cliCritical": cli[0][1],
+        "cliSeconds": [round(s, 3) for s, _, _ in cli], "cliCritical": cli[0][1],
+        "cliOnePresetPerTrainSeconds": [round(s, 3) for s, _, _ in separate],
+        "sameCurves": True, "curves": inproc_curves,
         "inProcessSeconds": inproc, "numpySeconds": numpy,
         "torchFloat64Seconds": round(f64["seconds"], 3), "torchFloat32Seconds": round(f32["seconds"], 3), "torch": f64["torch"],
         "command": "python3 Benchmarks/reference/fa_paper_side_by_side.py " + " ".join(sys.argv[1:]),
     }
     print("| path | seconds | PyTorch f64 / path | PyTorch f32 / path |")
     print("|---|---|---|---|")
-    for name, s in [("TheoryCheck CLI (train + robustness, both presets)", best_cli), ("TheoryCheck in one process", inproc),
+    for name, s in [("TheoryCheck CLI (one train for both presets, two robustness)", best_cli),
+                    ("TheoryCheck CLI (one train per preset)", best_separate), ("TheoryCheck in one process", inproc),
                     ("NumPy", numpy), ("PyTorch float64", f64["seconds"]), ("PyTorch float32", f32["seconds"])]:
         if s is None:
             continue
         print(f"| {name} | {s:.3f} | {f64['seconds'] / s:.1f}× | {f32['seconds'] / s:.1f}× |")
-    print(f"CLI / in-process: {best_cli / inproc:.2f}× (CLI runs {', '.join(f'{s:.3f}' for s, _ in cli)} s)")
+    print(f"CLI / in-process: {best_cli / inproc:.2f}× (CLI runs {', '.join(f'{s:.3f}' for s, _, _ in cli)} s); the curves are the same on every path")
     print(json.dumps(record))
     if args.record:
         with open(args.record, "w") as f:

@@ -20,8 +20,13 @@ struct Train: ParsableCommand {
             """
     )
 
-    @Option(help: "The preset to start from (see `theorycheck presets`).")
-    var preset: String
+    @Option(name: .customLong("preset"), help: ArgumentHelp(
+        "The preset to start from (see `theorycheck presets`); repeat it, or list several separated by commas, to train several experiments in one go.",
+        discussion: "Experiments with the same data config and seed share one sample of the data (and, on MultiCluster data, one Gram matrix) and run side by side; each run is bit for bit the run trained alone. With several presets --out is a parent directory, with one run directory per preset in it; the data arrays they share are hard links to one file."))
+    var presetArguments: [String]
+
+    /// The presets named, in order.
+    var presets: [String] { presetArguments.flatMap { $0.split(separator: ",").map(String.init) } }
 
     @Option(help: "A JSON file of config fields overriding the preset.")
     var config: String?
@@ -43,29 +48,40 @@ struct Train: ParsableCommand {
 
     func run() throws {
         if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
-        let resolved = try ConfigResolution.resolve(preset: preset, configFile: config, overrides: try dataAssignments() + assignments, seed: seed)
-        let output = try out.map { try StagedOutput(path: $0) }
+        let names = presets
+        guard !names.isEmpty else { throw ConfigError(field: "--preset", value: "(missing)", allowed: "a preset name (see `theorycheck presets`)") }
+        if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw ConfigError(field: "--preset", value: repeated, allowed: "each preset once (their runs are written to --out/<preset>)")
+        }
+        let resolved = try names.map { try ConfigResolution.resolve(preset: $0, configFile: config, overrides: try dataAssignments(preset: $0) + assignments, seed: seed) }
+        let outputs = try out.map { out in
+            names.count == 1 ? [try StagedOutput(path: out)] : try names.map { try StagedOutput(path: URL(fileURLWithPath: out).appendingPathComponent($0).path) }
+        }
         let parallelism = threads.map { Parallelism(threads: $0) } ?? .machine
         let clock = ContinuousClock()
         let start = clock.now
-        let run: ExperimentRun
+        let runs: [ExperimentRun]
         do {
-            run = try ExperimentRun.run(resolved, parallelism: parallelism)
+            runs = try ExperimentRun.runSharingSamples(resolved, parallelism: parallelism)
         } catch let error as DivergenceError {
             FileDescriptor.standardError.write("error: \(error)\n")
             throw ExitCode(1)
         }
         let elapsed = clock.now - start
-        let last = run.history.last!
-        print("\(resolved.preset) (seed \(resolved.seed)): \(resolved.optimizer.steps) steps; data \(milliseconds(run.timings.data)), training \(milliseconds(run.timings.training)), total \(milliseconds(elapsed))")
-        print("  final loss \(last.loss), train accuracy \(last.trainAccuracy)" + (last.testAccuracy.map { ", test accuracy \($0)" } ?? ""))
-        if let robust = last.robustTrainAccuracy {
-            print("  robust accuracy at ε = \(resolved.robustness.epsilon): train \(robust)" + (last.robustTestAccuracy.map { ", test \($0)" } ?? ""))
+        for run in runs {
+            let config = run.config, last = run.history.last!
+            print("\(config.preset) (seed \(config.seed)): \(config.optimizer.steps) steps; data \(milliseconds(run.timings.data)), training \(milliseconds(run.timings.training))"
+                  + (runs.count == 1 ? ", total \(milliseconds(elapsed))" : ""))
+            print("  final loss \(last.loss), train accuracy \(last.trainAccuracy)" + (last.testAccuracy.map { ", test accuracy \($0)" } ?? ""))
+            if let robust = last.robustTrainAccuracy {
+                print("  robust accuracy at ε = \(config.robustness.epsilon): train \(robust)" + (last.robustTestAccuracy.map { ", test \($0)" } ?? ""))
+            }
         }
-        if let output {
-            try run.export(to: output)
-            try output.commit()
-            print("  exported to \(output.target.path)")
+        if runs.count > 1 { print("\(runs.count) experiments, side by side where they share a sample: total \(milliseconds(elapsed))") }
+        if let outputs {
+            try ExperimentRun.export(runs, to: outputs)
+            for output in outputs { try output.commit() }
+            print("  exported to " + outputs.map(\.target.path).joined(separator: ", "))
         }
     }
 }
@@ -73,7 +89,7 @@ struct Train: ParsableCommand {
 extension Train {
     /// `--data` as config assignments (source, width, classes, the split of a one-set source),
     /// placed before the user's own --set so that those still win.
-    func dataAssignments() throws -> [String] {
+    func dataAssignments(preset: String) throws -> [String] {
         guard let data else { return [] }
         guard try Presets.named(preset).data.kind == .real else {
             throw ConfigError(field: "--data", value: data, allowed: "only with a preset on real data: "

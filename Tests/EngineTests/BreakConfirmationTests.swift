@@ -88,4 +88,68 @@ struct BreakConfirmationTests {
         #expect(BreakConfirmation.withinBall([0, 0], [-5, 4], 0..<2, epsilon: 5, norm: .linf) == true)
         #expect(BreakConfirmation.withinBall([0.1, 0], [5.1, 4], 0..<2, epsilon: 5, norm: .linf) == (try Rational(exactly: 5.1) - Rational(exactly: 0.1) <= Rational(5)))
     }
+
+    /// The sign of ‖x′ − x‖² − ε² by `FilteredBall` (where it answers) against the exact
+    /// accumulator, on blocks of up to 3072 coordinates scaled onto the sphere in floating point
+    /// (PGD's projection: ‖δ‖ = ε within a few ulps), with ε and its neighbours, at scales where the
+    /// filter applies and where it must decline; and it decides almost all of the sphere's points.
+    @Test func theFilteredBallAgreesWithTheExactSign() throws {
+        var stream = PRNGKey(seed: 2026).child("filtered-ball").stream
+        var answered = 0, asked = 0
+        for trial in 0..<240 {
+            let d = [1, 2, 7, 64, 3072][trial % 5]
+            let scale = [1.0, 0x1p-200, 0x1p200, 0x1p-470, 0x1p470, 0x1p-600][trial % 6]
+            let x = (0..<d).map { _ in scale * stream.gaussian() * (trial % 7 == 0 ? 1e6 : 1) }
+            var direction = (0..<d).map { _ in stream.gaussian() }
+            if trial % 11 == 0 { for i in stride(from: 0, to: d, by: 2) { direction[i] = 0 } }
+            let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let radius = scale * [0.5, 1, 24][trial % 3]
+            let example = zip(x, direction).map { $0 + $1 / max(length, .leastNormalMagnitude) * radius }
+            for epsilon in [radius, radius.nextUp, radius.nextDown, radius * (1 + 0x1p-40), 0] {
+                var exact = ExactDoubleAccumulator()
+                for i in 0..<d {
+                    let (s, t) = BreakConfirmation.twoSum(example[i], -x[i])
+                    exact.addProduct(s, s); exact.addProduct(s, t); exact.addProduct(s, t); exact.addProduct(t, t)
+                }
+                exact.addProduct(-epsilon, epsilon)
+                let sign = x.withUnsafeBufferPointer { a in example.withUnsafeBufferPointer { b in FilteredBall.sign(a, b, 0..<d, epsilon: epsilon) } }
+                asked += 1
+                if let sign {
+                    answered += 1
+                    #expect(sign == exact.signum, "trial \(trial), d \(d), scale \(scale), ε \(epsilon): filter \(sign), exact \(exact.signum ?? 9)")
+                }
+                if scale == 0x1p-600 && epsilon != 0 { #expect(sign == nil, "below the filter's range it must decline") }
+            }
+        }
+        // Exact ties with nonzero rounding parts (a 3-4-5 triangle off the origin) are left to the
+        // exact check, and the clean point itself (δ = 0, ε = 0) is decided.
+        let x = [0.1, -0.3], example = [0.1 + 3, -0.3 + 4]
+        let tie = x.withUnsafeBufferPointer { a in example.withUnsafeBufferPointer { b in FilteredBall.sign(a, b, 0..<2, epsilon: 5) } }
+        var exact = ExactDoubleAccumulator()
+        for i in 0..<2 { let (s, t) = BreakConfirmation.twoSum(example[i], -x[i]); exact.addProduct(s, s); exact.addProduct(s, t); exact.addProduct(s, t); exact.addProduct(t, t) }
+        exact.addProduct(-5, 5)
+        #expect(tie == nil || tie == exact.signum)
+        #expect(x.withUnsafeBufferPointer { a in FilteredBall.sign(a, a, 0..<2, epsilon: 0) } == 0)
+        // Exact ties whose floating-point evaluation rounds: δ = c·v with c = 1 + 2⁻³⁰ + j·2⁻⁴⁴ (c² is
+        // not a Double) and v a vector of integers with ‖v‖ = N an integer, ε = N·c (a Double): then
+        // ‖δ‖² = ε² exactly, and an evaluation without its error bound gets a sign wrong.
+        var ties = 0
+        for j in 0..<40 {
+            let c = 1 + 0x1p-30 + Double(j) * 0x1p-44
+            let (v, norm): ([Double], Double) = switch j % 5 {
+            case 0: ([Double](repeating: 1, count: 3025), 55)
+            case 1: ([3, 4], 5)
+            case 2: ([2, 3, 6], 7)
+            case 3: ((0..<200).map { $0 % 2 == 0 ? 3 : 4 }, 50)  // 100·25 = 50²
+            default: ([1, 4, 8], 9)
+            }
+            try #require(v.reduce(0) { $0 + $1 * $1 } == norm * norm)
+            let origin = [Double](repeating: 0, count: v.count), delta = v.map { $0 * c }
+            let sign = origin.withUnsafeBufferPointer { a in delta.withUnsafeBufferPointer { b in FilteredBall.sign(a, b, 0..<v.count, epsilon: norm * c) } }
+            #expect(sign == nil, "an exact tie (j \(j), ‖v‖ = \(norm)) decided as \(sign ?? 9)")
+            ties += 1
+        }
+        #expect(ties == 40)
+        #expect(answered > asked * 2 / 3, "the filter answered \(answered) of \(asked)")
+    }
 }

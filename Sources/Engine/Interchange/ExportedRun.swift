@@ -24,7 +24,12 @@ public struct ExportedRun: Sendable {
             return bytes
         }
         func array(_ name: String) throws -> NPY.Array {
-            do { return try NPY.decode(try read(name)) } catch let error as NPY.FormatError {
+            do {
+                guard let array = try NPY.read(path: directory + "/" + name) else {
+                    throw ConfigError(field: "--run", value: directory, allowed: "a directory written by `theorycheck train --out` (\(name) is missing)")
+                }
+                return array
+            } catch let error as NPY.FormatError {
                 throw ConfigError(field: "--run", value: directory + "/" + name, allowed: "a float64/int64 .npy file (\(error.reason))")
             }
         }

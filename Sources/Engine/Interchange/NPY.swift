@@ -90,9 +90,23 @@ public enum NPY {
         "|i1": (1, false), "|u1": (1, false), "<u1": (1, false), "<u2": (2, false), "<u4": (4, false),
     ]
 
-    /// Reads a version 1.0, 2.0 or 3.0 file, C or Fortran order (returned in C order), whose dtype
-    /// is one of `elementTypes` (what `encode` writes, and what `numpy.save` writes for those dtypes).
-    public static func decode(_ bytes: [UInt8]) throws -> Array {
+    /// A file's header: where the data start, their element type, shape and order.
+    struct Header {
+        let dataOffset: Int
+        let descr: String
+        let type: (size: Int, float: Bool)
+        let shape: [Int]
+        let fortran: Bool
+        var count: Int { shape.reduce(1, *) }
+        var dataBytes: Int { type.size * count }
+        /// C order with 8-byte little-endian entries on a little-endian machine: the data bytes are
+        /// the array's storage.
+        var isStorage: Bool { !fortran && type.size == 8 && descr.hasPrefix("<") && 1.littleEndian == 1 }
+    }
+
+    /// The header of the file that begins with `bytes` (which must reach at least to the end of
+    /// the header; the data may be absent).
+    static func header(_ bytes: [UInt8]) throws -> Header {
         guard bytes.count >= 10, bytes[0] == 0x93, Swift.Array(bytes[1..<6]) == Swift.Array("NUMPY".utf8) else {
             throw FormatError(offset: 0, expected: "the magic string \\x93NUMPY", found: bytes.prefix(6).map { String($0, radix: 16) }.joined(separator: " "))
         }
@@ -118,10 +132,16 @@ public enum NPY {
         let shape = header[header.index(after: open)..<close].split(separator: ",").compactMap {
             Int($0.trimmingCharacters(in: " "))
         }
-        let count = shape.reduce(1, *)
-        let data = start + length
-        guard bytes.count - data == type.size * count else {
-            throw FormatError(offset: data, expected: "\(type.size * count) data bytes (\(count) entries of \(descr))", found: "\(bytes.count - data)")
+        return Header(dataOffset: start + length, descr: descr, type: type, shape: shape, fortran: fortran)
+    }
+
+    /// Reads a version 1.0, 2.0 or 3.0 file, C or Fortran order (returned in C order), whose dtype
+    /// is one of `elementTypes` (what `encode` writes, and what `numpy.save` writes for those dtypes).
+    public static func decode(_ bytes: [UInt8]) throws -> Array {
+        let h = try header(bytes)
+        let (type, shape, count, data, descr) = (h.type, h.shape, h.count, h.dataOffset, h.descr)
+        guard bytes.count - data == h.dataBytes else {
+            throw FormatError(offset: data, expected: "\(h.dataBytes) data bytes (\(count) entries of \(descr))", found: "\(bytes.count - data)")
         }
         func word(_ t: Int) -> UInt64 {
             var w: UInt64 = 0
@@ -134,7 +154,7 @@ public enum NPY {
             return signed && bits < 64 ? Int64(bitPattern: w << (64 - bits)) >> (64 - bits) : Int64(bitPattern: w)
         }
         // C order, 8-byte little-endian entries on a little-endian machine: the bytes are the array's.
-        if !fortran && type.size == 8 && descr.hasPrefix("<") && 1.littleEndian == 1 {
+        if h.isStorage {
             return bytes.withUnsafeBytes { raw in
                 let source = UnsafeRawBufferPointer(rebasing: raw[data..<(data + 8 * count)])
                 if type.float {
@@ -150,7 +170,7 @@ public enum NPY {
             }
         }
         // Entry t of the C-order result is entry `stored(t)` of the file (column-major when Fortran).
-        let stored = fortran ? columnMajorIndex(shape) : { $0 }
+        let stored = h.fortran ? columnMajorIndex(shape) : { $0 }
         if type.float {
             let values = type.size == 8 ? (0..<count).map { Double(bitPattern: word(stored($0))) } : (0..<count).map { Double(Float(bitPattern: UInt32(word(stored($0))))) }
             return Array(shape: shape, payload: .float64(values))

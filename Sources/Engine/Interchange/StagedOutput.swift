@@ -61,6 +61,12 @@ public final class StagedOutput {
         if fclose(file) != 0 || failed { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     }
 
+    /// Stages `name` as a hard link to the file of that name staged in `other` (beside this one,
+    /// so on the same file system); false, staging nothing, where the link cannot be made.
+    public func link(_ name: String, to other: StagedOutput) -> Bool {
+        Foundation.link(other.staging.appendingPathComponent(name).path, staging.appendingPathComponent(name).path) == 0
+    }
+
     /// Moves every staged file into the target directory (created if needed), replacing files of
     /// the same name, then removes the staging directory.
     public func commit() throws {

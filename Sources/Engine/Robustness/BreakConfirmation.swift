@@ -29,7 +29,8 @@ public struct BreakConfirmation: Sendable {
     ///
     /// The ball is checked exactly without rationals: each δ_i = x′_i − x_i is the exact sum s + t
     /// of two Doubles (Knuth's TwoSum), so ‖δ_b‖² − ε² = Σ(s² + 2st + t²) − ε² is a sum of products
-    /// of Doubles, accumulated exactly (`ExactDoubleAccumulator`) and read by its sign; for ℓ∞,
+    /// of Doubles — decided by `FilteredBall` where its proven error bound excludes 0, else
+    /// accumulated exactly (`ExactDoubleAccumulator`) and read by its sign; for ℓ∞,
     /// |s + t| ≤ ε is read from s and the sign of t (rounding is monotone). The decision at x′ is
     /// taken by `FilteredForward` where its error bound decides it, else by the exact forward pass.
     public func confirms(_ x: [Double], label y: Int, example: [Double], epsilon: Double) -> Bool {
@@ -51,6 +52,8 @@ public struct BreakConfirmation: Sendable {
     static func withinBall(_ x: [Double], _ example: [Double], _ range: Range<Int>, epsilon: Double, norm: AttackConfig.Norm) -> Bool? {
         switch norm {
         case .l2:
+            let filtered = x.withUnsafeBufferPointer { a in example.withUnsafeBufferPointer { b in FilteredBall.sign(a, b, range, epsilon: epsilon) } }
+            if let filtered { return filtered <= 0 }
             var sum = ExactDoubleAccumulator()
             for i in range {
                 let (s, t) = twoSum(example[i], -x[i])

@@ -1,0 +1,46 @@
+import Foundation
+
+extension NPY {
+    /// Reads the .npy file at `path`; nil when it cannot be opened or read. Where the data bytes are
+    /// the array's storage (`Header.isStorage`: what `encode` and `numpy.save` write for float64 and
+    /// int64 in C order), they are read by the kernel straight into the array — no second buffer,
+    /// no copy in memory; any other file is read whole and decoded (`decode`). Throws `FormatError`
+    /// as `decode` does, for the same bytes.
+    public static func read(path: String) throws -> Array? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        guard fseeko(file, 0, SEEK_END) == 0 else { return nil }
+        let size = Int(ftello(file))
+        guard size >= 0, fseeko(file, 0, SEEK_SET) == 0 else { return nil }
+        // The header: the 10 or 12 bytes that give its length, then the rest of it.
+        var prefix = [UInt8](repeating: 0, count: min(size, 12))
+        guard fread(&prefix, 1, prefix.count, file) == prefix.count else { return nil }
+        var end = prefix.count
+        if prefix.count >= 10, prefix[0] == 0x93, (1...3).contains(prefix[6]) {
+            let lengthBytes = prefix[6] == 1 ? 2 : 4
+            if prefix.count >= 8 + lengthBytes {
+                end = min(size, 8 + lengthBytes + (0..<lengthBytes).reduce(0) { $0 | Int(prefix[8 + $1]) << (8 * $1) })
+            }
+        }
+        if end > prefix.count {
+            var rest = [UInt8](repeating: 0, count: end - prefix.count)
+            guard fread(&rest, 1, rest.count, file) == rest.count else { return nil }
+            prefix += rest
+        }
+        let h = try header(prefix)
+        guard h.isStorage, size - h.dataOffset == h.dataBytes else {
+            guard let bytes = ExportedRun.contents(path) else { return nil }
+            return try decode(bytes)
+        }
+        var complete = false
+        func fill<T>(_ type: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: h.count) { buffer, initialized in
+                let read = h.count == 0 ? 0 : fread(buffer.baseAddress!, 8, h.count, file)
+                complete = read == h.count
+                initialized = complete ? h.count : 0
+            }
+        }
+        let payload: Payload = h.type.float ? .float64(fill(Double.self)) : .int64(fill(Int64.self))
+        return complete ? Array(shape: h.shape, payload: payload) : nil
+    }
+}
