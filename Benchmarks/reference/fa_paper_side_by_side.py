@@ -10,9 +10,10 @@ per-cluster) trained by 100 full-batch GD steps, and both robust-accuracy curves
   DIR/P --attack fa-paper --radii 0:46:2` for each preset (three processes; the curves' attack
   breaks are confirmed in exact arithmetic). Also timed: one `train` per preset (four processes).
   Wall time, best of `--repetitions`; `train` gets `--threads`, `robustness` uses every core.
-- in-process: `engine-benchmarks 1 fa-paper`, the same work and the same numbers in one process
-  (the same presets, attack key and exact confirmation of the breaks; best of 3 inside); its own
-  NumPy run gives the NumPy column. The script stops unless every path's two curves are equal
+- in-process: `engine-benchmarks 1 fa-paper-ours`, the same work and the same numbers in one process
+  (the same presets, attack key and exact confirmation of the breaks; best of 3 inside), one such
+  process per repetition, interleaved with the command line's runs; `engine-benchmarks 1 fa-paper`
+  once more gives the NumPy column. The script stops unless every path's two curves are equal
   point for point.
 - PyTorch: `fa_paper_torch.py` in float64 and float32 (autograd, `torch.set_num_threads(threads)`).
 
@@ -65,14 +66,18 @@ def cli_seconds(binary, threads, together=True):
         shutil.rmtree(work)
 
 
-def in_process(build):
-    out = subprocess.run([os.path.join(build, "engine-benchmarks"), "1", "fa-paper"], check=True, capture_output=True, text=True).stdout
+def in_process(build, reference=False):
+    """`engine-benchmarks 1 fa-paper-ours` (best of 3 in one process) and the curves; with
+    `reference`, `engine-benchmarks 1 fa-paper`, whose row also holds the NumPy seconds."""
+    out = subprocess.run([os.path.join(build, "engine-benchmarks"), "1", "fa-paper" if reference else "fa-paper-ours"],
+                         check=True, capture_output=True, text=True).stdout
+    curves = json.loads(next(line for line in out.splitlines() if line.startswith("fa-paper robust accuracy")).split(": ", 1)[1])
+    if not reference:
+        return float(next(line for line in out.splitlines() if line.startswith("fa-paper in one process")).split(": ")[1].split()[0]), curves
     row = next(line for line in out.splitlines() if line.startswith("| d = 3072"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    ours = float(cells[1].split()[0])
     numpy = float(cells[2].split()[0]) if cells[2] != "—" else None
-    curves = json.loads(next(line for line in out.splitlines() if line.startswith("fa-paper robust accuracy")).split(": ", 1)[1])
-    return ours, numpy, curves
+    return float(cells[1].split()[0]), numpy, curves
 
 
 def torch_seconds(dtype, threads):
@@ -89,11 +94,16 @@ def main():
     parser.add_argument("--record")
     args = parser.parse_args()
     binary = os.path.join(args.build, "theorycheck")
-    cli = [cli_seconds(binary, args.threads) for _ in range(args.repetitions)]
-    separate = [cli_seconds(binary, args.threads, together=False) for _ in range(args.repetitions)]
-    inproc, numpy, inproc_curves = in_process(args.build)
+    # The three paths of ours interleaved, one repetition of each in turn (the machine's speed drifts).
+    cli, separate, inside = [], [], []
+    for _ in range(args.repetitions):
+        cli.append(cli_seconds(binary, args.threads))
+        separate.append(cli_seconds(binary, args.threads, together=False))
+        inside.append(in_process(args.build))
+    inproc, inproc_curves = min(s for s, _ in inside), inside[0][1]
+    _, numpy, _ = in_process(args.build, reference=True)
     # The same numbers on every path of ours: both curves, point for point.
-    for seconds, critical, curves in cli + separate:
+    for curves in [c for _, _, c in cli + separate] + [c for _, c in inside]:
         if curves != inproc_curves:
             sys.exit(f"the command line's curves differ from the in-process ones:\n{curves}\n{inproc_curves}")
     f64 = torch_seconds("float64", args.threads)
@@ -107,7 +117,7 @@ def main():
         "cliSeconds": [round(s, 3) for s, _, _ in cli], "cliCritical": cli[0][1],
         "cliOnePresetPerTrainSeconds": [round(s, 3) for s, _, _ in separate],
         "sameCurves": True, "curves": inproc_curves,
-        "inProcessSeconds": inproc, "numpySeconds": numpy,
+        "inProcessSeconds": inproc, "inProcessRuns": [s for s, _ in inside], "numpySeconds": numpy,
         "torchFloat64Seconds": round(f64["seconds"], 3), "torchFloat32Seconds": round(f32["seconds"], 3), "torch": f64["torch"],
         "command": "python3 Benchmarks/reference/fa_paper_side_by_side.py " + " ".join(sys.argv[1:]),
     }
