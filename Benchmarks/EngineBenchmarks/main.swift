@@ -256,6 +256,51 @@ if section("fa-paper") || sections.contains("fa-paper-ours") {
     }
 }
 
+// MARK: roofline: the hot kernels of the costliest standard units against the measured DGEMM peak
+
+if section("roofline") {
+    /// One hot kernel at the shape one of the costliest standard units calls it with: X·Wᵀ for X
+    /// n×d (samples, or samples × patches) and W m×d (neurons), or its transpose W·Xᵀ.
+    struct Kernel { let name: String; let n: Int; let m: Int; let d: Int; let transposing: Bool
+        var flops: Double { 2 * Double(n * m * d) }
+        var numpyKey: String { "\(n),\(m),\(d)" + (transposing ? ",t" : "") }
+    }
+    let kernels = [
+        Kernel(name: "X·Wᵀ, tile4x3 (FP.purification's forward pass: 1000 samples, 128 neurons, d = 64)", n: 1000, m: 128, d: 64, transposing: false),
+        Kernel(name: "W·Xᵀ, transposed result (FP.lowComplexity's polynomial: 130 neurons)", n: 1000, m: 130, d: 64, transposing: true),
+        Kernel(name: "X·Wᵀ, tile4x3 (AT.phaseTransition's patches: 200 × 32 patches, 16 neurons)", n: 6400, m: 16, d: 64, transposing: false),
+        Kernel(name: "X·Wᵀ, tile4x3 (AT.phaseTransition's t* point with 48 patches)", n: 9600, m: 16, d: 64, transposing: false),
+        Kernel(name: "X·Wᵀ, tile4x3 at a GEMM's shape (2048 × 2048 · 2048): the kernel's own ceiling", n: 2048, m: 2048, d: 2048, transposing: false),
+    ]
+    // NumPy on one thread: the DGEMM peak (2048³) and the same shapes.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "Benchmarks/reference/roofline_numpy.py", String(max(repetitions, 20))] + kernels.map(\.numpyKey)
+    process.environment = ProcessInfo.processInfo.environment.merging(
+        ["OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"]) { _, new in new }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    var numpy: [String: Double] = [:]
+    if (try? process.run()) != nil {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        numpy = (try? JSONSerialization.jsonObject(with: data) as? [String: Double]) ?? [:]
+    }
+    let peak = numpy["peak"]
+    print("\n| kernel (one thread) | TheoryCheck GFLOP/s | NumPy GFLOP/s (same shape) | TheoryCheck / DGEMM peak |")
+    print("|---|---|---|---|")
+    for (index, k) in kernels.enumerated() {
+        let x = gaussian(k.n, k.d, UInt64(20 + index)), w = gaussian(k.m, k.d, UInt64(40 + index))
+        let reps = k.n * k.m > 1_000_000 ? 3 : max(repetitions, 20)
+        let seconds = best(reps) { _ = Kernels.productTransposed(x, w, .serial, transposingResult: k.transposing) }
+        let ours = k.flops / seconds / 1e9
+        print("| \(k.name) | \(String(format: "%.1f", ours)) | \(numpy[k.numpyKey].map { String(format: "%.1f", $0) } ?? "—") | "
+              + (peak.map { String(format: "%.0f %%", 100 * ours / $0) } ?? "—") + " |")
+    }
+    print("(DGEMM peak: NumPy's 2048×2048 product on one thread, " + (peak.map { String(format: "%.1f GFLOP/s", $0) } ?? "not measured")
+          + "; Benchmarks/reference/roofline_numpy.py, the same run; best of \(max(repetitions, 20)) products)")
+}
+
 // MARK: scaling of a GD step with d and n, and with the thread count
 
 if section("scaling") {

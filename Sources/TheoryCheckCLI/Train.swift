@@ -5,13 +5,14 @@ import Foundation
 /// `theorycheck train`: one experiment, exported for NumPy.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train one experiment and export data, weights and history as .npy/.json files.",
+        abstract: "Train an experiment (or several side by side) and export data, weights and history as .npy/.json files.",
         discussion: """
             The config is the preset, overlaid by --config FILE.json (same keys), then by each --set \
             key=value (dotted keys, e.g. --set data.dimension=1024 --set optimizer.steps=50). \
             `theorycheck presets` lists every key. Exit status: 0 on success, 1 if training diverges, \
             2 on an invalid config or output directory (nothing is written then). Examples:
               theorycheck train --preset fa-paper --out /tmp/fa
+              theorycheck train --preset fa-paper,fa-paper-cluster --out /tmp/fa2   (one sample shared; /tmp/fa2/<preset>)
               theorycheck train --preset fa-small --set optimizer.steps=50 --set data.noise=0.5 --seed 3
               theorycheck train --preset at-small-adversarial --set adversarialTraining.epsilon=0.35 --out /tmp/at
               theorycheck train --preset digits --data mnist:~/mnist --set data.trainSamples=10000 --out /tmp/mnist
