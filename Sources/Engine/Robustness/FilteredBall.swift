@@ -11,7 +11,7 @@
 /// e_i + c_i)), with c_i = fl(fl(2s_i·t_i) + fl(t_i·t_i)), and their absolute sum A beside them.
 /// Recursive summation of m terms errs by at most γ_{m−1}·Σ|terms| (Higham, *Accuracy and Stability
 /// of Numerical Algorithms*, 2nd ed., eq. (4.4)), each c_i by at most 3u·|2s_i t_i + t_i²| + 3η
-/// (η = 2⁻¹⁰⁷⁵, the underflow of a product), so with ε² = p_ε + e_ε exactly,
+/// (η = 2⁻¹⁰⁷⁴ ≥ the underflow error of a product), so with ε² = p_ε + e_ε exactly,
 ///
 ///     Q − ε² = (σ − p_ε) + (L − e_ε) + err,   |err| ≤ γ_{3n}·A/(1 − γ_{3n}) + 7u²·(σ + A) + 3n·η,
 ///
@@ -49,7 +49,7 @@ enum FilteredBall {
         }
         // δ = 0 exactly (every s_i = 0, hence every t_i = 0): ‖δ‖² − ε² = −ε².
         if sigma == 0 && smallAbsolute == 0 { return epsilon > 0 ? -1 : 0 }
-        let u = 0x1p-53, eta = 0x1p-1075
+        let u = 0x1p-53, eta = 0x1p-1074  // η bounds a product's underflow error (½·2⁻¹⁰⁷⁴), generously
         let m = Double(3 * n + 1)
         let gamma = m * u / (1 - m * u)
         var bound = 2 * (gamma * smallAbsolute / (1 - gamma) + 7 * u * u * (sigma + smallAbsolute) + 3 * Double(n) * eta)
