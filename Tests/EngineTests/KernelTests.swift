@@ -127,25 +127,6 @@ struct KernelTests {
         #expect(reference.4.storage == reference.3.storage)
     }
 
-    /// Where B is larger than L1 and d small, `productTransposed` runs over blocks of neurons
-    /// (`neuronBlock`): every entry is still the one dot product of its row pair, bit for bit, in
-    /// either orientation and for any thread count.
-    @Test func theNeuronBlockedProductKeepsEveryEntry() {
-        for (n, d, m) in [(37, 64, 128), (203, 100, 31), (9, 64, 49)] {
-            #expect(Kernels.neuronBlock(neurons: m, d: d) < m, "(\(n), \(d), \(m)) is blocked")
-            let x = gaussianMatrix(n, d, seed: 11), w = gaussianMatrix(m, d, seed: 12)
-            let alone = (0..<n).map { i in (0..<m).map { r in
-                Kernels.productTransposed(Matrix(rows: 1, columns: d, storage: x.row(i)), Matrix(rows: 1, columns: d, storage: w.row(r)), .serial)[0, 0].bitPattern
-            } }
-            for threads in [1, 2, 3] {
-                let c = Kernels.productTransposed(x, w, Parallelism(threads: threads))
-                let t = Kernels.productTransposed(x, w, Parallelism(threads: threads), transposingResult: true)
-                #expect((0..<n).allSatisfy { i in (0..<m).allSatisfy { r in c[i, r].bitPattern == alone[i][r] && t[r, i].bitPattern == alone[i][r] } },
-                        "(\(n), \(d), \(m)) on \(threads) thread(s)")
-            }
-        }
-    }
-
     @Test func householderQRGivesOrthonormalColumnsSpanningA() {
         let a = gaussianMatrix(64, 10, seed: 8)
         let q = HouseholderQR.orthonormalColumns(of: a)  // 10×64, rows = columns of Q

@@ -78,20 +78,17 @@ public enum Kernels {
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
                     let av = pa.baseAddress!, bv = pb.baseAddress!, out = pc.baseAddress!
-                    let block = neuronBlock(neurons: m, d: d)
                     parallelism.forEachRange((a.rows + 3) / 4, grain: 2) { quads in
-                      for first in stride(from: 0, to: m, by: block) {
-                        let last = min(m, first + block)
                         for quad in quads {
                             var i = 4 * quad
                             let i1 = min(a.rows, i + 4)
                             if i + 4 <= i1 && columnStride == 1 {
                                 // While the tiles run over these four rows (from cache after the first),
                                 // each prefetches its share of the next four rows.
-                                let schedule = PrefetchSchedule(next: av + min(i + 4, a.rows - 4) * d, rows: 4, d: d, tiles: (last - first + 2) / 3)
-                                var r = first, tile = 0
-                                while r < last {
-                                    let count = min(3, last - r)
+                                let schedule = PrefetchSchedule(next: av + min(i + 4, a.rows - 4) * d, rows: 4, d: d, tiles: (m + 2) / 3)
+                                var r = 0, tile = 0
+                                while r < m {
+                                    let count = min(3, m - r)
                                     tile4x3(av + i * d, bv + r * d, count, d, n4, out + i * rowStride + r, rowStride, schedule.segment(tile))
                                     r += count; tile += 1
                                 }
@@ -99,36 +96,25 @@ public enum Kernels {
                             }
                             while i < i1 {
                                 guard i + 1 < i1 else {
-                                    for r in first..<last { out[i * rowStride + r * columnStride] = dot(av + i * d, bv + r * d, d) }
+                                    for r in 0..<m { out[i * rowStride + r * columnStride] = dot(av + i * d, bv + r * d, d) }
                                     i += 1
                                     continue
                                 }
                                 let x0 = av + i * d, x1 = x0 + d
-                                var r = first
-                                while r < last {
-                                    let count = min(5, last - r)
+                                var r = 0
+                                while r < m {
+                                    let count = min(5, m - r)
                                     tile2x5(x0, x1, bv + r * d, count, d, n4, out + i * rowStride + r * columnStride, rowStride, columnStride)
                                     r += count
                                 }
                                 i += 2
                             }
                         }
-                      }
                     }
                 }
             }
         }
         return c
-    }
-
-    /// How many neurons (rows of B) `productTransposed` runs over each block of A's rows before
-    /// the next: all of them, unless B is larger than L1 and a block of at least two tiles' rows
-    /// (6 neurons, ≤ 24 KiB) fits there — then the block stays in L1 while A's rows stream past
-    /// it (FP's 128 neurons of d = 64: 15.8 → see BENCHMARKS.md's roofline). Every entry is the
-    /// same dot product in the same order whatever the blocking: the values do not change.
-    static func neuronBlock(neurons m: Int, d: Int) -> Int {
-        let budget = 24 * 1024 / (8 * max(1, d)) / 3 * 3
-        return budget >= 6 && m > budget ? budget : max(1, m)
     }
 
     /// The 2-row × (count ≤ 5)-neuron tile of A·Bᵀ: ten accumulators share 2 + count loads per step.
