@@ -12,7 +12,7 @@ struct Train: ParsableCommand {
             `theorycheck presets` lists every key. Exit status: 0 on success, 1 if training diverges, \
             2 on an invalid config or output directory (nothing is written then). Examples:
               theorycheck train --preset fa-paper --out /tmp/fa
-              theorycheck train --preset fa-paper,fa-paper-cluster --out /tmp/fa2   (one sample shared; /tmp/fa2/<preset>)
+              theorycheck train --preset fa-paper,fa-paper-cluster --out /tmp/fa2
               theorycheck train --preset fa-small --set optimizer.steps=50 --set data.noise=0.5 --seed 3
               theorycheck train --preset at-small-adversarial --set adversarialTraining.epsilon=0.35 --out /tmp/at
               theorycheck train --preset digits --data mnist:~/mnist --set data.trainSamples=10000 --out /tmp/mnist
