@@ -11,18 +11,10 @@ OMP_NUM_THREADS and MKL_NUM_THREADS before NumPy loads).
 """
 import json
 import sys
-import time
 
 import numpy as np
 
-
-def best(f, reps):
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from matmul_numpy import best
 
 
 def main():
