@@ -104,6 +104,15 @@ public enum NPY {
         var isStorage: Bool { !fortran && type.size == 8 && descr.hasPrefix("<") && 1.littleEndian == 1 }
     }
 
+    /// Where the header text starts and its length in bytes, read from the file's first 10 or 12
+    /// bytes; nil when they are not a .npy file's start (`header` says what is wrong).
+    static func headerExtent(_ bytes: [UInt8]) -> (start: Int, length: Int)? {
+        guard bytes.count >= 10, bytes[0] == 0x93, (1...3).contains(bytes[6]) else { return nil }
+        let lengthBytes = bytes[6] == 1 ? 2 : 4
+        guard bytes.count >= 8 + lengthBytes else { return nil }
+        return (8 + lengthBytes, (0..<lengthBytes).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) })
+    }
+
     /// The header of the file that begins with `bytes` (which must reach at least to the end of
     /// the header; the data may be absent).
     static func header(_ bytes: [UInt8]) throws -> Header {
@@ -112,10 +121,7 @@ public enum NPY {
         }
         let major = bytes[6]
         guard (1...3).contains(major) else { throw FormatError(offset: 6, expected: "format version 1.0, 2.0 or 3.0", found: "\(major).\(bytes[7])") }
-        let lengthBytes = major == 1 ? 2 : 4
-        guard bytes.count >= 8 + lengthBytes else { throw FormatError(offset: bytes.count, expected: "the header length", found: "end of file") }
-        let length = (0..<lengthBytes).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
-        let start = 8 + lengthBytes
+        guard let (start, length) = headerExtent(bytes) else { throw FormatError(offset: bytes.count, expected: "the header length", found: "end of file") }
         guard bytes.count >= start + length else {
             throw FormatError(offset: bytes.count, expected: "a header of \(length) bytes", found: "end of file")
         }

@@ -15,13 +15,7 @@ extension NPY {
         // The header: the 10 or 12 bytes that give its length, then the rest of it.
         var prefix = [UInt8](repeating: 0, count: min(size, 12))
         guard fread(&prefix, 1, prefix.count, file) == prefix.count else { return nil }
-        var end = prefix.count
-        if prefix.count >= 10, prefix[0] == 0x93, (1...3).contains(prefix[6]) {
-            let lengthBytes = prefix[6] == 1 ? 2 : 4
-            if prefix.count >= 8 + lengthBytes {
-                end = min(size, 8 + lengthBytes + (0..<lengthBytes).reduce(0) { $0 | Int(prefix[8 + $1]) << (8 * $1) })
-            }
-        }
+        let end = NPY.headerExtent(prefix).map { min(size, $0.start + $0.length) } ?? prefix.count
         if end > prefix.count {
             var rest = [UInt8](repeating: 0, count: end - prefix.count)
             guard fread(&rest, 1, rest.count, file) == rest.count else { return nil }
