@@ -4,9 +4,12 @@ import Foundation
 
 /// Recorded seconds per unit, by scale (Baselines/unit-costs.json): what `verify --shard` balances
 /// its shards by and `verify --plan` estimates a run's time from. A unit's cost is its own recorded
-/// seconds (`units`: a sweep's points differ by orders of magnitude), else the mean of its stage
-/// (`seconds`, by `claim/variant/stage`: a trial of another seed), else the mean of its claim's
-/// known stages, else 1 s (`Estimate.source` says which). Only balance depends on it — never a result.
+/// seconds (`units`: a sweep's points differ by orders of magnitude), else the mean of the recorded
+/// seeds of its point (same stage, same `UnitID.point`: a sweep level measured on one seed), else a
+/// power law in the point fitted to its stage's recorded points (a sweep's unmeasured largest
+/// level), else the mean of its stage (`seconds`, by `claim/variant/stage`: a trial of another seed), else the mean
+/// of its claim's known stages, else 1 s (`Source` says which). Only balance depends on it — never
+/// a result.
 public struct UnitCosts: Codable, Equatable, Sendable {
     /// scale → "claim/variant/stage" → mean seconds per unit.
     public var seconds: [String: [String: Double]]
@@ -22,34 +25,97 @@ public struct UnitCosts: Codable, Equatable, Sendable {
 
     /// Where an estimate comes from.
     public enum Source: String, Sendable, CaseIterable {
-        case unit, stage, claim, none
+        case unit, point, trend, stage, claim, none
     }
 
-    /// The estimated seconds of `unit` at `scale`, and where the estimate comes from.
-    public func estimate(_ unit: UnitID, scale: Scale) -> (seconds: Double, source: Source) {
-        if let own = units?[scale.rawValue]?[unit.description] { return (max(own, 1e-3), .unit) }
-        let table = seconds[scale.rawValue] ?? [:]
-        if let known = table[Self.key(unit)] { return (max(known, 1e-3), .stage) }
-        let sameClaim = table.filter { $0.key.hasPrefix(unit.claim + "/") }.map(\.value)
-        return sameClaim.isEmpty ? (1, .none) : (max(sameClaim.reduce(0, +) / Double(sameClaim.count), 1e-3), .claim)
+    /// The estimates of one scale, the table indexed once (a plan asks for thousands of units).
+    public struct Estimator: Sendable {
+        /// A unit's own seconds, by `UnitID.description`.
+        let own: [String: Double]
+        /// "claim/variant/stage" → point → the mean seconds of its recorded seeds.
+        let points: [String: [UInt64: Double]]
+        /// "claim/variant/stage" → the least-squares power law log s = a + α·log p over its
+        /// recorded points p > 0, where there are two or more.
+        let trends: [String: (a: Double, alpha: Double)]
+        /// "claim/variant/stage" → mean seconds.
+        let stages: [String: Double]
+
+        init(own: [String: Double], stages: [String: Double]) {
+            self.own = own
+            self.stages = stages
+            var samples: [String: [UInt64: [Double]]] = [:]
+            for (id, seconds) in own {
+                guard let unit = UnitID(id) else { continue }
+                samples[UnitCosts.key(unit), default: [:]][unit.point, default: []].append(seconds)
+            }
+            points = samples.mapValues { $0.mapValues { $0.sorted().reduce(0, +) / Double($0.count) } }
+            var trends: [String: (a: Double, alpha: Double)] = [:]
+            for (key, byPoint) in points {
+                let fitted = byPoint.filter { $0.key > 0 && $0.value > 0 }.sorted { $0.key < $1.key }
+                    .map { (x: Foundation.log(Double($0.key)), y: Foundation.log($0.value)) }
+                guard fitted.count >= 2 else { continue }
+                let n = Double(fitted.count)
+                let mx = fitted.map(\.x).reduce(0, +) / n, my = fitted.map(\.y).reduce(0, +) / n
+                let sxx = fitted.map { ($0.x - mx) * ($0.x - mx) }.reduce(0, +)
+                let sxy = fitted.map { ($0.x - mx) * ($0.y - my) }.reduce(0, +)
+                guard sxx > 0 else { continue }
+                let alpha = sxy / sxx
+                if alpha.isFinite { trends[key] = (my - alpha * mx, alpha) }
+            }
+            self.trends = trends
+        }
+
+        /// The estimated seconds of `unit`, and where the estimate comes from: its own record, else
+        /// its point's recorded seeds, else — for a point p > 0 of a stage recorded at two or more
+        /// points (a follow-up's point is a size or a count) — the stage's power law in p, else its
+        /// stage's mean, else its claim's, else 1 s.
+        public func estimate(_ unit: UnitID) -> (seconds: Double, source: Source) {
+            if let seconds = own[unit.description] { return (max(seconds, 1e-3), .unit) }
+            let key = UnitCosts.key(unit)
+            if let seconds = points[key]?[unit.point] { return (max(seconds, 1e-3), .point) }
+            if unit.point > 0, let law = trends[key] {
+                let seconds = Foundation.exp(law.a + law.alpha * Foundation.log(Double(unit.point)))
+                if seconds.isFinite { return (max(seconds, 1e-3), .trend) }
+            }
+            if let known = stages[key] { return (max(known, 1e-3), .stage) }
+            let sameClaim = stages.filter { $0.key.hasPrefix(unit.claim + "/") }.map(\.value)
+            return sameClaim.isEmpty ? (1, .none) : (max(sameClaim.reduce(0, +) / Double(sameClaim.count), 1e-3), .claim)
+        }
+
+        /// The estimated seconds of `unit`.
+        public func cost(_ unit: UnitID) -> Double { estimate(unit).seconds }
     }
+
+    /// The estimates at `scale` (`Estimator`).
+    public func estimator(_ scale: Scale) -> Estimator {
+        Estimator(own: units?[scale.rawValue] ?? [:], stages: seconds[scale.rawValue] ?? [:])
+    }
+
+    /// The estimated seconds of `unit` at `scale`, and where the estimate comes from (`Estimator`;
+    /// for many units, build the estimator once).
+    public func estimate(_ unit: UnitID, scale: Scale) -> (seconds: Double, source: Source) { estimator(scale).estimate(unit) }
 
     /// The estimated seconds of `unit` at `scale`.
     public func cost(_ unit: UnitID, scale: Scale) -> Double { estimate(unit, scale: scale).seconds }
 
-    /// The table with `scale`'s entries for `records` replaced: each unit's seconds, and each
-    /// stage's mean over the records of it.
+    /// The table with `scale`'s entries for `records` replaced: each unit's seconds, and the mean
+    /// of each stage they belong to over all its recorded units (those of earlier records too: a
+    /// stage recorded a level at a time keeps every level in its mean).
     public func updated(with records: [UnitRecord], scale: Scale) -> UnitCosts {
         let rounded = { (x: Double) in (x * 1000).rounded() / 1000 }
-        var grouped: [String: [Double]] = [:]
-        for record in records { grouped[Self.key(record.unit), default: []].append(record.seconds) }
         var copy = self
-        for (key, values) in grouped {
-            copy.seconds[scale.rawValue, default: [:]][key] = rounded(values.reduce(0, +) / Double(values.count))
-        }
         var own = copy.units ?? [:]
         for record in records { own[scale.rawValue, default: [:]][record.unit.description] = rounded(record.seconds) }
         copy.units = own
+        let touched = Set(records.map { Self.key($0.unit) })
+        var grouped: [String: [Double]] = [:]
+        for (id, seconds) in own[scale.rawValue] ?? [:] {
+            guard let unit = UnitID(id), touched.contains(Self.key(unit)) else { continue }
+            grouped[Self.key(unit), default: []].append(seconds)
+        }
+        for (key, values) in grouped {
+            copy.seconds[scale.rawValue, default: [:]][key] = rounded(values.sorted().reduce(0, +) / Double(values.count))
+        }
         return copy
     }
 

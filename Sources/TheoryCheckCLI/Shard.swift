@@ -45,6 +45,9 @@ struct ShardRun {
     let costs: String
     let quiet: Bool
     let verbose: Bool
+    /// Where to record the seconds of the units this run measured (`--record-costs`): after the
+    /// manifest, the units finished now without an error (a resumed unit keeps its earlier entry).
+    var recordCosts: String? = nil
     /// The journal of a supervised shard (`CrashIsolation`): its crashed claims get `error` units.
     var journal: CrashJournal? = nil
 
@@ -77,7 +80,8 @@ struct ShardRun {
                                        claims: claims, run: run, shards: spec.count)
         let table = try UnitCosts.load(costs)
         let all = try Sharding.units(claims, run)
-        let owned = Sharding.assign(all, shards: spec.count) { table.cost($0, scale: run.scale) }[spec.index]
+        let estimator = table.estimator(run.scale)
+        let owned = Sharding.assign(all, shards: spec.count) { estimator.cost($0) }[spec.index]
         var done = resume ? try PartialReport.finishedUnits(in: directory, run: identity).filter { owned.contains($0.key) } : [:]
         // A claim that crashed an earlier run of this shard: its units not yet finished are `error`.
         for unit in owned where done[unit] == nil {
@@ -86,7 +90,7 @@ struct ShardRun {
             try PartialReport.writeUnit(record, run: identity, into: directory)
             done[unit] = record
         }
-        let estimate = owned.filter { done[$0] == nil }.map { table.cost($0, scale: run.scale) }.reduce(0, +)
+        let estimate = owned.filter { done[$0] == nil }.map { estimator.cost($0) }.reduce(0, +)
         print("TheoryCheck \(TheoryCheckVersion.string) — verify shard \(spec.index)/\(spec.count) (scale \(run.scale.rawValue)): "
               + "\(owned.count) of \(all.count) units" + (resume ? ", \(done.count) already finished" : "")
               + String(format: ", ≈ %.0f s by the recorded costs", estimate))
@@ -94,8 +98,10 @@ struct ShardRun {
         var foundation: [Report.FoundationEntry]? = nil
         if foundationSeed != nil && spec.index == 0 { foundation = Verify.foundationChecks(seed: foundationSeed!, quiet: quiet) }
         let counter = UnitCounter(total: owned.count - done.count)
+        let measured = Mutex([UnitRecord]())
         try Sharding.execute(claims, run, owned: Set(owned), done: done, journal: journal) { record in
             try PartialReport.writeUnit(record, run: identity, into: directory)
+            if case .error = record.outcome {} else { measured.withLock { $0.append(record) } }
             let k = counter.next()
             // A CI log follows the run by its slower units (every unit with --verbose).
             if !quiet && (verbose || record.seconds >= 1 || k == counter.total) {
@@ -108,6 +114,7 @@ struct ShardRun {
                                      host: ProcessInfo.processInfo.hostName)
         try manifest.write(into: directory)
         print("wrote shard \(spec.index)/\(spec.count) (\(owned.count) units) to \(directory.path)")
+        if let recordCosts { try UnitCosts.record(measured.withLock { $0 }, scale: run.scale, in: recordCosts) }
     }
 }
 

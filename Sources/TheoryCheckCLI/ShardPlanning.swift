@@ -26,7 +26,8 @@ enum ShardPlanning {
 
     static func print(_ claims: [any Claim], _ run: ClaimRun, tasks: [Int], costs: UnitCosts, costsPath: String) throws {
         let units = try Sharding.units(claims, run)
-        let estimates = Dictionary(uniqueKeysWithValues: units.map { ($0, costs.estimate($0, scale: run.scale)) })
+        let estimator = costs.estimator(run.scale)
+        let estimates = Dictionary(uniqueKeysWithValues: units.map { ($0, estimator.estimate($0)) })
         let cost = { (unit: UnitID) in estimates[unit]!.seconds }
         let total = units.map(cost).reduce(0, +)
         Swift.print("TheoryCheck \(TheoryCheckVersion.string) — plan (scale \(run.scale.rawValue)\(run.variant == .counterfactual ? ", counterfactuals" : "")): "
@@ -35,6 +36,8 @@ enum ShardPlanning {
         Swift.print("  estimates: " + sources.filter { $0.1 > 0 }.map { source, count in
             switch source {
             case .unit: "\(count) by the unit's own recorded seconds"
+            case .point: "\(count) by their point's other seeds"
+            case .trend: "\(count) by a power law over their stage's recorded points (extrapolated)"
             case .stage: "\(count) by their stage's mean (another seed's)"
             case .claim: "\(count) by their claim's mean"
             case .none: "\(count) unrecorded (1 s each: record them with --record-costs)"
@@ -48,10 +51,19 @@ enum ShardPlanning {
                         + duration(plan.makespan).padding(toLength: 21, withPad: " ", startingAt: 0) + "  "
                         + String(format: "%.0f%%", 100 * plan.efficiency))
         }
-        var byClaim: [String: Double] = [:]
-        for unit in units { byClaim[unit.claim, default: 0] += cost(unit) }
-        let costliest = byClaim.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5)
-        Swift.print("  costliest claims: " + costliest.map { "\($0.key) \(duration($0.value))" }.joined(separator: ", "))
+        // Every claim's share, costliest first, with how much of it rests on its own records.
+        var byClaim: [String: (seconds: Double, units: Int, measured: Int)] = [:]
+        for unit in units {
+            let own = estimates[unit]!.source == .unit
+            byClaim[unit.claim, default: (0, 0, 0)].seconds += cost(unit)
+            byClaim[unit.claim, default: (0, 0, 0)].units += 1
+            byClaim[unit.claim, default: (0, 0, 0)].measured += own ? 1 : 0
+        }
+        Swift.print("  claim                             units  recorded  estimated time")
+        for (claim, share) in byClaim.sorted(by: { $0.value.seconds != $1.value.seconds ? $0.value.seconds > $1.value.seconds : $0.key < $1.key }) {
+            Swift.print("  " + claim.padding(toLength: 32, withPad: " ", startingAt: 0) + "  " + "\(share.units)".padding(toLength: 5, withPad: " ", startingAt: 0)
+                        + "  " + "\(share.measured)".padding(toLength: 8, withPad: " ", startingAt: 0) + "  " + duration(share.seconds))
+        }
         let longest = units.max { cost($0) != cost($1) ? cost($0) < cost($1) : $0 > $1 }
         if let longest { Swift.print("  longest unit: \(longest) \(duration(cost(longest))) — no array finishes sooner") }
     }

@@ -59,7 +59,7 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("Run only shard i of n (0 ≤ i < n) of the selected work and write a partial report into --out; `theorycheck merge` joins them. Default: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or TEST_SHARD_INDEX/TEST_TOTAL_SHARDS, when set.", valueName: "i/n"))
     var shard: String?
 
-    @Option(help: "Write each unit's seconds (mean per claim, variant and stage) into this cost table.")
+    @Option(help: "Write each unit's seconds (and each stage's mean) into this cost table; with --shard, those of the units the shard finished.")
     var recordCosts: String?
 
     @Flag(help: "With a shard: keep the units an earlier (killed) run of this shard finished in --out, and run only the missing ones.")
@@ -119,7 +119,7 @@ struct Verify: ParsableCommand {
                 return
             }
             try ShardRun(spec: spec, out: out, resume: resume || journal.map { !$0.crashed.isEmpty } == true, costs: costs,
-                         quiet: quiet, verbose: verbose, journal: journal)
+                         quiet: quiet, verbose: verbose, recordCosts: recordCosts, journal: journal)
                 .run(selected, run, foundationSeed: runsFoundation ? seed : nil)
             return
         }
@@ -263,8 +263,9 @@ struct Verify: ParsableCommand {
         let streaming = !quiet && isatty(1) == 0
         // Every trial and sweep point is a unit (docs/sharding.md): they run side by side on the
         // machine's threads, and each claim is decided as soon as its units are done.
+        let estimator = costs.estimator(run.scale)
         let (results, units) = try Sharding.sideBySide(
-            claims, run, workers: run.parallelism.threads, cost: { costs.cost($0, scale: run.scale) }, journal: journal,
+            claims, run, workers: run.parallelism.threads, cost: { estimator.cost($0) }, journal: journal,
             progress: { done, total, left in progress.show(units: done, of: total, secondsLeft: left) }
         ) { index, result in
             progress.clear()

@@ -95,15 +95,23 @@ struct CrashIsolationTests {
     }
 
     /// In a shard, a claim that throws records `error` units and the shard finishes; `merge` decides
-    /// it `error` (exit 3) and the others as usual.
+    /// it `error` (exit 3) and the others as usual. With `--record-costs` each shard adds the units
+    /// it finished to the cost table, and no `error` unit.
     @Test func aThrowingClaimInAShardIsAnErrorAfterTheMerge() throws {
         let base = NSTemporaryDirectory() + "theorycheck-shard-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: base) }
         let chosen = ["--claim", "X.before", "--claim", "X.throws", "--claim", "X.after"]
         for i in 0..<2 {
-            let shard = try Self.run(["verify", "--scale", "smoke"] + chosen + ["--shard", "\(i)/2", "--out", base + "/s\(i)"])
+            let shard = try Self.run(["verify", "--scale", "smoke"] + chosen
+                                     + ["--shard", "\(i)/2", "--out", base + "/s\(i)", "--record-costs", base + "/costs.json"])
             #expect(shard.status == 0, "\(shard.errors)")
         }
+        let table = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: base + "/costs.json"))) as? [String: Any]
+        let recorded = Set(((table?["units"] as? [String: Any])?["smoke"] as? [String: Double])?.keys.map { $0 } ?? [])
+        for claim in ["X.before", "X.after"] {
+            for trial in 1...3 { #expect(recorded.contains("\(claim)/claim/trials/\(trial)"), "\(recorded.sorted())") }
+        }
+        #expect(!recorded.contains("X.throws/claim/trials/2"), "\(recorded.sorted())")
         let merged = try Self.run(["merge", base + "/s0", base + "/s1", "--out", base + "/merged"])
         #expect(merged.status == 3, "\(merged.errors)")
         let verdicts = try Self.verdicts(base + "/merged")

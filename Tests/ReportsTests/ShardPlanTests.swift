@@ -2,8 +2,8 @@ import Claims
 import Reports
 import Testing
 
-/// `verify --plan`: a unit's cost comes from its own record, else its stage's mean, else its
-/// claim's, else 1 s; a plan's tasks are the balanced shards `verify --shard` would run.
+/// `verify --plan`: a unit's cost comes from its own record, else its point's other seeds, else its
+/// stage's power law in the point, else its stage's mean, else its claim's, else 1 s; a plan's tasks are the balanced shards `verify --shard` would run.
 @Suite("Shard plans")
 struct ShardPlanTests {
     static func unit(_ claim: String, _ stage: String, _ instance: UInt64) -> UnitID {
@@ -15,10 +15,31 @@ struct ShardPlanTests {
                        UnitRecord(unit: Self.unit("A", "sweep", 2), outcome: .error("x"), seconds: 9)]
         let table = UnitCosts().updated(with: records, scale: .paper)
         #expect(table.estimate(Self.unit("A", "sweep", 2), scale: .paper) == (9, .unit))
-        #expect(table.estimate(Self.unit("A", "sweep", 3), scale: .paper) == (5, .stage))
+        #expect(table.estimate(Self.unit("A", "sweep", 3), scale: .paper) == (5, .point))  // seeds 1, 2 and 3 share point 0
         #expect(table.estimate(Self.unit("A", "trials", 1), scale: .paper) == (5, .claim))
         #expect(table.estimate(Self.unit("B", "trials", 1), scale: .paper) == (1, .none))
         #expect(table.estimate(Self.unit("A", "sweep", 2), scale: .standard) == (1, .none))
+    }
+
+    @Test func anUnrecordedSeedTakesItsPointsRecordedSeedsAndAnUnrecordedPointItsStagesPowerLaw() {
+        // A sweep recorded a level at a time, on seed 1: seed 2 of each level is its level's cost,
+        // a level never measured is on the power law through the measured ones (here s = p³/2¹⁷·10),
+        // and the stage's mean covers every level recorded so far.
+        let level = { (claim: String, size: UInt64, seed: UInt64) in Self.unit(claim, "sweep", size << 32 | seed) }
+        var table = UnitCosts().updated(with: [UnitRecord(unit: level("A", 128, 1), outcome: .error("x"), seconds: 10)], scale: .paper)
+        table = table.updated(with: [UnitRecord(unit: level("A", 256, 1), outcome: .error("x"), seconds: 80),
+                                     UnitRecord(unit: level("B", 128, 1), outcome: .error("x"), seconds: 7)], scale: .paper)
+        #expect(table.estimate(level("A", 128, 2), scale: .paper) == (10, .point))
+        #expect(table.estimate(level("A", 256, 2), scale: .paper) == (80, .point))
+        #expect(table.estimate(level("A", 256, 1), scale: .paper) == (80, .unit))
+        for (size, expected) in [(512 as UInt64, 640.0), (64, 1.25)] {
+            let (seconds, source) = table.estimate(level("A", size, 1), scale: .paper)
+            #expect(source == .trend && abs(seconds - expected) <= 1e-12 * expected, "\(seconds)")
+        }
+        // One recorded point is no trend: the stage's mean; a stage never recorded: the claim's.
+        #expect(table.estimate(level("B", 256, 1), scale: .paper) == (7, .stage))
+        #expect(table.seconds["paper"]?["A/claim/sweep"] == 45)
+        #expect(table.estimate(Self.unit("A", "trials", 5), scale: .paper) == (45, .claim))
     }
 
     @Test func aPlanSplitsTheWorkAsTheShardsWould() {

@@ -25,6 +25,12 @@ public struct UnitID: Hashable, Comparable, Codable, Sendable, CustomStringConve
     /// The stage name of a check that decides without trials (one unit: the whole check).
     public static let wholeStage = "whole"
 
+    /// The point of a follow-up unit, apart from its seed: the instance's high 32 bits. Follow-up
+    /// stages put their point (a size, a setting) there and the seed in the low 32 bits
+    /// (`FollowUpStage`), so the units of one point on other seeds share it; every confirmatory
+    /// trial seed (< 2³²) has point 0.
+    public var point: UInt64 { instance >> 32 }
+
     /// `claim/variant/stage/instance`, e.g. `FA.featureAveraging/claim/trials/7`.
     public var description: String { "\(claim)/\(variant.rawValue)/\(stage)/\(instance)" }
 
@@ -82,7 +88,9 @@ public struct UnitRecord: Codable, Equatable, Sendable {
 
 /// A follow-up stage a check may ask for after its trials: its name and points. Its points must
 /// not depend on the trials' outcomes (a shard runs them without the trials); a check that needs a
-/// stage only when the trials fail lists it anyway — a shard then runs it speculatively.
+/// stage only when the trials fail lists it anyway — a shard then runs it speculatively. An
+/// instance carries its point in the high 32 bits and its seed in the low 32 (`UnitID.point`): the
+/// cost table estimates an unrecorded seed from the recorded seeds of its point.
 public struct FollowUpStage: Equatable, Sendable {
     public var name: String
     public var instances: [UInt64]
