@@ -156,7 +156,9 @@ struct Robustness: ParsableCommand {
             print("\nneurons against the \(classes) class means of the evaluated data: cosines and least-squares λ in robustness.json")
         }
         report["curves"] = curves
-        try output.write("robustness.json", Array(try JSONSerialization.data(withJSONObject: jsonSafe(report), options: [.prettyPrinted, .sortedKeys])))
+        let safe = jsonSafe(report)
+        // JSONText writes JSONSerialization's bytes, without its casts (≈ 15 ms here).
+        try output.write("robustness.json", JSONText.pretty(safe) ?? Array(try JSONSerialization.data(withJSONObject: safe, options: [.prettyPrinted, .sortedKeys])))
         try output.commit()
         print("\nwrote robustness.json and the curves' CSV files to \(output.target.path)")
         let violations = gaps.reduce(0) { $0 + $1.violations.count }

@@ -72,6 +72,43 @@ struct BreakConfirmationTests {
         #expect(agreed > 10_000 && filtered > 500, "agreed \(agreed), filtered \(filtered): the checks ran")
     }
 
+    /// A network with a non-finite weight, bias or output coefficient has no exact forward pass:
+    /// no confirmation (its attacks keep their floating-point decisions, and say so), and no
+    /// witness check. A check formed without the Gram matrix (`BreakConfirmation`'s) proves
+    /// nothing by coefficients, while the full check proves the same witness.
+    @Test func aNonFiniteNetworkHasNoExactForwardPassAndCoefficientsNeedTheGramMatrix() throws {
+        var stream = PRNGKey(seed: 2026).child("non-finite").stream
+        let net = Self.network(&stream, d: 3, m: 2, classes: 2, scale: 1)
+        let attack = AttackConfig(norm: .l2, steps: 1, stepSizeFactor: 1, start: .none, restarts: 1, objective: .margin)
+        #expect(BreakConfirmation(net, attack: attack) != nil)
+        for bad in [Double.nan, .infinity, -.infinity] {
+            var head = net.head.coefficient
+            head[1] = bad
+            var weights = net.weights
+            weights[1, 2] = bad
+            var biases = net.biases
+            biases[0] = bad
+            for broken in [TwoLayerNetwork(weights: net.weights, biases: net.biases, head: .init(outputs: 1, neuronOutput: net.head.neuronOutput, coefficient: head)),
+                           TwoLayerNetwork(weights: weights, biases: net.biases, head: net.head),
+                           TwoLayerNetwork(weights: net.weights, biases: biases, head: net.head)] {
+                #expect(BreakConfirmation(broken, attack: attack) == nil)
+                #expect(throws: ExactError.self) { try WitnessCheck(broken, coefficientWitnesses: false) }
+            }
+        }
+        // δ = β·w₀ with β large enough to cross the decision boundary of neuron 0, from x = 0.
+        let x = [0.0, 0, 0]
+        for beta in [Rational(1000), Rational(-1000)] {
+            let witness = ExactRadius.Witness(coefficients: [beta, Rational(0)])
+            var proven = 0
+            for label in [1, -1] {
+                if try WitnessCheck(net).provenMeasure(x, label: label, witness, power: 2) != nil { proven += 1 }
+                let without = try WitnessCheck(net, coefficientWitnesses: false).provenMeasure(x, label: label, witness, power: 2)
+                #expect(without == nil, "without the Gram matrix a coefficient witness proves nothing")
+            }
+            #expect(proven == 1, "the full check proves the witness for the one label x + δ is not classified as")
+        }
+    }
+
     /// On the sphere exactly (a 3-4-5 triangle at scales 2⁻⁵⁰⁰ … 2⁵⁰⁰, and a difference that
     /// rounds): inside at ε, outside at ε's predecessor, as in rationals.
     @Test func theBallsBoundaryIsExact() throws {

@@ -19,7 +19,7 @@ public struct BreakConfirmation: Sendable {
 
     /// nil when the network has no exact forward pass here (another activation, several patches).
     public init?(_ network: TwoLayerNetwork, attack: AttackConfig) {
-        guard network.activation == .relu, network.patches == 1, let check = try? WitnessCheck(network) else { return nil }
+        guard network.activation == .relu, network.patches == 1, let check = try? WitnessCheck(network, coefficientWitnesses: false) else { return nil }
         self.check = check
         norm = attack.norm
         block = attack.patchDimension > 0 ? attack.patchDimension : network.inputDimension

@@ -12,11 +12,23 @@ import Exact
 ///   of (x + δ, x + δ′], a set of fooling points whose infimum of norms is at most ‖δ‖.
 public struct WitnessCheck: Sendable {
     public let network: TwoLayerNetwork
-    /// ⟨w_r, w_s⟩ of the network's rows, exactly (for witnesses given by coefficients).
-    let gram: [[Rational]]
+    /// ⟨w_r, w_s⟩ of the network's rows, exactly (for witnesses given by coefficients); nil when
+    /// the check was made without it — a witness by coefficients then proves nothing.
+    let gram: [[Rational]]?
+    /// The output coefficients a_r as rationals.
+    let coefficients: [Rational]
 
-    public init(_ network: TwoLayerNetwork) throws {
+    /// Throws `ExactError.nonFinite` unless every weight, bias and output coefficient is finite
+    /// (each enters the exact forward pass as a rational). `coefficientWitnesses`: also form the
+    /// exact Gram matrix of the rows (m(m+1)/2 exact dot products of length d), which a witness
+    /// δ = Σβ_r w_r needs; a check of explicit examples only (`BreakConfirmation`) goes without.
+    public init(_ network: TwoLayerNetwork, coefficientWitnesses: Bool = true) throws {
+        for (values, part) in [(network.weights.storage, "weights"), (network.biases, "biases"), (network.head.coefficient, "output coefficients")] {
+            if let bad = values.first(where: { !$0.isFinite }) { throw ExactError.nonFinite(value: bad, operation: "WitnessCheck: the network's \(part)") }
+        }
         self.network = network
+        coefficients = try network.head.coefficient.map { try Rational(exactly: $0) }
+        guard coefficientWitnesses else { gram = nil; return }
         let m = network.weights.rows
         var gram = [[Rational]](repeating: [], count: m)
         for r in 0..<m { for s in 0..<m { gram[r].append(s < r ? gram[s][r] : try exactDot(network.weights.row(r), network.weights.row(s))) } }
@@ -67,7 +79,7 @@ public struct WitnessCheck: Sendable {
                 return s
             }
         }
-        guard let beta, beta.count == m else { return nil }
+        guard let beta, beta.count == m, let gram else { return nil }
         return (0..<m).map { r in
             var s = z[r]
             for t in 0..<m where !beta[t].isZero { s += gram[r][t] * beta[t] }
@@ -79,7 +91,7 @@ public struct WitnessCheck: Sendable {
     func outputs(_ u: [Rational]) -> [Rational] {
         var out = [Rational](repeating: Rational(0), count: network.head.outputs)
         for r in u.indices where u[r].signum > 0 {
-            out[network.head.neuronOutput[r]] += ((try? Rational(exactly: network.head.coefficient[r])) ?? Rational(0)) * u[r]
+            out[network.head.neuronOutput[r]] += coefficients[r] * u[r]
         }
         return out
     }
