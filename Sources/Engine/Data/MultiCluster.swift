@@ -119,9 +119,10 @@ public struct MultiClusterData: Sendable {
             config.sampling == .balanced ? i % k : Int(assignment.next() % UInt64(k))
         }
         let noise = ClusterNoise(key: key.child("noise"), sigma: config.noise, rows: n, dimension: d)
-        var inputs = Matrix(rows: n, columns: d)
-        features.storage.withUnsafeBufferPointer { mu in
-            inputs.storage.withUnsafeMutableBufferPointer { x in
+        // Every entry is written by the rows' workers (no zero fill first: the n·d pages are first
+        // touched in parallel).
+        let inputs = Matrix(rows: n, columns: d) { x in
+            features.storage.withUnsafeBufferPointer { mu in
                 let x = UncheckedSendable(x.baseAddress!), mu = UncheckedSendable(mu.baseAddress!)
                 parallelism.forEachRange(n, grain: 16) { rows in
                     for i in rows {
