@@ -50,6 +50,12 @@ public enum NPY {
     /// time, little-endian (the storage's own bytes on a little-endian machine) — so an export never
     /// holds a second copy of a large array (fa-paper's X is 24.6 MB).
     public static func encode(_ array: Array, into sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try encodedHeader(array).withUnsafeBytes(sink)
+        try withDataBytes(array) { try pieces($0, sink) }
+    }
+
+    /// The file's header: magic, version, length and the dictionary, padded to a multiple of 64.
+    static func encodedHeader(_ array: Array) -> [UInt8] {
         let descr: String
         switch array.payload {
         case .float64: descr = "<f8"
@@ -60,18 +66,22 @@ public enum NPY {
         let unpadded = 10 + header.utf8.count + 1  // magic(6) + version(2) + length(2) + header + "\n"
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         let length = UInt16(header.utf8.count)
-        let head: [UInt8] = [0x93] + Swift.Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Swift.Array(header.utf8)
-        try head.withUnsafeBytes(sink)
+        return [0x93] + Swift.Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Swift.Array(header.utf8)
+    }
+
+    /// Calls `body` with the file's data bytes: the storage itself on a little-endian machine, else
+    /// its little-endian copy.
+    static func withDataBytes<R>(_ array: Array, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let words: [UInt64]
         switch array.payload {
         case let .float64(values):
-            guard 1.littleEndian != 1 else { return try values.withUnsafeBytes { try pieces($0, sink) } }
+            guard 1.littleEndian != 1 else { return try values.withUnsafeBytes(body) }
             words = values.map { $0.bitPattern.littleEndian }
         case let .int64(values):
-            guard 1.littleEndian != 1 else { return try values.withUnsafeBytes { try pieces($0, sink) } }
+            guard 1.littleEndian != 1 else { return try values.withUnsafeBytes(body) }
             words = values.map { UInt64(bitPattern: $0).littleEndian }
         }
-        try words.withUnsafeBytes { try pieces($0, sink) }
+        return try words.withUnsafeBytes(body)
     }
 
     static func pieces(_ bytes: UnsafeRawBufferPointer, _ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 extension NPY {
     /// Reads the .npy file at `path`; nil when it cannot be opened or read. Where the data bytes are
@@ -31,35 +30,11 @@ extension NPY {
         let descriptor = fileno(file)
         func fill<T>(_ type: T.Type) -> [T] {
             [T](unsafeUninitializedCapacity: h.count) { buffer, initialized in
-                complete = h.count == 0 || readFully(descriptor, UnsafeMutableRawPointer(buffer.baseAddress!), count: h.dataBytes, at: h.dataOffset)
+                complete = h.count == 0 || FileIO.read(descriptor, into: UnsafeMutableRawPointer(buffer.baseAddress!), count: h.dataBytes, at: h.dataOffset)
                 initialized = complete ? h.count : 0
             }
         }
         let payload: Payload = h.type.float ? .float64(fill(Double.self)) : .int64(fill(Int64.self))
         return complete ? Array(shape: h.shape, payload: payload) : nil
-    }
-
-    /// Reads `count` bytes at `offset` of the file into `destination` with `pread`; a large read in
-    /// parallel pieces (the kernel's copy and the first touch of the fresh pages, ≈ 1 GB/s on one
-    /// core, are then shared by the machine's cores). False on any error or early end of file.
-    static func readFully(_ descriptor: Int32, _ destination: UnsafeMutableRawPointer, count: Int, at offset: Int) -> Bool {
-        let piece = 4 << 20
-        let pieces = count >= 2 * piece ? min(ProcessInfo.processInfo.activeProcessorCount, count / piece) : 1
-        let failed = Mutex(false)
-        let target = UncheckedSendable(destination)
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
-            let start = count * k / pieces, end = count * (k + 1) / pieces
-            var done = start
-            while done < end {
-                let n = pread(descriptor, target.value + done, end - done, off_t(offset + done))
-                if n <= 0 {
-                    if n < 0 && errno == EINTR { continue }
-                    failed.withLock { $0 = true }
-                    return
-                }
-                done += n
-            }
-        }
-        return !failed.withLock { $0 }
     }
 }
