@@ -81,7 +81,9 @@ def render():
                   f"break confirmed exactly), side by side on {r['machine']} with {r['threads']} threads, the paths of ours interleaved: "
                   f"through the command line (`train --preset fa-paper,fa-paper-cluster`, then `robustness` per run) **{cli:.2f} s**"
                   + (f" (one `train` per preset: {separate:.2f} s)" if separate else "")
-                  + f"; in one process {r['inProcessSeconds']:.2f} s (the command line {cli / r['inProcessSeconds']:.2f}× that"
+                  + f"; in one process {r['inProcessSeconds']:.2f} s (the command line "
+                  + (f"{r['cliOverInProcessMedian']:.2f}× that, the median of the repetitions' paired ratios; best against best "
+                     f"{cli / r['inProcessSeconds']:.2f}×" if "cliOverInProcessMedian" in r else f"{cli / r['inProcessSeconds']:.2f}× that")
                   + ("; the same curves on every path" if r.get("sameCurves") else "") + "); "
                   f"PyTorch {r['torch']} float64 {r['torchFloat64Seconds']:.1f} s ({r['torchFloat64Seconds'] / cli:.1f}× the command line), "
                   f"float32 {r['torchFloat32Seconds']:.1f} s ({r['torchFloat32Seconds'] / cli:.1f}×); NumPy {r['numpySeconds']:.1f} s. "
