@@ -68,37 +68,36 @@ public enum JSONText {
         }
 
         mutating func array(_ list: [Any], depth: Int) -> Bool {
-            bytes.append(UInt8(ascii: "["))
-            bytes.append(UInt8(ascii: "\n"))
-            for (i, element) in list.enumerated() {
-                indent(depth + 1)
-                guard value(element, depth: depth + 1) else { return false }
-                if i + 1 < list.count { bytes.append(UInt8(ascii: ",")) }
-                bytes.append(UInt8(ascii: "\n"))
-            }
-            if list.isEmpty { bytes.append(UInt8(ascii: "\n")) }
-            indent(depth)
-            bytes.append(UInt8(ascii: "]"))
-            return true
+            container("[", "]", count: list.count, depth: depth) { writer, i in writer.value(list[i], depth: depth + 1) }
         }
 
         mutating func object(_ record: [String: Any], depth: Int) -> Bool {
-            bytes.append(UInt8(ascii: "{"))
-            bytes.append(UInt8(ascii: "\n"))
             let keys = record.keys.sorted { a, b in
                 a.compare(b, options: [.numeric, .caseInsensitive, .forcedOrdering], range: a.startIndex..<a.endIndex, locale: NSLocale.system) == .orderedAscending
             }
-            for (i, key) in keys.enumerated() {
+            return container("{", "}", count: keys.count, depth: depth) { writer, i in
+                writer.string(keys[i])
+                writer.text(" : ")
+                return writer.value(record[keys[i]]!, depth: depth + 1)
+            }
+        }
+
+        /// `open`, then each element on a line of its own one level deeper (`element` writes it;
+        /// false stops the writer), commas between, and `close` at this level — an empty container
+        /// as its brackets around an empty line.
+        mutating func container(_ open: Unicode.Scalar, _ close: Unicode.Scalar, count: Int, depth: Int,
+                                _ element: (inout Writer, Int) -> Bool) -> Bool {
+            bytes.append(UInt8(ascii: open))
+            bytes.append(UInt8(ascii: "\n"))
+            for i in 0..<count {
                 indent(depth + 1)
-                string(key)
-                text(" : ")
-                guard value(record[key]!, depth: depth + 1) else { return false }
-                if i + 1 < keys.count { bytes.append(UInt8(ascii: ",")) }
+                guard element(&self, i) else { return false }
+                if i + 1 < count { bytes.append(UInt8(ascii: ",")) }
                 bytes.append(UInt8(ascii: "\n"))
             }
-            if keys.isEmpty { bytes.append(UInt8(ascii: "\n")) }
+            if count == 0 { bytes.append(UInt8(ascii: "\n")) }
             indent(depth)
-            bytes.append(UInt8(ascii: "}"))
+            bytes.append(UInt8(ascii: close))
             return true
         }
 
