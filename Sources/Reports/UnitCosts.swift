@@ -129,6 +129,23 @@ public struct UnitCosts: Codable, Equatable, Sendable {
         }
     }
 
+    /// Checks before a run that `path` can take its recorded seconds (`--record-costs`), so that a
+    /// bad path is refused before hours of work rather than after: an existing file must be a cost
+    /// table, and the nearest existing directory on its path must be a writable directory. Throws
+    /// `ConfigError` naming `field`.
+    public static func requireRecordable(_ path: String, field: String) throws {
+        do { _ = try load(path) } catch {
+            throw ConfigError(field: field, value: path, allowed: "a cost table written by --record-costs, or a new file")
+        }
+        let fm = FileManager.default
+        var directory = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        while !fm.fileExists(atPath: directory.path) && directory.path != "/" { directory = directory.deletingLastPathComponent() }
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue, fm.isWritableFile(atPath: directory.path) else {
+            throw ConfigError(field: field, value: path, allowed: "a file in a writable directory (\(directory.path) is not one)")
+        }
+    }
+
     /// Updates the table at `path` with `records`' seconds at `scale`, atomically.
     public static func record(_ records: [UnitRecord], scale: Scale, in path: String) throws {
         let table = try load(path).updated(with: records, scale: scale)

@@ -46,6 +46,7 @@ struct Merge: ParsableCommand {
         guard !partials.isEmpty else { throw ConfigError(field: "merge", value: "no directories", allowed: "the shards' --out directories") }
         let formats = try Verify.formats(format)
         if let threads, threads < 1 { throw ConfigError(field: "--threads", value: "\(threads)", allowed: "≥ 1") }
+        if let recordCosts { try UnitCosts.requireRecordable(recordCosts, field: "--record-costs") }
         let clock = ContinuousClock(), start = clock.now
         let shards = try partials.map { try PartialReport.read(URL(fileURLWithPath: $0).standardizedFileURL) }
         let (identity, records) = try Self.check(shards, directories: partials)

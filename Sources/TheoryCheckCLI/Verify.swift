@@ -100,6 +100,7 @@ struct Verify: ParsableCommand {
             }
         }
         if quiet && verbose { throw ConfigError(field: "--quiet", value: "with --verbose", allowed: "one of --quiet and --verbose") }
+        if let recordCosts { try UnitCosts.requireRecordable(recordCosts, field: "--record-costs") }
         let runsFoundation = paper == nil && claim.isEmpty && !counterfactual
         if let plan {
             let run = ClaimRun(scale: scale, variant: counterfactual ? .counterfactual : .claim, seeds: seeds, data: data, explore: explore)

@@ -1,4 +1,6 @@
+import Foundation
 import Claims
+import Engine
 import Reports
 import Testing
 
@@ -40,6 +42,25 @@ struct ShardPlanTests {
         #expect(table.estimate(level("B", 256, 1), scale: .paper) == (7, .stage))
         #expect(table.seconds["paper"]?["A/claim/sweep"] == 45)
         #expect(table.estimate(Self.unit("A", "trials", 5), scale: .paper) == (45, .claim))
+    }
+
+    /// `--record-costs` is checked before a run: a table that is not one, or a path whose directory
+    /// is a file, is refused naming the option; a new file in a writable directory is taken.
+    @Test func aCostTablePathIsCheckedBeforeTheRun() throws {
+        let base = NSTemporaryDirectory() + "theorycheck-costs-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try "not a table".write(toFile: base + "/bad.json", atomically: true, encoding: .utf8)
+        for path in [base + "/bad.json", base + "/bad.json/costs.json", base] {
+            #expect(throws: ConfigError.self) { try UnitCosts.requireRecordable(path, field: "--record-costs") }
+            do { try UnitCosts.requireRecordable(path, field: "--record-costs") } catch let error as ConfigError {
+                #expect("\(error)".contains("--record-costs"), "\(error)")
+            }
+        }
+        try UnitCosts.requireRecordable(base + "/new/costs.json", field: "--record-costs")
+        try UnitCosts().updated(with: [], scale: .paper).encoded().write(toFile: base + "/good.json", atomically: true, encoding: .utf8)
+        try UnitCosts.requireRecordable(base + "/good.json", field: "--record-costs")
+        #expect(!FileManager.default.fileExists(atPath: base + "/new"), "the check writes nothing")
     }
 
     @Test func aPlanSplitsTheWorkAsTheShardsWould() {

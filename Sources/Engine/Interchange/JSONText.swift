@@ -24,6 +24,7 @@ public enum JSONText {
 
     struct Writer {
         var bytes: [UInt8] = []
+        static let hex = Array("0123456789abcdef".utf8)
 
         init() { bytes.reserveCapacity(1 << 16) }
 
@@ -114,10 +115,9 @@ public enum JSONText {
                 case 0x0D: text("\\r")
                 case 0x09: text("\\t")
                 case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
                     text("\\u00")
-                    bytes.append(hex[Int(byte >> 4)])
-                    bytes.append(hex[Int(byte & 0xF)])
+                    bytes.append(Self.hex[Int(byte >> 4)])
+                    bytes.append(Self.hex[Int(byte & 0xF)])
                 default: bytes.append(byte)
                 }
             }
