@@ -128,6 +128,63 @@ struct SoundBracketTests {
         }
     }
 
+    /// Programs the floating-point search cannot resolve, closed by the careful pass in rationals
+    /// (`PatternSearch`, "careful"). (1) A point 2⁻⁵² from the decision boundary of f = ReLU(x₁) −
+    /// ReLU(x₂): the float program takes δ = 0 as feasible, its empty active set fails the exact
+    /// check; the careful pass finds the active decision row, ρ² = f(x)²/‖w₁ − w₂‖² = 2⁻¹⁰⁵. (2)
+    /// Inputs 2²⁶ times larger than the biases put the hyperplanes through nearly one point: the
+    /// float multipliers reach 10¹⁵ and their dual bounds say nothing. Every bracket closes, and
+    /// equals the least region optimum over all 2^m regions, found without the branch and bound.
+    /// Each case is first shown open without the careful pass — what the test could catch.
+    @Test func illConditionedProgramsCloseInTheCarefulPass() throws {
+        func firstPass(_ e: ExactRadius, _ x: [Double]) throws -> ExactRadius.PointRadius {
+            try PatternSearch(geometry: e.geometry).radius(of: x, label: 1, upperBound: .infinity, pruning: .relaxation,
+                                                             networkPreactivations: nil, careful: false)
+        }
+        let boundary = try ExactRadius(Self.net([[1, 0], [0, 1]], [0, 0], [1, -1]))
+        let x = [1, 1 - 0x1p-52]
+        #expect(try !firstPass(boundary, x).closed)
+        let r = try boundary.radius(of: x, label: 1)
+        let expected = try Rational(1).timesPowerOfTwo(-105)
+        #expect(r.closed && r.squaredRadius == expected, "\(String(describing: r.lower)) … \(String(describing: r.upper))")
+
+        var s = PRNGKey(seed: 11).stream
+        let rows = (0..<8).map { _ in (0..<3).map { _ in s.gaussian() } }, b = (0..<8).map { _ in s.gaussian() }
+        let a = (0..<8).map { _ in s.gaussian() }
+        let large = try ExactRadius(Self.net(rows, b, a))
+        var openBefore = 0, closedAfter = 0, points = 0
+        for _ in 0..<6 {
+            let point = (0..<3).map { _ in 0x1p26 * s.gaussian() }
+            guard try !large.margin.at(point, label: 1).fooled else { continue }
+            points += 1
+            if try !firstPass(large, point).closed { openBefore += 1 }
+            let r = try large.radius(of: point, label: 1)
+            guard r.closed else { continue }
+            closedAfter += 1
+            // Every region's optimum by its exact active sets alone; the least is the radius.
+            let p = try large.margin.at(point, label: 1), m = large.margin.neurons
+            let least = try (0..<(1 << m)).compactMap { bits in
+                var budget = Int.max
+                return try large.geometry.exhaustiveOptimum((0..<m).map { bits >> $0 & 1 == 1 }, p, budget: &budget)?.measure
+            }.min()
+            #expect(least == r.squaredRadius)
+        }
+        #expect(points >= 3 && openBefore >= 1 && closedAfter == points, "\(points) points, \(openBefore) open without the careful pass, \(closedAfter) closed")
+    }
+
+    /// The subsets the careful pass enumerates: every one of sizes 0…k in order of size, and none
+    /// past the budget.
+    @Test func exhaustiveSubsetsAreEnumeratedInOrderOfSize() {
+        let expected: [[Int]] = [[], [0], [1], [2], [3], [0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]
+        let subsets = Exhaustive.subsets(of: 4, upTo: 2)
+        #expect(subsets == expected)
+        let upToThree: Int? = Exhaustive.subsets(of: 9, upTo: 3)?.count, all: Int? = Exhaustive.subsets(of: 3, upTo: 7)?.count
+        #expect(upToThree == 130)  // 1 + 9 + 36 + 84
+        #expect(all == 8)
+        let tooMany: [[Int]]? = Exhaustive.subsets(of: 30, upTo: 10)
+        #expect(tooMany == nil)
+    }
+
     /// The checkers reject planted wrong proofs: a witness just inside the radius (outside the
     /// fooling set), KKT multipliers with a negative entry or a wrong active set, a dual bound
     /// from a negative multiplier, a hyperplane bound claimed above its value. And the sound

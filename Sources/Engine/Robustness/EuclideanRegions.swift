@@ -75,6 +75,30 @@ struct EuclideanRegions: RegionGeometry {
         return try checkKKT(pattern, active: active, multipliers: lambda, p)
     }
 
+    /// Every active set of at most min(m, d) rows (while there are at most `Exhaustive.subsets`,
+    /// and while `budget` lasts), smallest first, as a KKT system in rationals: the first whose multipliers are ≥ 0 and whose
+    /// point passes `checkKKT` is the region's optimum. A nonempty region's optimum has multipliers
+    /// on independent active rows, at most rank ≤ min(m, d) of them, so one of these systems gives
+    /// it — found here also where the float program missed it (a near-tie taken as active, a
+    /// region it called empty). nil when none passes or there are too many sets.
+    func exhaustiveOptimum(_ pattern: [Bool], _ p: MarginPoint, budget: inout Int) throws -> ExactOptimum? {
+        let (c, h) = exactRegionRows(pattern, p)
+        guard let sets = Exhaustive.subsets(of: c.count, upTo: min(margin.neurons, margin.inputDimension)) else { return nil }
+        let gc = c.map { margin.gramTimes($0) }
+        for set in sets {
+            guard budget > 0 else { return nil }
+            budget -= 1
+            var lambda: [Rational] = []
+            if !set.isEmpty {
+                let k = try RationalMatrix(rows: set.map { i in set.map { sparseDot(c[i], gc[$0]) } })
+                guard let solved = try? Bareiss.solve(k, set.map { h[$0] }), solved.allSatisfy({ $0.signum >= 0 }) else { continue }
+                lambda = solved
+            }
+            if let optimum = try checkKKT(pattern, active: set, multipliers: lambda, p) { return optimum }
+        }
+        return nil
+    }
+
     /// The float active set's KKT system solved in rationals (largest multipliers first; rows
     /// dependent on those before them are left out, which gives the same point).
     func kktMultipliers(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> (active: [Int], multipliers: [Rational]) {

@@ -25,6 +25,10 @@ protocol RegionGeometry: Sendable {
     func dualMeasure(_ rows: SoundRows, _ multipliers: [Double]) -> Double
     /// The region's optimum re-solved and proven in rationals (original units), from a float solution.
     func exactOptimum(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> ExactOptimum?
+    /// The region's optimum found without the float solution: its candidate active sets tried in
+    /// rationals, each one spending one unit of `budget` (nil when none is proven, there are more
+    /// than `Exhaustive.subsets`, or the budget runs out).
+    func exhaustiveOptimum(_ pattern: [Bool], _ p: MarginPoint, budget: inout Int) throws -> ExactOptimum?
     /// A point of the region `pattern` inside the open fooling set (μ_S < 0), in the witness's
     /// encoding, for the open-set witness: nil when none is proven.
     func interiorPoint(_ pattern: [Bool], _ p: MarginPoint) throws -> [Rational]?
@@ -55,6 +59,42 @@ struct ExactOptimum {
     var measure: Rational
     var coefficients: [Rational]?
     var delta: [Rational]?
+}
+
+extension RegionGeometry {
+    /// No search without a float solution (ℓ∞'s programs are re-solved on their simplex basis).
+    func exhaustiveOptimum(_ pattern: [Bool], _ p: MarginPoint, budget: inout Int) throws -> ExactOptimum? { nil }
+}
+
+/// The careful pass's enumerations: subsets of a region's m + 1 rows, tried in rationals.
+enum Exhaustive {
+    /// The most subsets one enumeration tries; a region needing more is left to its dual bound.
+    static let subsets = 4096
+    /// The rational systems one point's careful pass may solve in its enumerations, all regions
+    /// together; past it, regions keep their float bounds (a slow pass never runs unbounded).
+    static let budget = 20_000
+
+    /// The subsets of 0..<n of sizes 0…k in order of size (lexicographic within a size), or nil
+    /// when there are more than `subsets` of them.
+    static func subsets(of n: Int, upTo k: Int) -> [[Int]]? {
+        var count = 0, binomial = 1
+        for size in 0...min(k, n) {
+            if size > 0 { binomial = binomial * (n - size + 1) / size }
+            count += binomial
+            if count > subsets { return nil }
+        }
+        var out: [[Int]] = [[]]
+        var current: [Int] = []
+        func extend(_ start: Int, _ size: Int) {
+            if current.count == size { out.append(current); return }
+            guard start < n else { return }
+            for j in start..<n where n - j >= size - current.count {
+                current.append(j); extend(j + 1, size); current.removeLast()
+            }
+        }
+        for size in stride(from: 1, through: min(k, n), by: 1) { extend(0, size) }
+        return out
+    }
 }
 
 /// A claimed lower bound of the search, as a checkable object (tests plant wrong ones).
@@ -147,11 +187,43 @@ func exactRegionRows(_ pattern: [Bool], _ p: MarginPoint) -> (c: [[Rational]], h
 ///   in its closure with an interior point of the same region (open sets), δ kept as the witness.
 ///
 /// The bracket is closed when lower = upper exactly: then the radius is exact.
+///
+/// A bracket left open by the floating-point search is searched once more, *in rationals*
+/// (`careful`; networks of at most `carefulNeurons` neurons): every region the search reaches is
+/// proven — its exact optimum from the float active set, or its exact emptiness with the float
+/// multipliers as the Farkas direction — before it may set the best radius, and only the regions
+/// where both fail keep their dual bound. Ill-conditioned programs (inputs far larger than the
+/// biases put many hyperplanes through nearly one point; the float multipliers then reach 10¹⁵
+/// and their dual bound says almost nothing) are where the first pass stays open. The result is
+/// the intersection of the two brackets, each sound, so a bracket the first pass closes is returned
+/// as it was.
 struct PatternSearch<Geometry: RegionGeometry> {
     let geometry: Geometry
 
+    /// The largest network (neurons after merging) searched a second time in rationals.
+    static var carefulNeurons: Int { 24 }
+
     func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning,
                 networkPreactivations: [Rational]? = nil) throws -> ExactRadius.PointRadius {
+        let first = try radius(of: x, label: y, upperBound: upperBound, pruning: pruning, networkPreactivations: networkPreactivations, careful: false)
+        guard !first.closed, geometry.margin.neurons <= Self.carefulNeurons else { return first }
+        let second = try radius(of: x, label: y, upperBound: upperBound, pruning: pruning, networkPreactivations: networkPreactivations, careful: true)
+        return Self.intersection(first, second)
+    }
+
+    /// The tighter ends of two sound brackets of one point (lower nil: ∞), each end with what proves it.
+    static func intersection(_ a: ExactRadius.PointRadius, _ b: ExactRadius.PointRadius) -> ExactRadius.PointRadius {
+        var result = (b.upper.map { u in a.upper.map { u < $0 } ?? true } ?? false) ? b : a  // the smaller upper end, with its witness
+        switch (a.lower, b.lower) {
+        case let (l?, m?): result.lower = max(l, m)
+        default: result.lower = nil
+        }
+        result.regionsSolved = a.regionsSolved + b.regionsSolved
+        return result
+    }
+
+    func radius(of x: [Double], label y: Int, upperBound: Double, pruning: ExactRadius.Pruning,
+                networkPreactivations: [Rational]?, careful: Bool) throws -> ExactRadius.PointRadius {
         let margin = geometry.margin, m = margin.neurons, power = Geometry.power
         let p = try margin.at(x, label: y, networkPreactivations: networkPreactivations)
         let exactActive = p.z.map { $0.signum > 0 }
@@ -171,6 +243,33 @@ struct PatternSearch<Geometry: RegionGeometry> {
         var empties: [(bound: Double, pattern: [Bool], farkas: [Double])] = []  // regions found empty in floating point
         var pattern = exactActive
         func keep(_ bound: Double) { lowest = min(lowest, bound.isNaN ? 0 : bound) }
+        // The careful pass: each proven region's exact optimum, and a Double below its measure (units).
+        var provenOptima: [[Bool]: ExactOptimum] = [:]
+        var budget = Exhaustive.budget
+        var proven: [[Bool]: Double] = [:]
+        /// The careful pass's region (`solution` nil: the float program found it empty). A
+        /// candidate only with its exact optimum — from the float active set, else by trying every
+        /// small active set — its distance then the exact one (units); proven empty (the float
+        /// Farkas vector's support, else every small support), it bounds nothing; else its sound
+        /// float bound is kept.
+        func proveRegion(_ solution: RegionOutcome.Solution?, floatBound: @autoclosure () -> Double) {
+            let optimum = solution.flatMap { try? geometry.exactOptimum(pattern, $0, p) } ?? (try? geometry.exhaustiveOptimum(pattern, p, budget: &budget)) ?? nil
+            if let optimum, let measure = try? optimum.measure.timesPowerOfTwo(-power * p.unitExponent) {
+                let distance = power == 2 ? Double(measure).squareRoot() : Double(measure)
+                provenOptima[pattern] = optimum
+                proven[pattern] = Double(measure).nextDown
+                if distance < best * (1 + 1e-9) {
+                    candidates.append((distance, pattern, solution ?? .init(distance: distance, multipliers: [])))
+                    best = min(best, distance)
+                } else {
+                    keep(Double(measure).nextDown)  // below the exact measure
+                }
+                return
+            }
+            if let lambda = solution?.multipliers, (try? Self.provenEmpty(pattern, lambda, p, margin)) == true { return }
+            if (try? Self.provenEmptyBySupports(pattern, p, margin, budget: &budget)) == true { return }
+            keep(floatBound())
+        }
         func descend(_ depth: Int, _ cost: Double, _ costNeuron: Int?) {
             if pruning != .none, let r = costNeuron, !(cost < best * (1 + 1e-9)) {
                 keep(geometry.hyperplaneMeasure(r, p))
@@ -191,8 +290,14 @@ struct PatternSearch<Geometry: RegionGeometry> {
                 if p.open && (0..<m).allSatisfy({ !pattern[$0] || p.c[$0].signum >= 0 }) { return }
                 solved += 1
                 switch geometry.solve(pattern, p) {
+                case let .empty(farkas) where careful:
+                    if (try? Self.provenEmpty(pattern, farkas, p, margin)) != true {
+                        proveRegion(nil, floatBound: geometry.dualMeasure(SoundRows.region(pattern, p), farkas))
+                    }
                 case let .empty(farkas):
                     empties.append((geometry.dualMeasure(SoundRows.region(pattern, p), farkas), pattern, farkas))
+                case let .solved(solution) where careful:
+                    proveRegion(solution, floatBound: geometry.dualMeasure(SoundRows.region(pattern, p), solution.multipliers))
                 case let .solved(solution):
                     if solution.distance < best * (1 + 1e-9) {
                         candidates.append((solution.distance, pattern, solution))
@@ -214,13 +319,13 @@ struct PatternSearch<Geometry: RegionGeometry> {
         // Candidates beaten since they were found keep their dual bounds; the near ones are proven exactly.
         let near = candidates.filter { $0.distance <= best * (1 + 1e-9) }.sorted { $0.distance < $1.distance }
         for candidate in candidates where !(candidate.distance <= best * (1 + 1e-9)) {
-            keep(geometry.dualMeasure(SoundRows.region(candidate.pattern, p), candidate.solution.multipliers))
+            keep(proven[candidate.pattern] ?? geometry.dualMeasure(SoundRows.region(candidate.pattern, p), candidate.solution.multipliers))
         }
         var lowerExact: Rational?
         var upper: (measure: Rational, optimum: ExactOptimum, pattern: [Bool], interior: [Rational]?)?
         var interiors: [[Bool]: [Rational]?] = [:]
         for candidate in near {
-            guard let optimum = try geometry.exactOptimum(candidate.pattern, candidate.solution, p) else {
+            guard let optimum = try provenOptima[candidate.pattern] ?? geometry.exactOptimum(candidate.pattern, candidate.solution, p) else {
                 keep(geometry.dualMeasure(SoundRows.region(candidate.pattern, p), candidate.solution.multipliers))
                 continue
             }
@@ -283,6 +388,22 @@ struct PatternSearch<Geometry: RegionGeometry> {
             guard s == rhs[i] else { return false }
         }
         return true
+    }
+
+    /// Whether some support of at most min(m, d) + 1 of the region's rows carries an exact Farkas
+    /// certificate (`provenEmpty` on each support in turn, one unit of `budget` each; false when
+    /// there are too many to try or the budget runs out).
+    static func provenEmptyBySupports(_ pattern: [Bool], _ p: MarginPoint, _ margin: MarginNetwork, budget: inout Int) throws -> Bool {
+        let rows = pattern.count + 1
+        guard let supports = Exhaustive.subsets(of: rows, upTo: min(margin.neurons, margin.inputDimension) + 1) else { return false }
+        for support in supports where !support.isEmpty {
+            guard budget > 0 else { return false }
+            budget -= 1
+            var vector = [Double](repeating: 0, count: rows)
+            for j in support { vector[j] = 1 }
+            if try provenEmpty(pattern, vector, p, margin) { return true }
+        }
+        return false
     }
 
     /// A Double ≤ distance^power.
