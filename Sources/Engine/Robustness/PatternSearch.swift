@@ -190,9 +190,10 @@ func exactRegionRows(_ pattern: [Bool], _ p: MarginPoint) -> (c: [[Rational]], h
 ///
 /// A bracket left open by the floating-point search is searched once more, *in rationals*
 /// (`careful`; networks of at most `carefulNeurons` neurons): every region the search reaches is
-/// proven — its exact optimum from the float active set, or its exact emptiness with the float
-/// multipliers as the Farkas direction — before it may set the best radius, and only the regions
-/// where both fail keep their dual bound. Ill-conditioned programs (inputs far larger than the
+/// proven — its exact optimum from the float active set or from every small active set
+/// (`RegionGeometry.exhaustiveOptimum`), or its exact emptiness by a Farkas certificate on the float
+/// vector's support or on every small support — before it may set the best radius, and only the
+/// regions where all fail keep their float bound (Proofs/robustness.md, "The careful pass"). Ill-conditioned programs (inputs far larger than the
 /// biases put many hyperplanes through nearly one point; the float multipliers then reach 10¹⁵
 /// and their dual bound says almost nothing) are where the first pass stays open. The result is
 /// the intersection of the two brackets, each sound, so a bracket the first pass closes is returned
