@@ -82,38 +82,37 @@ struct EuclideanRegions: RegionGeometry {
     /// it — found here also where the float program missed it (a near-tie taken as active, a
     /// region it called empty). nil when none passes or there are too many sets.
     func exhaustiveOptimum(_ pattern: [Bool], _ p: MarginPoint, budget: inout Int) throws -> ExactOptimum? {
-        let (c, h) = exactRegionRows(pattern, p)
-        guard let sets = Exhaustive.subsets(of: c.count, upTo: min(margin.neurons, margin.inputDimension)) else { return nil }
-        let gc = c.map { margin.gramTimes($0) }
+        let rows = exactRegionRows(pattern, p)
+        guard let sets = Exhaustive.subsets(of: rows.c.count, upTo: min(margin.neurons, margin.inputDimension)) else { return nil }
+        let gc = rows.c.map { margin.gramTimes($0) }
         for set in sets {
             guard budget > 0 else { return nil }
             budget -= 1
-            var lambda: [Rational] = []
-            if !set.isEmpty {
-                let k = try RationalMatrix(rows: set.map { i in set.map { sparseDot(c[i], gc[$0]) } })
-                guard let solved = try? Bareiss.solve(k, set.map { h[$0] }), solved.allSatisfy({ $0.signum >= 0 }) else { continue }
-                lambda = solved
-            }
-            if let optimum = try checkKKT(pattern, active: set, multipliers: lambda, p) { return optimum }
+            guard let lambda = try Self.kktSolution(set, rows, gc), lambda.allSatisfy({ $0.signum >= 0 }) else { continue }
+            if let optimum = try checkKKT(pattern, active: set, multipliers: lambda, rows) { return optimum }
         }
         return nil
+    }
+
+    /// The KKT system K_A λ_A = h_A of the active rows A, K_ij = c_iᵀ(G·c_j) (`gc` = G·c_j for every
+    /// row), solved by Bareiss elimination; nil when it is singular. O(|A|²) sparse rational dots.
+    static func kktSolution(_ set: [Int], _ rows: (c: [[Rational]], h: [Rational]), _ gc: [[Rational]]) throws -> [Rational]? {
+        guard !set.isEmpty else { return [] }
+        let k = try RationalMatrix(rows: set.map { i in set.map { sparseDot(rows.c[i], gc[$0]) } })
+        return try? Bareiss.solve(k, set.map { rows.h[$0] })
     }
 
     /// The float active set's KKT system solved in rationals (largest multipliers first; rows
     /// dependent on those before them are left out, which gives the same point).
     func kktMultipliers(_ pattern: [Bool], _ solution: RegionOutcome.Solution, _ p: MarginPoint) throws -> (active: [Int], multipliers: [Rational]) {
-        let (c, h) = exactRegionRows(pattern, p)
+        let rows = exactRegionRows(pattern, p)
         // G·c_j for every row (a sign row's is ± a column of G: no products), then
         // K_ij = c_iᵀ(G·c_j) with c_i sparse: O(m²) rational products for the whole matrix.
-        let gc = c.map { margin.gramTimes($0) }
-        func inner(_ i: Int, _ j: Int) -> Rational { sparseDot(c[i], gc[j]) }
+        let gc = rows.c.map { margin.gramTimes($0) }
         // The active set, largest multipliers first; dependent rows are skipped (an independent
         // subset with the same span gives the same KKT point).
         let ranked = solution.multipliers.indices.filter { solution.multipliers[$0] > 0 }.sorted { solution.multipliers[$0] > solution.multipliers[$1] }
-        func solveKKT(_ set: [Int]) throws -> [Rational]? {
-            let k = try RationalMatrix(rows: set.map { i in set.map { inner(i, $0) } })
-            return try? Bareiss.solve(k, set.map { h[$0] })
-        }
+        func solveKKT(_ set: [Int]) throws -> [Rational]? { try Self.kktSolution(set, rows, gc) }
         var active = ranked
         var lambda: [Rational] = ranked.isEmpty ? [] : (try solveKKT(ranked) ?? [])
         if !ranked.isEmpty && lambda.isEmpty {
@@ -130,7 +129,12 @@ struct EuclideanRegions: RegionGeometry {
     /// all checked in rationals. Then δ is feasible and, by the KKT conditions of a convex program,
     /// optimal: ‖δ‖² = Σ_A λ_j h_j is the region's squared distance. nil when a check fails.
     func checkKKT(_ pattern: [Bool], active: [Int], multipliers lambda: [Rational], _ p: MarginPoint) throws -> ExactOptimum? {
-        let (c, h) = exactRegionRows(pattern, p)
+        try checkKKT(pattern, active: active, multipliers: lambda, exactRegionRows(pattern, p))
+    }
+
+    /// `checkKKT` on the region's exact rows, formed once by the caller.
+    func checkKKT(_ pattern: [Bool], active: [Int], multipliers lambda: [Rational], _ rows: (c: [[Rational]], h: [Rational])) throws -> ExactOptimum? {
+        let (c, h) = rows
         let m = pattern.count
         guard lambda.count == active.count, lambda.allSatisfy({ $0.signum >= 0 }) else { return nil }
         var gamma = [Rational](repeating: Rational(0), count: m)

@@ -367,10 +367,14 @@ struct PatternSearch<Geometry: RegionGeometry> {
     /// λ ≥ 0 with Σλ_j g_j = 0 (W·Wᵀγ = 0 for γ = Σλ_j C_j) and Σλ_j h_j = 1 — then no δ satisfies
     /// them all (0 = ⟨Σλ_j g_j, δ⟩ ≥ Σλ_j h_j = 1 is impossible).
     static func provenEmpty(_ pattern: [Bool], _ farkas: [Double], _ p: MarginPoint, _ margin: MarginNetwork) throws -> Bool {
-        let (c, h) = exactRegionRows(pattern, p)
-        let support = farkas.indices.filter { farkas[$0] > 0 }
+        try provenEmpty(support: farkas.indices.filter { farkas[$0] > 0 }, exactRegionRows(pattern, p), margin)
+    }
+
+    /// `provenEmpty` on a support of the region's exact rows, formed once by the caller.
+    static func provenEmpty(support: [Int], _ regionRows: (c: [[Rational]], h: [Rational]), _ margin: MarginNetwork) throws -> Bool {
+        let (c, h) = regionRows
         guard !support.isEmpty else { return false }
-        let m = pattern.count
+        let m = c.count - 1
         // Equations over λ_A: (W·Wᵀ·C_A λ)_r = 0 for every r, and h_Aᵀλ = 1.
         var rows: [[Rational]] = (0..<m).map { r in
             support.map { j in
@@ -395,14 +399,12 @@ struct PatternSearch<Geometry: RegionGeometry> {
     /// certificate (`provenEmpty` on each support in turn, one unit of `budget` each; false when
     /// there are too many to try or the budget runs out).
     static func provenEmptyBySupports(_ pattern: [Bool], _ p: MarginPoint, _ margin: MarginNetwork, budget: inout Int) throws -> Bool {
-        let rows = pattern.count + 1
-        guard let supports = Exhaustive.subsets(of: rows, upTo: min(margin.neurons, margin.inputDimension) + 1) else { return false }
+        let rows = exactRegionRows(pattern, p)
+        guard let supports = Exhaustive.subsets(of: rows.c.count, upTo: min(margin.neurons, margin.inputDimension) + 1) else { return false }
         for support in supports where !support.isEmpty {
             guard budget > 0 else { return false }
             budget -= 1
-            var vector = [Double](repeating: 0, count: rows)
-            for j in support { vector[j] = 1 }
-            if try provenEmpty(pattern, vector, p, margin) { return true }
+            if try provenEmpty(support: support, rows, margin) { return true }
         }
         return false
     }
