@@ -286,6 +286,28 @@ if section("fa-paper") || sections.contains("fa-paper-ours") || sections.contain
     }
 }
 
+// MARK: paper-products: Feature Purification's per-step products at the paper sweep's sizes
+
+if sections.contains("paper-products") {
+    // (n, d, m): samples, input dimension, neurons (both signs) of the D = 256 and D = 512 levels.
+    for (n, d, m) in [(8000, 256, 512), (16000, 512, 1024)] {
+        let x = gaussian(n, d, 71), w = gaussian(m, d, 72), dz = gaussian(n, m, 73)
+        let xt = x.transposed
+        let flops = 2 * Double(n * m * d)
+        let reps = 3
+        let forward = best(reps) { _ = Kernels.productTransposed(x, w, parallelism) }
+        let backward = best(reps) { _ = Kernels.productTransposed(xt, dz.transposed, parallelism).transposed }
+        let inputGradient = best(reps) { _ = Kernels.product(dz, w, parallelism) }
+        let dzt = dz.transposed
+        let transpose = best(reps) { _ = dz.transposed }
+        let bare = best(reps) { _ = Kernels.productTransposed(xt, dzt, parallelism) }
+        print(String(format: "  dz.transposed %.3f s; the backward product alone %.3f s, %.1f GFLOP/s", transpose, bare, flops / bare / 1e9))
+        print("D = \(d): forward X·Wᵀ \(String(format: "%.3f s, %.1f GFLOP/s", forward, flops / forward / 1e9)); "
+              + "backward dzᵀ·X \(String(format: "%.3f s, %.1f GFLOP/s", backward, flops / backward / 1e9)); "
+              + "input gradient dz·W \(String(format: "%.3f s, %.1f GFLOP/s", inputGradient, flops / inputGradient / 1e9))")
+    }
+}
+
 // MARK: roofline: the hot kernels of the costliest standard units against the measured DGEMM peak
 
 if section("roofline") {

@@ -109,6 +109,28 @@ struct KernelTests {
         }
     }
 
+    /// A net prepared for an attack's many input gradients (it keeps Wᵀ) gives the bits of the net
+    /// itself, with one patch and several; changing W drops the kept transpose (a stale Wᵀ would
+    /// give the old weights' gradient), and the kept copy is no part of the net's value.
+    @Test(arguments: [1, 3])
+    func aNetPreparedForInputGradientsGivesTheSameBits(patches: Int) {
+        let d = 40, head = TwoLayerNetwork.Head.binary(neuronsPerSign: 12, scale: 0.5)
+        var net = TwoLayerNetwork(weights: gaussianMatrix(24, d, seed: 51), biases: gaussianMatrix(1, 24, seed: 52).storage,
+                                  head: head, activation: .relu, patches: patches)
+        let x = gaussianMatrix(9, patches * d, seed: 53), labels = (0..<9).map { $0 % 2 }
+        func bits(_ model: TwoLayerNetwork) -> [UInt64] {
+            let (f, g) = model.logitsAndInputGradient(x, labels: labels, LogisticLoss(), .serial)
+            return (f.storage + g.storage).map(\.bitPattern)
+        }
+        var prepared = net.preparedForInputGradients()
+        #expect(prepared.transposedWeights != nil && prepared == net)
+        #expect(bits(prepared) == bits(net))
+        net.weights[0, 0] += 1
+        prepared.weights[0, 0] += 1
+        #expect(prepared.transposedWeights == nil)
+        #expect(bits(prepared) == bits(net))
+    }
+
     @Test func everyKernelIsBitIdenticalForAnyThreadCount() {
         let x = gaussianMatrix(203, 517, seed: 5), w = gaussianMatrix(10, 517, seed: 6), g = gaussianMatrix(203, 10, seed: 7)
         let big = gaussianMatrix(70, 517, seed: 8)
@@ -125,6 +147,35 @@ struct KernelTests {
         // The blocked, tiled and streaming kernels implement one dot order: identical entries.
         #expect(reference.3.storage == Kernels.productTransposed(big, big, .serial).storage)
         #expect(reference.4.storage == reference.3.storage)
+    }
+
+    /// The k-blocked product for long rows carries each entry's four lanes from one slice of the
+    /// inner dimension to the next, so it gives the streaming tiles' bits exactly: shapes with ragged
+    /// blocks (rows not a multiple of 4 or of the block's 64, columns not of 3 or 96), inner
+    /// dimensions with and without a tail past 4⌊d/4⌋ and a last slice shorter than the block's
+    /// depth, signed zeros, infinities and a NaN in the operands, both result layouts, and thread
+    /// counts 1, 2 and 3.
+    @Test(arguments: [(64, 96, 1024), (67, 101, 1027), (130, 97, 1280), (200, 290, 1537)])
+    func longRowBlocksGiveTheStreamingTilesBits(shape: (Int, Int, Int)) {
+        let (n, m, d) = shape
+        #expect(Kernels.prefersLongRowBlocks(rows: n, columns: m, depth: d))
+        var a = gaussianMatrix(n, d, seed: 41), b = gaussianMatrix(m, d, seed: 42)
+        a.storage[3] = -0.0; b.storage[3] = 0.0; a.storage[d + 5] = .infinity; b.storage[2 * d + 7] = -.infinity
+        b.storage[5 * d + 1] = .nan; a.storage[(n - 1) * d + d - 1] = 1e300; b.storage[(m - 1) * d + d - 1] = 1e300
+        for transposing in [false, true] {
+            let streaming = Kernels.streamingProductTransposed(a, b, .serial, transposingResult: transposing)
+            let reference = streaming.storage.map(\.bitPattern)
+            for threads in [1, 2, 3] {
+                let blocked = Kernels.longRowProductTransposed(a, b, Parallelism(threads: threads), transposingResult: transposing)
+                #expect(blocked.shape == streaming.shape)
+                let differing = zip(blocked.storage.map(\.bitPattern), reference).filter { $0 != $1 }.count
+                #expect(differing == 0, "\(shape), transposing \(transposing), \(threads) threads: entries with other bits")
+            }
+        }
+        // The public entry point takes the blocked path at this shape.
+        let viaEntry: [UInt64] = Kernels.productTransposed(a, b, .serial).storage.map(\.bitPattern)
+        let streamingBits: [UInt64] = Kernels.streamingProductTransposed(a, b, .serial).storage.map(\.bitPattern)
+        #expect(zip(viaEntry, streamingBits).filter { $0 != $1 }.isEmpty)
     }
 
     @Test func householderQRGivesOrthonormalColumnsSpanningA() {

@@ -31,10 +31,16 @@ public protocol DifferentiableModel: Sendable {
     /// random ℓ2 start split along this span (`SplitGaussianStart`); a wrapper must forward it to be
     /// attacked with the same random draws as the model it wraps.
     var inputGradientSpan: Matrix? { get }
+
+    /// The model as an attack uses it for many input gradients at fixed parameters: it may keep
+    /// what every gradient would otherwise form again (a two-layer net keeps Wᵀ). The same logits
+    /// and gradients, bit for bit; by default the model itself.
+    func preparedForInputGradients() -> Self
 }
 
 extension DifferentiableModel {
     public var inputGradientSpan: Matrix? { nil }
+    public func preparedForInputGradients() -> Self { self }
 }
 
 /// The result of one backward pass.

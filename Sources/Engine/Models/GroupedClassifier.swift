@@ -29,6 +29,11 @@ public struct GroupedClassifier: DifferentiableModel {
     }
     public func parameterName(_ index: Int) -> String { network.parameterName(index) }
     public var inputGradientSpan: Matrix? { network.inputGradientSpan }
+    public func preparedForInputGradients() -> GroupedClassifier {
+        var prepared = self
+        prepared.network = network.preparedForInputGradients()
+        return prepared
+    }
     public func prepareForTraining(_ data: Dataset) -> Dataset { network.prepareForTraining(data) }
 
     /// The group (0 for G₊, 1 for G₋) of each class, or nil for a class in neither.

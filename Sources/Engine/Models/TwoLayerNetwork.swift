@@ -49,12 +49,27 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         }
     }
 
-    public var weights: Matrix
+    public var weights: Matrix { didSet { transposedWeights = nil } }
     public var biases: [Double]
     public let head: Head
     public let activation: Activation
     public let patches: Int
     public let trainsBiases: Bool
+    /// Wᵀ (d × m), where `preparedForInputGradients()` kept it: each input gradient ∂ℓ/∂z·W would
+    /// otherwise transpose W again (`Kernels.product`), which on a wide net attacked a few rows at
+    /// a time cost more than the products. Dropped whenever W changes; not part of the net's value.
+    private(set) var transposedWeights: Matrix?
+
+    public static func == (lhs: TwoLayerNetwork, rhs: TwoLayerNetwork) -> Bool {
+        lhs.weights == rhs.weights && lhs.biases == rhs.biases && lhs.head == rhs.head && lhs.activation == rhs.activation
+            && lhs.patches == rhs.patches && lhs.trainsBiases == rhs.trainsBiases
+    }
+
+    public func preparedForInputGradients() -> TwoLayerNetwork {
+        var prepared = self
+        prepared.transposedWeights = weights.transposed
+        return prepared
+    }
 
     public init(weights: Matrix, biases: [Double], head: Head, activation: Activation = .relu, patches: Int = 1,
                 trainsBiases: Bool = true) {
@@ -307,7 +322,8 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
         let z = preactivations(inputs, parallelism)
         let f = logits(fromPreactivations: z)
         let (_, g) = loss.valueAndGradient(logits: f, labels: labels, divisor: 1)
-        let dx = Kernels.product(preactivationGradient(z, logitGradient: g), weights, parallelism)  // (n·P) × d
+        let dz = preactivationGradient(z, logitGradient: g)
+        let dx = transposedWeights.map { Kernels.product(dz, transposedB: $0, parallelism) } ?? Kernels.product(dz, weights, parallelism)  // (n·P) × d
         return (f, Matrix(rows: inputs.rows, columns: inputs.columns, storage: dx.storage))
     }
 }

@@ -67,8 +67,20 @@ public enum Kernels {
     /// matrix (one neuron per row) this is the matrix of pre-activations. Tiles of 4 rows × 3
     /// neurons (or 2 × 5 at the edges) share their loads; parallel over groups of 4 rows.
     /// With `transposingResult`, returns (A·Bᵀ)ᵀ = B·Aᵀ instead (the same entries, stored transposed).
+    /// Long rows on both sides (`prefersLongRowBlocks`) go to `longRowProductTransposed`, which
+    /// gives the same bits by blocks of the inner dimension.
     public static func productTransposed(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine,
                                          transposingResult: Bool = false) -> Matrix {
+        if prefersLongRowBlocks(rows: a.rows, columns: b.rows, depth: a.columns) && a.columns == b.columns {
+            return longRowProductTransposed(a, b, parallelism, transposingResult: transposingResult)
+        }
+        return streamingProductTransposed(a, b, parallelism, transposingResult: transposingResult)
+    }
+
+    /// `productTransposed` by tiles that each stream their rows whole (every entry's fma chain in
+    /// registers from the first index to the last).
+    static func streamingProductTransposed(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism,
+                                           transposingResult: Bool = false) -> Matrix {
         precondition(a.columns == b.columns, "A·Bᵀ: \(a.shape) and \(b.shape) have different row lengths")
         var c = transposingResult ? Matrix(rows: b.rows, columns: a.rows) : Matrix(rows: a.rows, columns: b.rows)
         let d = a.columns, m = b.rows, n4 = d & ~3
@@ -286,8 +298,15 @@ public enum Kernels {
     public static func product(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.columns == b.rows, "A·B: \(a.shape) and \(b.shape) do not chain")
         if a.columns <= 16 { return shortInnerProduct(a, b, parallelism) }
-        let bt = b.transposed
-        return b.columns <= 16 ? productTransposed(a, bt, parallelism) : blockedProductTransposed(a, bt, parallelism)
+        return product(a, transposedB: b.transposed, parallelism)
+    }
+
+    /// `product(a, b)` given Bᵀ (m×k) instead of B: the same bits, without forming the transpose —
+    /// for a caller that multiplies by one B many times (an attack's input gradients G·W).
+    public static func product(_ a: Matrix, transposedB bt: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
+        precondition(a.columns == bt.columns, "A·B: \(a.shape) and the transpose of \(bt.columns)×\(bt.rows) do not chain")
+        if a.columns <= 16 { return shortInnerProduct(a, bt.transposed, parallelism) }
+        return bt.rows <= 16 ? productTransposed(a, bt, parallelism) : blockedProductTransposed(a, bt, parallelism)
     }
 
     /// A·B as rows Σ_l A[i, l]·b_l (sequential fma over l), for small k: B stays in cache, each output

@@ -23,7 +23,7 @@ struct AttackPlan<M: DifferentiableModel> {
         let block = config.patchDimension > 0 ? config.patchDimension : width
         precondition(config.subspaceBasis.map { $0.columns == block } ?? true, "the subspace basis must have the budget block's width \(block)")
         precondition(width % block == 0, "the input width \(width) is not a multiple of the patch dimension \(block)")
-        self.model = model
+        self.model = model.preparedForInputGradients()
         self.inputs = inputs
         self.config = config
         self.block = block
