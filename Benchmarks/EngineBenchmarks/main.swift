@@ -2,7 +2,8 @@
 //
 //     swift run -c release engine-benchmarks [repetitions [section …]]
 //
-// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling, gradient-check, robustness, separation.
+// Sections (all by default): products, fa-gd, at-phase, fa-paper, scaling, gradient-check, robustness, separation;
+// roofline too; on request only: fa-paper-ours, fa-paper-budget, paper-products.
 //
 // For each product shape the Swift kernel and numpy's matmul (Benchmarks/reference/matmul_numpy.py,
 // run as a subprocess between Swift rounds) are timed on the same shapes; the best time of each is
@@ -289,22 +290,43 @@ if section("fa-paper") || sections.contains("fa-paper-ours") || sections.contain
 // MARK: paper-products: Feature Purification's per-step products at the paper sweep's sizes
 
 if sections.contains("paper-products") {
-    // (n, d, m): samples, input dimension, neurons (both signs) of the D = 256 and D = 512 levels.
-    for (n, d, m) in [(8000, 256, 512), (16000, 512, 1024)] {
+    /// The three products of an FP training step at one level of the paper sweep (n samples, input
+    /// dimension d, m neurons of both signs), each as the engine calls it, on all threads, beside
+    /// NumPy's matmul of the same shape on as many threads (Benchmarks/reference/roofline_numpy.py).
+    struct Level { let n: Int; let d: Int; let m: Int }
+    let levels = [Level(n: 8000, d: 256, m: 512), Level(n: 16000, d: 512, m: 1024)]
+    func numpyRates(_ shapes: [String]) -> [String: Double] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "Benchmarks/reference/roofline_numpy.py", "3"] + shapes
+        let threads = String(parallelism.threads)
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads]) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        guard (try? process.run()) != nil else { return [:] }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Double]) ?? [:]
+    }
+    print("\n| D (n, m) | product | TheoryCheck seconds | GFLOP/s | NumPy GFLOP/s (same shape, \(parallelism.threads) threads) |")
+    print("|---|---|---|---|---|")
+    for level in levels {
+        let (n, d, m) = (level.n, level.d, level.m)
         let x = gaussian(n, d, 71), w = gaussian(m, d, 72), dz = gaussian(n, m, 73)
-        let xt = x.transposed
-        let flops = 2 * Double(n * m * d)
-        let reps = 3
-        let forward = best(reps) { _ = Kernels.productTransposed(x, w, parallelism) }
-        let backward = best(reps) { _ = Kernels.productTransposed(xt, dz.transposed, parallelism).transposed }
-        let inputGradient = best(reps) { _ = Kernels.product(dz, w, parallelism) }
-        let dzt = dz.transposed
-        let transpose = best(reps) { _ = dz.transposed }
-        let bare = best(reps) { _ = Kernels.productTransposed(xt, dzt, parallelism) }
-        print(String(format: "  dz.transposed %.3f s; the backward product alone %.3f s, %.1f GFLOP/s", transpose, bare, flops / bare / 1e9))
-        print("D = \(d): forward X·Wᵀ \(String(format: "%.3f s, %.1f GFLOP/s", forward, flops / forward / 1e9)); "
-              + "backward dzᵀ·X \(String(format: "%.3f s, %.1f GFLOP/s", backward, flops / backward / 1e9)); "
-              + "input gradient dz·W \(String(format: "%.3f s, %.1f GFLOP/s", inputGradient, flops / inputGradient / 1e9))")
+        let xt = x.transposed, flops = 2 * Double(n * m * d)
+        // X·Wᵀ is "n,m,d"; dzᵀ·X (as (Xᵀ·dz)ᵀ) is "d,m,n"; dz·W is "n,d,m" (dz n×m times W, i.e. (Wᵀ)ᵀ).
+        let numpy = numpyRates(["\(n),\(m),\(d)", "\(d),\(m),\(n)", "\(n),\(d),\(m)"])
+        let rows: [(String, String, () -> Void)] = [
+            ("forward X·Wᵀ", "\(n),\(m),\(d)", { _ = Kernels.productTransposed(x, w, parallelism) }),
+            ("backward dzᵀ·X, with both transposes", "\(d),\(m),\(n)", { _ = Kernels.productTransposed(xt, dz.transposed, parallelism).transposed }),
+            ("input gradient dz·W", "\(n),\(d),\(m)", { _ = Kernels.product(dz, w, parallelism) }),
+        ]
+        for (name, key, body) in rows {
+            let t = best(3, body)
+            print("| \(d) (\(n), \(m)) | \(name) | \(String(format: "%.3f", t)) | \(String(format: "%.1f", flops / t / 1e9)) | "
+                  + (numpy[key].map { String(format: "%.1f", $0) } ?? "—") + " |")
+        }
     }
 }
 

@@ -6,8 +6,9 @@
 ///     s = (lane_0 + lane_1) + (lane_2 + lane_3);  then s = fma(a_j, b_j, s) for the tail j ≥ 4⌊n/4⌋
 ///
 /// and every sum Σ_i c_i·x_i over rows (the Aᵀ·B and A·B kernels) is accumulated with fma in the
-/// order i = 0, 1, …. All code paths — register-blocked tiles, remainders, any partition between
-/// threads — implement exactly these orders, so every kernel is **bit-identical for any thread
+/// order i = 0, 1, …. All code paths — register-blocked tiles, remainders, blocks of the inner
+/// dimension that carry the four lanes from one block to the next (`longRowProductTransposed`), any
+/// partition between threads — implement exactly these orders, so every kernel is **bit-identical for any thread
 /// count** (tested). `fma` is IEEE-754's exactly specified fused multiply-add, so results are also
 /// the same on every machine (where the CPU lacks FMA, the library `fma` gives the same bits).
 public enum Kernels {
