@@ -111,7 +111,8 @@ struct KernelTests {
 
     /// A net prepared for an attack's many input gradients (it keeps Wᵀ) gives the bits of the net
     /// itself, with one patch and several; changing W drops the kept transpose (a stale Wᵀ would
-    /// give the old weights' gradient), and the kept copy is no part of the net's value.
+    /// give the old weights' gradient), the kept copy is no part of the net's value, and a net of 16
+    /// neurons or fewer (whose input gradient needs no transpose) keeps none.
     @Test(arguments: [1, 3])
     func aNetPreparedForInputGradientsGivesTheSameBits(patches: Int) {
         let d = 40, head = TwoLayerNetwork.Head.binary(neuronsPerSign: 12, scale: 0.5)
@@ -129,6 +130,10 @@ struct KernelTests {
         prepared.weights[0, 0] += 1
         #expect(prepared.transposedWeights == nil)
         #expect(bits(prepared) == bits(net))
+        // 16 neurons or fewer: the input gradient is summed from W's rows, and nothing is kept.
+        let narrow = TwoLayerNetwork(weights: gaussianMatrix(16, d, seed: 54), biases: [Double](repeating: 0, count: 16),
+                                     head: .binary(neuronsPerSign: 8, scale: 0.5), activation: .relu, patches: patches)
+        #expect(narrow.preparedForInputGradients().transposedWeights == nil)
     }
 
     @Test func everyKernelIsBitIdenticalForAnyThreadCount() {

@@ -66,6 +66,8 @@ public struct TwoLayerNetwork: DifferentiableModel, Equatable {
     }
 
     public func preparedForInputGradients() -> TwoLayerNetwork {
+        // With 16 neurons or fewer the input gradient is summed from W's rows: no transpose to keep.
+        guard Kernels.readsTransposedB(innerDimension: neurons) else { return self }
         var prepared = self
         prepared.transposedWeights = weights.transposed
         return prepared

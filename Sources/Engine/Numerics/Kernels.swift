@@ -298,15 +298,19 @@ public enum Kernels {
     /// streaming (m ≤ 16) or blocked kernel.
     public static func product(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.columns == b.rows, "A·B: \(a.shape) and \(b.shape) do not chain")
-        if a.columns <= 16 { return shortInnerProduct(a, b, parallelism) }
+        guard readsTransposedB(innerDimension: a.columns) else { return shortInnerProduct(a, b, parallelism) }
         return product(a, transposedB: b.transposed, parallelism)
     }
+
+    /// Whether `product(a, b)` works on Bᵀ (and so transposes B first): for an inner dimension
+    /// k > 16; a shorter one is summed row by row from B itself.
+    public static func readsTransposedB(innerDimension k: Int) -> Bool { k > 16 }
 
     /// `product(a, b)` given Bᵀ (m×k) instead of B: the same bits, without forming the transpose —
     /// for a caller that multiplies by one B many times (an attack's input gradients G·W).
     public static func product(_ a: Matrix, transposedB bt: Matrix, _ parallelism: Parallelism = .machine) -> Matrix {
         precondition(a.columns == bt.columns, "A·B: \(a.shape) and the transpose of \(bt.columns)×\(bt.rows) do not chain")
-        if a.columns <= 16 { return shortInnerProduct(a, bt.transposed, parallelism) }
+        guard readsTransposedB(innerDimension: a.columns) else { return shortInnerProduct(a, bt.transposed, parallelism) }
         return bt.rows <= 16 ? productTransposed(a, bt, parallelism) : blockedProductTransposed(a, bt, parallelism)
     }
 
