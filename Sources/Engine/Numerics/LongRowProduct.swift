@@ -24,10 +24,10 @@ extension Kernels {
     /// without changing a bit (a Double stored and loaded is the same Double). So a block of the
     /// result keeps its entries' lanes in a scratch buffer, runs its tiles over one slice of `depth`
     /// columns at a time — the slices of A and B stay in L2 and are each reused by every tile of the
-    /// block — and only after the last slice forms (l₀ + l₁) + (l₂ + l₃) and the tail fma's. A tile
-    /// that streams two whole rows per entry group, as `productTransposed` does, reads B from memory
-    /// once per four rows of A; here once per block of 64 (Benchmarks/BENCHMARKS.md, the paper-scale
-    /// backward pass).
+    /// block — and only after the last slice forms (l₀ + l₁) + (l₂ + l₃) and the tail fma's. The
+    /// streaming tiles of `productTransposed` run each entry's chains in registers over whole rows,
+    /// so with rows too long for cache they read B from memory once per four rows of A; here once
+    /// per block of 64 (Benchmarks/BENCHMARKS.md, Feature Purification at paper scale).
     ///
     /// Parallel over blocks of the result (each thread owns whole entries), so the result is the same
     /// for any thread count. `transposingResult` stores (A·Bᵀ)ᵀ instead, as in `productTransposed`.
