@@ -287,6 +287,23 @@ if section("fa-paper") || sections.contains("fa-paper-ours") || sections.contain
     }
 }
 
+/// NumPy's side of a roofline (Benchmarks/reference/roofline_numpy.py) on `threads` BLAS threads:
+/// {"peak": GFLOP/s of a 2048² product, "n,m,d[,t]": GFLOP/s of that shape, …}, best of `repetitions`.
+func numpyRoofline(repetitions: Int, threads: Int, shapes: [String]) -> [String: Double] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "Benchmarks/reference/roofline_numpy.py", String(repetitions)] + shapes
+    let count = String(threads)
+    process.environment = ProcessInfo.processInfo.environment.merging(
+        ["OPENBLAS_NUM_THREADS": count, "OMP_NUM_THREADS": count, "MKL_NUM_THREADS": count]) { _, new in new }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    guard (try? process.run()) != nil else { return [:] }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (try? JSONSerialization.jsonObject(with: data) as? [String: Double]) ?? [:]
+}
+
 // MARK: paper-products: Feature Purification's per-step products at the paper sweep's sizes
 
 if sections.contains("paper-products") {
@@ -295,20 +312,6 @@ if sections.contains("paper-products") {
     /// NumPy's matmul of the same shape on as many threads (Benchmarks/reference/roofline_numpy.py).
     struct Level { let n: Int; let d: Int; let m: Int }
     let levels = [Level(n: 8000, d: 256, m: 512), Level(n: 16000, d: 512, m: 1024)]
-    func numpyRates(_ shapes: [String]) -> [String: Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "Benchmarks/reference/roofline_numpy.py", "3"] + shapes
-        let threads = String(parallelism.threads)
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads]) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return [:] }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (try? JSONSerialization.jsonObject(with: data) as? [String: Double]) ?? [:]
-    }
     print("\n| D (n, m) | product | TheoryCheck seconds | GFLOP/s | NumPy GFLOP/s (same shape, \(parallelism.threads) threads) |")
     print("|---|---|---|---|---|")
     for level in levels {
@@ -316,7 +319,7 @@ if sections.contains("paper-products") {
         let x = gaussian(n, d, 71), w = gaussian(m, d, 72), dz = gaussian(n, m, 73)
         let xt = x.transposed, flops = 2 * Double(n * m * d)
         // X·Wᵀ is "n,m,d"; dzᵀ·X (as (Xᵀ·dz)ᵀ) is "d,m,n"; dz·W is "n,d,m" (dz n×m times W, i.e. (Wᵀ)ᵀ).
-        let numpy = numpyRates(["\(n),\(m),\(d)", "\(d),\(m),\(n)", "\(n),\(d),\(m)"])
+        let numpy = numpyRoofline(repetitions: 3, threads: parallelism.threads, shapes: ["\(n),\(m),\(d)", "\(d),\(m),\(n)", "\(n),\(d),\(m)"])
         let rows: [(String, String, () -> Void)] = [
             ("forward X·Wᵀ", "\(n),\(m),\(d)", { _ = Kernels.productTransposed(x, w, parallelism) }),
             ("backward dzᵀ·X, with both transposes", "\(d),\(m),\(n)", { _ = Kernels.productTransposed(xt, dz.transposed, parallelism).transposed }),
@@ -350,17 +353,7 @@ if section("roofline") {
     ]
     // NumPy on one thread: the DGEMM peak (2048³) and the same shapes.
     func numpyRates() -> [String: Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "Benchmarks/reference/roofline_numpy.py", String(max(repetitions, 20))] + kernels.map(\.numpyKey)
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"]) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return [:] }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (try? JSONSerialization.jsonObject(with: data) as? [String: Double]) ?? [:]
+        numpyRoofline(repetitions: max(repetitions, 20), threads: 1, shapes: kernels.map(\.numpyKey))
     }
     let inputs = kernels.enumerated().map { index, k in (gaussian(k.n, k.d, UInt64(20 + index)), gaussian(k.m, k.d, UInt64(40 + index))) }
     // Three rounds, NumPy and ours in turn, the best rate of each kept: a shared machine's speed

@@ -88,34 +88,21 @@ extension Kernels {
     }
 
     /// Continues the lanes of a 4-row × 3-column tile over the inner indices k0..<k1 (multiples of
-    /// 4): twelve accumulators loaded from `state` (row stride `span`), the fma steps of
-    /// `tile4x3`'s 3-wide loop, stored back.
+    /// 4): twelve accumulators loaded from `state` (row stride `span`), `Tile4x3.step` as in
+    /// `tile4x3`, stored back.
     @inline(__always)
     static func laneTile4x3(_ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ d: Int, _ k0: Int, _ k1: Int,
                             _ state: UnsafeMutablePointer<SIMD4<Double>>, _ span: Int) {
         let s1 = state + span, s2 = s1 + span, s3 = s2 + span
-        var a0 = state[0], a1 = state[1], a2 = state[2]
-        var b0 = s1[0], b1 = s1[1], b2 = s1[2]
-        var c0 = s2[0], c1 = s2[1], c2 = s2[2]
-        var e0 = s3[0], e1 = s3[1], e2 = s3[2]
+        var t = Tile4x3(a0: state[0], a1: state[1], a2: state[2], b0: s1[0], b1: s1[1], b2: s1[2],
+                        c0: s2[0], c1: s2[1], c2: s2[2], e0: s3[0], e1: s3[1], e2: s3[2])
         let x1 = x + d, x2 = x1 + d, x3 = x2 + d, w1 = w + d, w2 = w1 + d
         var j = k0
-        while j < k1 {
-            let p0 = load4(w, j), p1 = load4(w1, j), p2 = load4(w2, j)
-            var u = load4(x, j)
-            a0 = a0.addingProduct(u, p0); a1 = a1.addingProduct(u, p1); a2 = a2.addingProduct(u, p2)
-            u = load4(x1, j)
-            b0 = b0.addingProduct(u, p0); b1 = b1.addingProduct(u, p1); b2 = b2.addingProduct(u, p2)
-            u = load4(x2, j)
-            c0 = c0.addingProduct(u, p0); c1 = c1.addingProduct(u, p1); c2 = c2.addingProduct(u, p2)
-            u = load4(x3, j)
-            e0 = e0.addingProduct(u, p0); e1 = e1.addingProduct(u, p1); e2 = e2.addingProduct(u, p2)
-            j &+= 4
-        }
-        state[0] = a0; state[1] = a1; state[2] = a2
-        s1[0] = b0; s1[1] = b1; s1[2] = b2
-        s2[0] = c0; s2[1] = c1; s2[2] = c2
-        s3[0] = e0; s3[1] = e1; s3[2] = e2
+        while j < k1 { t.step(x, x1, x2, x3, w, w1, w2, j); j &+= 4 }
+        state[0] = t.a0; state[1] = t.a1; state[2] = t.a2
+        s1[0] = t.b0; s1[1] = t.b1; s1[2] = t.b2
+        s2[0] = t.c0; s2[1] = t.c1; s2[2] = t.c2
+        s3[0] = t.e0; s3[1] = t.e1; s3[2] = t.e2
     }
 
     /// The ragged edge of a block (fewer than 4 rows or 3 columns): each entry's lanes continued on
