@@ -8,9 +8,10 @@
 /// and every sum Σ_i c_i·x_i over rows (the Aᵀ·B and A·B kernels) is accumulated with fma in the
 /// order i = 0, 1, …. All code paths — register-blocked tiles, remainders, blocks of the inner
 /// dimension that carry the four lanes from one block to the next (`longRowProductTransposed`), any
-/// partition between threads — implement exactly these orders, so every kernel is **bit-identical for any thread
-/// count** (tested). `fma` is IEEE-754's exactly specified fused multiply-add, so results are also
-/// the same on every machine (where the CPU lacks FMA, the library `fma` gives the same bits).
+/// partition between threads — implement exactly these orders, so every kernel is
+/// **bit-identical for any thread count** (tested). `fma` is IEEE-754's exactly specified fused
+/// multiply-add, so results are also the same on every machine (where the CPU lacks FMA, the library
+/// `fma` gives the same bits).
 public enum Kernels {
     @inline(__always) @usableFromInline
     static func load4(_ p: UnsafePointer<Double>, _ offset: Int) -> SIMD4<Double> {
@@ -72,7 +73,7 @@ public enum Kernels {
     /// gives the same bits by blocks of the inner dimension.
     public static func productTransposed(_ a: Matrix, _ b: Matrix, _ parallelism: Parallelism = .machine,
                                          transposingResult: Bool = false) -> Matrix {
-        if prefersLongRowBlocks(rows: a.rows, columns: b.rows, depth: a.columns) && a.columns == b.columns {
+        if prefersLongRowBlocks(rows: a.rows, columns: b.rows, depth: a.columns) {
             return longRowProductTransposed(a, b, parallelism, transposingResult: transposingResult)
         }
         return streamingProductTransposed(a, b, parallelism, transposingResult: transposingResult)
